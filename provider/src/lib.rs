@@ -1,0 +1,1 @@
+//! The Terraform provider: Terraform values <-> AWS-shaped requests.

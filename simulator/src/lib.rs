@@ -1,0 +1,1 @@
+//! ctsim: a local, offline, deterministic AWS CloudTrail simulator.
