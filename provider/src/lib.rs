@@ -1,1 +1,16 @@
-//! The Terraform provider: Terraform values <-> AWS-shaped requests.
+//! The Terraform provider (`terraform-provider-aws`): Terraform values <-> AWS-shaped
+//! requests, served over the plugin protocol v6 against the ctsim simulator.
+
+pub mod client;
+pub mod config;
+pub mod diagnostics;
+pub mod plan;
+pub mod resources;
+pub mod schema;
+pub mod server;
+pub mod values;
+
+pub use server::ProviderServer;
+
+/// This crate's version, reported in the user agent of every call.
+pub const PROVIDER_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `ctsim` command.
+
+fn main() -> std::process::ExitCode {
+    ctsim::cli::main()
+}

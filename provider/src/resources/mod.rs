@@ -1,0 +1,82 @@
+//! Managed resource types. One resource, one file; each translates between Terraform
+//! values and AWS-shaped requests and holds no CloudTrail rules of its own.
+
+use std::collections::BTreeMap;
+
+use ctsim::AwsError;
+use serde_json::Value as Json;
+use tfplugin6::value::Value;
+
+use crate::client::AwsClient;
+use crate::diagnostics::{Diag, Diags};
+use crate::schema::Schema;
+
+pub mod cloudtrail;
+
+/// What a resource operation needs from the configured provider.
+pub struct Ctx<'a> {
+    pub client: &'a dyn AwsClient,
+    /// The provider's region; a resource's own `region` argument overrides it.
+    pub region: String,
+    pub default_tags: BTreeMap<String, String>,
+}
+
+impl Ctx<'_> {
+    /// The region a resource lives in: its `region` attribute, else the provider's.
+    pub fn region_of(&self, state: &Value) -> String {
+        use crate::values::ValueExt;
+        state
+            .attr("region")
+            .str_opt()
+            .unwrap_or(&self.region)
+            .to_string()
+    }
+
+    pub fn call(&self, region: &str, service: &str, op: &str, req: Json) -> Result<Json, AwsError> {
+        self.client.call(region, service, op, req)
+    }
+}
+
+pub trait Resource: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    /// Resource-specific planning after the generic planner (computed values that depend on
+    /// other arguments). `prior` is Null on create.
+    fn modify_plan(&self, _ctx: &Ctx, _prior: &Value, _planned: &mut Value) {}
+    /// Checks the generic validators cannot express.
+    fn validate(&self, _config: &Value) -> Diags {
+        Vec::new()
+    }
+    /// Creates the object; on a partial failure returns the state reached so far with the error.
+    fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, (Option<Value>, Diags)>;
+    /// Reads the object; Ok(None) when it no longer exists.
+    fn read(&self, ctx: &Ctx, state: &Value) -> Result<Option<Value>, Diags>;
+    fn update(
+        &self,
+        ctx: &Ctx,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, (Option<Value>, Diags)>;
+    fn delete(&self, ctx: &Ctx, state: &Value) -> Result<(), Diags>;
+    /// Turns an import ID into a minimal state that `read` can complete.
+    fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, Diags>;
+}
+
+pub fn all() -> Vec<Box<dyn Resource>> {
+    vec![Box::new(cloudtrail::Trail::new())]
+}
+
+/// An AWS error as hashicorp/aws words it: "CONTEXT: operation error SERVICE: OP, api error CODE: MESSAGE".
+pub fn api_error(context: &str, service: &str, op: &str, e: &AwsError) -> Diag {
+    Diag::error(format!(
+        "{context}: operation error {service}: {op}, api error {}: {}",
+        e.code, e.message
+    ))
+}
+
+/// An AWS JSON response field that should have been there.
+pub fn missing(what: &str) -> Diags {
+    vec![Diag::error(format!(
+        "unexpected response from the simulator: missing {what}"
+    ))]
+}

@@ -1,0 +1,583 @@
+//! The tfplugin6 Provider service: decodes Terraform's requests, runs the generic planner
+//! and the resource's CRUD, encodes the answers. Resource logic lives in `resources`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use tfplugin6::proto;
+use tfplugin6::value::{Type, Value, decode_json, decode_msgpack, encode_msgpack};
+use tonic::{Request, Response, Status};
+
+use crate::client::{AwsClient, InProcess};
+use crate::config::{self, ProviderConfig};
+use crate::diagnostics::{Diag, Diags, path_to_proto, to_proto};
+use crate::plan;
+use crate::resources::{self, Ctx, Resource};
+use crate::schema::Schema;
+use crate::values::{ValueExt, semantically_equal, set_attr, string, string_map};
+
+struct Configured {
+    client: Arc<dyn AwsClient>,
+    config: ProviderConfig,
+}
+
+pub struct ProviderServer {
+    provider_schema: Schema,
+    resources: Vec<Box<dyn Resource>>,
+    configured: RwLock<Option<Arc<Configured>>>,
+}
+
+impl Default for ProviderServer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProviderServer {
+    pub fn new() -> Self {
+        ProviderServer {
+            provider_schema: config::schema(),
+            resources: resources::all(),
+            configured: RwLock::new(None),
+        }
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&dyn Resource, Status> {
+        self.resources
+            .iter()
+            .find(|r| r.type_name() == type_name)
+            .map(|r| r.as_ref())
+            .ok_or_else(|| Status::not_found(format!("unknown resource type {type_name}")))
+    }
+
+    fn configured(&self) -> Result<Arc<Configured>, Diags> {
+        let guard = self
+            .configured
+            .read()
+            .map_err(|_| vec![Diag::error("provider state poisoned")])?;
+        guard.clone().ok_or_else(|| {
+            vec![Diag::error("Provider not configured")
+                .detail("The provider was called before ConfigureProvider; this is a Terraform protocol error.")]
+        })
+    }
+
+    fn configure(&self, config: &Value, terraform_version: &str) -> Diags {
+        let parsed = ProviderConfig::from_value(config);
+        let mut diags = Vec::new();
+        if let Some(url) = &parsed.cloudtrail_endpoint {
+            diags.push(Diag::warning("ctsim HTTP endpoint not used").detail(format!(
+                "endpoints.cloudtrail = {url}: this provider version calls the embedded simulator directly; the HTTP mode comes with `ctsim serve`."
+            )));
+        }
+        let state_dir = parsed
+            .state_dir
+            .clone()
+            .or_else(|| std::env::var_os("CTSIM_HOME").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(".ctsim"));
+        let simulator = match ctsim::Simulator::open(&state_dir) {
+            Ok(sim) => Arc::new(sim),
+            Err(e) => {
+                diags.push(
+                    Diag::error("cannot open the ctsim state folder")
+                        .detail(format!(
+                            "{}: {}: {}",
+                            state_dir.display(),
+                            e.code,
+                            e.message
+                        ))
+                        .at(plan::attr_path("ctsim_home")),
+                );
+                return diags;
+            }
+        };
+        let client: Arc<dyn AwsClient> = Arc::new(InProcess::new(simulator, terraform_version));
+        match self.configured.write() {
+            Ok(mut guard) => {
+                *guard = Some(Arc::new(Configured {
+                    client,
+                    config: parsed,
+                }))
+            }
+            Err(_) => diags.push(Diag::error("provider state poisoned")),
+        }
+        diags
+    }
+}
+
+fn ctx(configured: &Configured) -> Ctx<'_> {
+    Ctx {
+        client: configured.client.as_ref(),
+        region: configured.config.region.clone(),
+        default_tags: configured.config.default_tags.clone(),
+    }
+}
+
+fn decode(dv: Option<&proto::DynamicValue>, ty: &Type) -> Result<Value, Diag> {
+    let Some(dv) = dv else { return Ok(Value::Null) };
+    let decoded = if !dv.msgpack.is_empty() {
+        decode_msgpack(&dv.msgpack, ty)
+    } else if !dv.json.is_empty() {
+        decode_json(&dv.json, ty)
+    } else {
+        return Ok(Value::Null);
+    };
+    decoded.map_err(|e| Diag::error("Invalid value from Terraform").detail(e.to_string()))
+}
+
+fn encode(value: &Value, ty: &Type) -> Result<proto::DynamicValue, Status> {
+    encode_msgpack(value, ty)
+        .map(|msgpack| proto::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| Status::internal(format!("encoding value: {e}")))
+}
+
+/// After a read or an apply, keeps the reference's spelling of values that mean the same
+/// (null vs empty, set order), so Terraform sees no change where there is none.
+fn reconcile(new: Value, reference: &Value) -> Value {
+    let empty_like = |v: &Value| v.is_null_or_empty() || v.str_opt() == Some("");
+    match (new, reference) {
+        (n, r) if empty_like(&n) && empty_like(r) => r.clone(),
+        (Value::Object(mut fields), Value::Object(refs)) => {
+            for (k, v) in fields.iter_mut() {
+                if let Some(r) = refs.get(k) {
+                    *v = reconcile(std::mem::replace(v, Value::Null), r);
+                }
+            }
+            Value::Object(fields)
+        }
+        (Value::List(items), Value::List(refs)) if items.len() == refs.len() => Value::List(
+            items
+                .into_iter()
+                .zip(refs)
+                .map(|(v, r)| reconcile(v, r))
+                .collect(),
+        ),
+        (n @ Value::Set(_), r @ Value::Set(_)) if semantically_equal(&n, r) => r.clone(),
+        (n, _) => n,
+    }
+}
+
+/// The provider-wide parts of planning every hashicorp/aws resource shares: the resource
+/// region defaults to the provider's, and tags_all merges default_tags under tags.
+fn plan_common(schema: &Schema, config: &Value, ctx: &Ctx, planned: &mut Value) {
+    if schema.block.attribute("region").is_some() && matches!(config.attr("region"), Value::Null) {
+        set_attr(planned, "region", string(ctx.region.clone()));
+    }
+    if schema.block.attribute("tags_all").is_some() {
+        let tags = planned.attr("tags");
+        if tags.is_wholly_known() {
+            let mut all: BTreeMap<String, String> = ctx.default_tags.clone();
+            all.extend(tags.string_map());
+            set_attr(planned, "tags_all", string_map(&all));
+        } else {
+            set_attr(planned, "tags_all", Value::Unknown);
+        }
+    }
+}
+
+type Rpc<T> = Result<Response<T>, Status>;
+
+#[tonic::async_trait]
+impl proto::provider_server::Provider for ProviderServer {
+    async fn get_metadata(
+        &self,
+        _: Request<proto::get_metadata::Request>,
+    ) -> Rpc<proto::get_metadata::Response> {
+        Ok(Response::new(proto::get_metadata::Response {
+            server_capabilities: Some(server_capabilities()),
+            resources: self
+                .resources
+                .iter()
+                .map(|r| proto::get_metadata::ResourceMetadata {
+                    type_name: r.type_name().to_string(),
+                })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<proto::get_provider_schema::Request>,
+    ) -> Rpc<proto::get_provider_schema::Response> {
+        let resource_schemas: HashMap<String, proto::Schema> = self
+            .resources
+            .iter()
+            .map(|r| (r.type_name().to_string(), r.schema().to_proto()))
+            .collect();
+        Ok(Response::new(proto::get_provider_schema::Response {
+            provider: Some(self.provider_schema.to_proto()),
+            resource_schemas,
+            server_capabilities: Some(server_capabilities()),
+            ..Default::default()
+        }))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        request: Request<proto::validate_provider_config::Request>,
+    ) -> Rpc<proto::validate_provider_config::Response> {
+        let req = request.into_inner();
+        let diags = match decode(
+            req.config.as_ref(),
+            &self.provider_schema.block.value_type(),
+        ) {
+            Ok(config) => plan::validate(&self.provider_schema.block, &config)
+                .into_iter()
+                .map(Diag::from)
+                .collect(),
+            Err(d) => vec![d],
+        };
+        Ok(Response::new(proto::validate_provider_config::Response {
+            diagnostics: to_proto(&diags),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        request: Request<proto::validate_resource_config::Request>,
+    ) -> Rpc<proto::validate_resource_config::Response> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.type_name)?;
+        let schema = resource.schema();
+        let diags = match decode(req.config.as_ref(), &schema.block.value_type()) {
+            Ok(config) => {
+                let mut diags: Diags = plan::validate(&schema.block, &config)
+                    .into_iter()
+                    .map(Diag::from)
+                    .collect();
+                diags.extend(resource.validate(&config));
+                diags
+            }
+            Err(d) => vec![d],
+        };
+        Ok(Response::new(proto::validate_resource_config::Response {
+            diagnostics: to_proto(&diags),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        _: Request<proto::validate_data_resource_config::Request>,
+    ) -> Rpc<proto::validate_data_resource_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<proto::upgrade_resource_state::Request>,
+    ) -> Rpc<proto::upgrade_resource_state::Response> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.type_name)?;
+        let ty = resource.schema().block.value_type();
+        let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
+        let (state, diags) = match decode_json(&raw, &ty) {
+            Ok(v) => (v, vec![]),
+            Err(e) => (
+                Value::Null,
+                vec![Diag::error("Invalid stored state").detail(e.to_string())],
+            ),
+        };
+        Ok(Response::new(proto::upgrade_resource_state::Response {
+            upgraded_state: Some(encode(&state, &ty)?),
+            diagnostics: to_proto(&diags),
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<proto::configure_provider::Request>,
+    ) -> Rpc<proto::configure_provider::Response> {
+        let req = request.into_inner();
+        let diags = match decode(
+            req.config.as_ref(),
+            &self.provider_schema.block.value_type(),
+        ) {
+            Ok(config) => self.configure(&config, &req.terraform_version),
+            Err(d) => vec![d],
+        };
+        Ok(Response::new(proto::configure_provider::Response {
+            diagnostics: to_proto(&diags),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<proto::read_resource::Request>,
+    ) -> Rpc<proto::read_resource::Response> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.type_name)?;
+        let ty = resource.schema().block.value_type();
+        let mut response = proto::read_resource::Response {
+            private: req.private.clone(),
+            ..Default::default()
+        };
+        let result = (|| -> Result<Value, Diags> {
+            let current = decode(req.current_state.as_ref(), &ty).map_err(|d| vec![d])?;
+            let configured = self.configured()?;
+            let ctx = ctx(&configured);
+            Ok(match resource.read(&ctx, &current)? {
+                Some(new) => reconcile(new, &current),
+                None => Value::Null,
+            })
+        })();
+        match result {
+            Ok(state) => response.new_state = Some(encode(&state, &ty)?),
+            Err(diags) => {
+                response.new_state = req.current_state;
+                response.diagnostics = to_proto(&diags);
+            }
+        }
+        Ok(Response::new(response))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<proto::plan_resource_change::Request>,
+    ) -> Rpc<proto::plan_resource_change::Response> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.type_name)?;
+        let schema = resource.schema();
+        let ty = schema.block.value_type();
+        let decoded = (|| -> Result<(Value, Value, Value), Diag> {
+            Ok((
+                decode(req.prior_state.as_ref(), &ty)?,
+                decode(req.proposed_new_state.as_ref(), &ty)?,
+                decode(req.config.as_ref(), &ty)?,
+            ))
+        })();
+        let (prior, proposed, config) = match decoded {
+            Ok(v) => v,
+            Err(d) => {
+                return Ok(Response::new(proto::plan_resource_change::Response {
+                    diagnostics: to_proto(&[d]),
+                    ..Default::default()
+                }));
+            }
+        };
+        let mut response = proto::plan_resource_change::Response {
+            planned_private: req.prior_private.clone(),
+            legacy_type_system: true,
+            ..Default::default()
+        };
+        if matches!(proposed, Value::Null) {
+            // Destroy: nothing to plan.
+            response.planned_state = Some(encode(&Value::Null, &ty)?);
+            return Ok(Response::new(response));
+        }
+        let configured = match self.configured() {
+            Ok(c) => c,
+            Err(d) => {
+                response.diagnostics = to_proto(&d);
+                return Ok(Response::new(response));
+            }
+        };
+        let ctx = ctx(&configured);
+        let mut planned = plan::plan(&schema.block, &prior, &proposed, &config);
+        plan_common(schema, &config, &ctx, &mut planned.state);
+        resource.modify_plan(&ctx, &prior, &mut planned.state);
+        if !matches!(prior, Value::Null) {
+            // Region is force-new; a change found only after plan_common must be caught too.
+            if schema
+                .block
+                .attribute("region")
+                .is_some_and(|a| a.force_new)
+                && !semantically_equal(prior.attr("region"), planned.state.attr("region"))
+                && !planned
+                    .requires_replace
+                    .contains(&plan::attr_path("region"))
+            {
+                planned.requires_replace.push(plan::attr_path("region"));
+            }
+        }
+        response.planned_state = Some(encode(&planned.state, &ty)?);
+        response.requires_replace = planned.requires_replace.iter().map(path_to_proto).collect();
+        Ok(Response::new(response))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<proto::apply_resource_change::Request>,
+    ) -> Rpc<proto::apply_resource_change::Response> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.type_name)?;
+        let ty = resource.schema().block.value_type();
+        let mut response = proto::apply_resource_change::Response {
+            private: req.planned_private.clone(),
+            legacy_type_system: true,
+            ..Default::default()
+        };
+        let decoded = (|| -> Result<(Value, Value), Diag> {
+            Ok((
+                decode(req.prior_state.as_ref(), &ty)?,
+                decode(req.planned_state.as_ref(), &ty)?,
+            ))
+        })();
+        let (prior, planned) = match decoded {
+            Ok(v) => v,
+            Err(d) => {
+                response.new_state = req.prior_state.clone();
+                response.diagnostics = to_proto(&[d]);
+                return Ok(Response::new(response));
+            }
+        };
+        let configured = match self.configured() {
+            Ok(c) => c,
+            Err(d) => {
+                response.new_state = req.prior_state.clone();
+                response.diagnostics = to_proto(&d);
+                return Ok(Response::new(response));
+            }
+        };
+        let ctx = ctx(&configured);
+        let (state, diags) = if matches!(planned, Value::Null) {
+            match resource.delete(&ctx, &prior) {
+                Ok(()) => (Value::Null, vec![]),
+                Err(d) => (prior.clone(), d),
+            }
+        } else {
+            let outcome = if matches!(prior, Value::Null) {
+                resource.create(&ctx, &planned)
+            } else {
+                resource.update(&ctx, &prior, &planned)
+            };
+            match outcome {
+                Ok(state) => (reconcile(state, &planned), vec![]),
+                Err((Some(state), d)) => (reconcile(state, &planned), d),
+                Err((None, d)) => (prior.clone(), d),
+            }
+        };
+        response.new_state = Some(encode(&state, &ty)?);
+        response.diagnostics = to_proto(&diags);
+        Ok(Response::new(response))
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<proto::import_resource_state::Request>,
+    ) -> Rpc<proto::import_resource_state::Response> {
+        let req = request.into_inner();
+        let resource = self.resource(&req.type_name)?;
+        let ty = resource.schema().block.value_type();
+        let result = self
+            .configured()
+            .and_then(|c| resource.import(&ctx(&c), &req.id));
+        let mut response = proto::import_resource_state::Response::default();
+        match result {
+            Ok(state) => {
+                response
+                    .imported_resources
+                    .push(proto::import_resource_state::ImportedResource {
+                        type_name: req.type_name.clone(),
+                        state: Some(encode(&state, &ty)?),
+                        ..Default::default()
+                    })
+            }
+            Err(d) => response.diagnostics = to_proto(&d),
+        }
+        Ok(Response::new(response))
+    }
+
+    async fn move_resource_state(
+        &self,
+        _: Request<proto::move_resource_state::Request>,
+    ) -> Rpc<proto::move_resource_state::Response> {
+        Ok(Response::new(proto::move_resource_state::Response {
+            diagnostics: to_proto(&[Diag::error("Move Resource State Not Supported")]),
+            ..Default::default()
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<proto::read_data_source::Request>,
+    ) -> Rpc<proto::read_data_source::Response> {
+        let req = request.into_inner();
+        Err(Status::not_found(format!(
+            "unknown data source {}",
+            req.type_name
+        )))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<proto::get_functions::Request>,
+    ) -> Rpc<proto::get_functions::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<proto::call_function::Request>,
+    ) -> Rpc<proto::call_function::Response> {
+        Err(Status::unimplemented(format!(
+            "no function {}",
+            request.into_inner().name
+        )))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        _: Request<proto::validate_ephemeral_resource_config::Request>,
+    ) -> Rpc<proto::validate_ephemeral_resource_config::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        _: Request<proto::open_ephemeral_resource::Request>,
+    ) -> Rpc<proto::open_ephemeral_resource::Response> {
+        Err(Status::unimplemented("no ephemeral resources"))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        _: Request<proto::renew_ephemeral_resource::Request>,
+    ) -> Rpc<proto::renew_ephemeral_resource::Response> {
+        Err(Status::unimplemented("no ephemeral resources"))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<proto::close_ephemeral_resource::Request>,
+    ) -> Rpc<proto::close_ephemeral_resource::Response> {
+        Err(Status::unimplemented("no ephemeral resources"))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<proto::stop_provider::Request>,
+    ) -> Rpc<proto::stop_provider::Response> {
+        Ok(Response::new(Default::default()))
+    }
+}
+
+fn server_capabilities() -> proto::ServerCapabilities {
+    proto::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::object;
+
+    #[test]
+    fn reconcile_keeps_null_for_empty_and_set_order() {
+        let planned = object([
+            ("tags", Value::Null),
+            ("s", crate::values::string_set(["a", "b"])),
+        ]);
+        let read = object([
+            ("tags", Value::Map(Default::default())),
+            ("s", crate::values::string_set(["b", "a"])),
+        ]);
+        assert_eq!(reconcile(read, &planned), planned);
+    }
+}

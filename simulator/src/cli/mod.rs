@@ -1,0 +1,271 @@
+//! The `ctsim` command line: the demo, event history, trails, the Terraform installation,
+//! the clock and the simulator settings.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use crate::Simulator;
+
+mod bench;
+mod demo;
+mod render;
+pub mod terraform;
+
+#[derive(Parser)]
+#[command(
+    name = "ctsim",
+    version,
+    about = "A local, offline, deterministic AWS CloudTrail"
+)]
+struct Cli {
+    /// State folder (default: $CTSIM_HOME, else .ctsim in the working directory).
+    #[arg(long, global = true, env = "CTSIM_HOME")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply examples/trail-basic with the real terraform against the embedded simulator,
+    /// then show the trails and the recorded events.
+    Demo,
+    /// Event history (LookupEvents): newest first, the last 90 days.
+    Events(render::EventsArgs),
+    /// The trails in the simulator, every region.
+    Trails {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install our provider as hashicorp/aws for Terraform (filesystem mirror + CLI config).
+    #[command(subcommand)]
+    Terraform(TerraformCommand),
+    /// The simulator clock: real time, or a fixed instant you set and advance.
+    #[command(subcommand)]
+    Clock(ClockCommand),
+    /// Simulator settings such as service quotas (e.g. quota.trails_per_region).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Benchmarks (not tests): times and ratios against a floor measured in the same run.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// terraform apply and a no-change plan of N aws_cloudtrail vs N terraform_data.
+    Terraform {
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        /// No-change plans to run; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        plans: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum TerraformCommand {
+    /// Write the provider mirror and the CLI configuration; prints how to use them.
+    Setup {
+        /// Also offer these hashicorp/aws versions (for exact version pins).
+        #[arg(long = "provider-version")]
+        versions: Vec<String>,
+        /// Print only the CLI configuration path (for scripts).
+        #[arg(long)]
+        print_path: bool,
+    },
+    /// Run terraform with the CLI configuration set, e.g. `ctsim terraform run -- plan`.
+    Run {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClockCommand {
+    /// Print the current simulated time.
+    Show,
+    /// Fix the clock at an RFC 3339 instant, e.g. 2026-01-01T00:00:00Z.
+    Set { instant: String },
+    /// Move a fixed clock forward, e.g. 90s, 15m, 1h, 7d.
+    Advance { by: String },
+    /// Go back to real time.
+    Real,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Show every setting.
+    List,
+    /// Set one setting.
+    Set { key: String, value: String },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ctsim: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn state_dir(cli_home: &Option<PathBuf>) -> PathBuf {
+    cli_home.clone().unwrap_or_else(|| PathBuf::from(".ctsim"))
+}
+
+fn open(home: &Option<PathBuf>) -> Result<Simulator> {
+    let dir = state_dir(home);
+    Simulator::open(&dir).map_err(|e| anyhow::anyhow!("opening {}: {e}", dir.display()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo => demo::run(&state_dir(&cli.home)),
+        Command::Bench(BenchCommand::Terraform { count, plans }) => {
+            bench::run(&bench::BenchArgs { count, plans })
+        }
+        Command::Events(args) => {
+            let sim = open(&cli.home)?;
+            print!("{}", render::events(&sim, &args)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Trails { json } => {
+            let sim = open(&cli.home)?;
+            print!("{}", render::trails(&sim, json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Terraform(TerraformCommand::Setup {
+            versions,
+            print_path,
+        }) => {
+            let dir = state_dir(&cli.home);
+            let provider = terraform::find_or_build_provider()?;
+            let install = terraform::setup(&dir, &provider, &versions)?;
+            if print_path {
+                println!("{}", install.cli_config.display());
+            } else {
+                println!("Provider mirror: {}", install.mirror.display());
+                println!(
+                    "Use it with:\n  export TF_CLI_CONFIG_FILE={}",
+                    install.cli_config.display()
+                );
+                println!(
+                    "  export CTSIM_HOME={}",
+                    terraform::absolute(&dir)?.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Terraform(TerraformCommand::Run { args }) => {
+            let dir = state_dir(&cli.home);
+            let provider = terraform::find_or_build_provider()?;
+            let install = terraform::setup(&dir, &provider, &[])?;
+            let cwd = std::env::current_dir()?;
+            let status = terraform::terraform_command(&cwd, &install, &dir)?
+                .args(&args)
+                .status()
+                .context("running terraform")?;
+            Ok(ExitCode::from(
+                status.code().unwrap_or(1).clamp(0, 255) as u8
+            ))
+        }
+        Command::Clock(cmd) => {
+            let sim = open(&cli.home)?;
+            clock(&sim, cmd)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Settings(cmd) => {
+            let sim = open(&cli.home)?;
+            match cmd {
+                SettingsCommand::List => {
+                    for (k, v) in sim.settings().map_err(|e| anyhow::anyhow!("{e}"))? {
+                        println!("{k} = {v}");
+                    }
+                }
+                SettingsCommand::Set { key, value } => {
+                    sim.set_setting(&key, &value)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!("{key} = {value}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn clock(sim: &Simulator, cmd: ClockCommand) -> Result<()> {
+    match cmd {
+        ClockCommand::Show => {}
+        ClockCommand::Set { instant } => {
+            let at = chrono::DateTime::parse_from_rfc3339(&instant)
+                .with_context(|| format!("{instant:?} is not an RFC 3339 instant"))?
+                .with_timezone(&chrono::Utc);
+            sim.set_time(at).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        ClockCommand::Advance { by } => {
+            let by = parse_duration(&by)?;
+            sim.advance_time(by).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        ClockCommand::Real => sim.use_real_time().map_err(|e| anyhow::anyhow!("{e}"))?,
+    }
+    println!(
+        "{}",
+        sim.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    Ok(())
+}
+
+/// Parses durations such as 90s, 15m, 1h, 7d (or a combination: 1h30m).
+pub fn parse_duration(text: &str) -> Result<chrono::Duration> {
+    let mut total = chrono::Duration::zero();
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let n: i64 = digits
+            .parse()
+            .with_context(|| format!("{text:?} is not a duration like 90s, 15m, 1h, 7d"))?;
+        digits.clear();
+        total += match c {
+            's' => chrono::Duration::seconds(n),
+            'm' => chrono::Duration::minutes(n),
+            'h' => chrono::Duration::hours(n),
+            'd' => chrono::Duration::days(n),
+            _ => anyhow::bail!("{text:?}: unknown unit {c:?} (use s, m, h or d)"),
+        };
+    }
+    anyhow::ensure!(
+        digits.is_empty() && !text.is_empty(),
+        "{text:?} is not a duration like 90s, 15m, 1h, 7d"
+    );
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(
+            parse_duration("90s").unwrap(),
+            chrono::Duration::seconds(90)
+        );
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            chrono::Duration::minutes(90)
+        );
+        assert_eq!(parse_duration("7d").unwrap(), chrono::Duration::days(7));
+        assert!(parse_duration("10").is_err());
+        assert!(parse_duration("1w").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}

@@ -1,0 +1,216 @@
+//! Operator views of the simulator for `ctsim events` and `ctsim trails`: tables for people,
+//! JSON for machines. They read through the service functions without being recorded, so
+//! looking does not change what there is to see.
+
+use std::fmt::Write;
+
+use anyhow::{Result, anyhow};
+use clap::Args;
+use serde_json::{Value, json};
+
+use crate::Simulator;
+use crate::cloudtrail::{self, model};
+
+#[derive(Args, Default, Clone)]
+pub struct EventsArgs {
+    /// Only events with this event name (LookupAttribute EventName).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Any lookup attribute, KEY=VALUE (EventId, EventName, ReadOnly, Username,
+    /// ResourceType, ResourceName, EventSource, AccessKeyId).
+    #[arg(long, conflicts_with = "name")]
+    pub lookup: Option<String>,
+    /// Region whose event history to read (default: the simulator's default region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// How many events at most.
+    #[arg(long, default_value_t = 20)]
+    pub max: usize,
+    /// Print the CloudTrail records as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn aws(e: crate::AwsError) -> anyhow::Error {
+    anyhow!("{}: {}", e.code, e.message)
+}
+
+fn default_region(sim: &Simulator) -> String {
+    sim.setting("default.region")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "us-east-1".to_string())
+}
+
+/// The events matching `args`, newest first, as (lookup entry, parsed record).
+fn lookup(sim: &Simulator, args: &EventsArgs) -> Result<Vec<(model::Event, Value)>> {
+    let region = args.region.clone().unwrap_or_else(|| default_region(sim));
+    let ctx = sim.default_caller(&region);
+    let attribute = match (&args.name, &args.lookup) {
+        (Some(name), _) => Some(model::LookupAttribute {
+            attribute_key: "EventName".into(),
+            attribute_value: name.clone(),
+        }),
+        (None, Some(kv)) => {
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--lookup takes KEY=VALUE, e.g. Username=ctsim"))?;
+            Some(model::LookupAttribute {
+                attribute_key: k.into(),
+                attribute_value: v.into(),
+            })
+        }
+        (None, None) => None,
+    };
+    let mut out = Vec::new();
+    let mut token = None;
+    while out.len() < args.max {
+        let request = model::LookupEventsRequest {
+            lookup_attributes: attribute.clone().map(|a| vec![a]),
+            max_results: Some((args.max - out.len()).min(50) as i64),
+            next_token: token.take(),
+            ..Default::default()
+        };
+        let page = sim
+            .run_unrecorded(|env| cloudtrail::lookup_events(env, &ctx, request))
+            .map_err(aws)?;
+        for event in page.events {
+            let record = event
+                .cloud_trail_event
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or(Value::Null);
+            out.push((event, record));
+        }
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+pub fn events(sim: &Simulator, args: &EventsArgs) -> Result<String> {
+    let found = lookup(sim, args)?;
+    if args.json {
+        let records: Vec<Value> = found.into_iter().map(|(_, r)| r).collect();
+        return Ok(serde_json::to_string_pretty(&records)? + "\n");
+    }
+    let rows: Vec<[String; 5]> = found
+        .iter()
+        .map(|(event, record)| {
+            let outcome = match record["errorCode"].as_str() {
+                Some(code) => code.to_string(),
+                None => "ok".to_string(),
+            };
+            [
+                record["eventTime"].as_str().unwrap_or_default().to_string(),
+                event.event_name.clone().unwrap_or_default(),
+                event.username.clone().unwrap_or_default(),
+                event.event_source.clone().unwrap_or_default(),
+                outcome,
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok("No events.\n".to_string());
+    }
+    Ok(table(
+        &["EVENT TIME", "EVENT NAME", "USER", "EVENT SOURCE", "RESULT"],
+        &rows,
+    ))
+}
+
+pub fn trails(sim: &Simulator, as_json: bool) -> Result<String> {
+    let region = default_region(sim);
+    let ctx = sim.default_caller(&region);
+    let listed = sim
+        .run_unrecorded(|env| cloudtrail::list_trails(env, &ctx, Default::default()))
+        .map_err(aws)?;
+    let mut trails = Vec::new();
+    for info in listed.trails {
+        let home = info.home_region.clone().unwrap_or_else(|| region.clone());
+        let ctx = sim.default_caller(&home);
+        let arn = info.trail_arn.clone().unwrap_or_default();
+        let (described, status) = sim
+            .run_unrecorded(|env| {
+                let described = cloudtrail::describe_trails(
+                    env,
+                    &ctx,
+                    model::DescribeTrailsRequest {
+                        trail_name_list: Some(vec![arn.clone()]),
+                        include_shadow_trails: Some(false),
+                    },
+                )?;
+                let status = cloudtrail::get_trail_status(
+                    env,
+                    &ctx,
+                    model::GetTrailStatusRequest { name: arn.clone() },
+                )?;
+                Ok((described, status))
+            })
+            .map_err(aws)?;
+        if let Some(trail) = described.trail_list.into_iter().next() {
+            trails.push((trail, status));
+        }
+    }
+    if as_json {
+        let list: Vec<Value> = trails
+            .iter()
+            .map(|(t, s)| json!({"Trail": t, "Status": s}))
+            .collect();
+        return Ok(serde_json::to_string_pretty(&list)? + "\n");
+    }
+    if trails.is_empty() {
+        return Ok("No trails.\n".to_string());
+    }
+    let yes_no = |b: Option<bool>| if b == Some(true) { "yes" } else { "no" }.to_string();
+    let rows: Vec<[String; 6]> = trails
+        .iter()
+        .map(|(t, s)| {
+            [
+                t.name.clone().unwrap_or_default(),
+                t.home_region.clone().unwrap_or_default(),
+                yes_no(t.is_multi_region_trail),
+                yes_no(s.is_logging),
+                t.s3_bucket_name.clone().unwrap_or_default(),
+                t.trail_arn.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok(table(
+        &[
+            "NAME",
+            "HOME REGION",
+            "MULTI-REGION",
+            "LOGGING",
+            "S3 BUCKET",
+            "ARN",
+        ],
+        &rows,
+    ))
+}
+
+/// A plain, aligned text table (no colour, so it snapshots the same everywhere).
+pub fn table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<&str>, out: &mut String| {
+        let text: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", text.join("  ").trim_end());
+    };
+    line(headers.to_vec(), &mut out);
+    for row in rows {
+        line(row.iter().map(String::as_str).collect(), &mut out);
+    }
+    out
+}

@@ -1,0 +1,127 @@
+//! The CloudTrail service: trails, selectors, Insights selectors, tags, logging status and
+//! event history lookup. Split by concern; `dispatch` maps operation names to functions.
+
+pub mod insights;
+pub mod lookup;
+pub mod model;
+pub mod names;
+pub mod selectors;
+pub mod status;
+pub mod tags;
+pub mod trails;
+
+use serde_json::Value;
+
+use super::{Env, EventResource, parse_request, to_response};
+use crate::context::CallerContext;
+use crate::error::AwsError;
+
+pub use insights::{get_insight_selectors, put_insight_selectors};
+pub use lookup::lookup_events;
+pub use selectors::{get_event_selectors, put_event_selectors};
+pub use status::{get_trail_status, start_logging, stop_logging};
+pub use tags::{add_tags, list_tags, remove_tags};
+pub use trails::{
+    create_trail, delete_trail, describe_trails, get_trail, list_trails, update_trail,
+};
+
+pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
+
+/// The operations this simulator implements.
+pub const OPERATIONS: &[&str] = &[
+    "AddTags",
+    "CreateTrail",
+    "DeleteTrail",
+    "DescribeTrails",
+    "GetEventSelectors",
+    "GetInsightSelectors",
+    "GetTrail",
+    "GetTrailStatus",
+    "ListTags",
+    "ListTrails",
+    "LookupEvents",
+    "PutEventSelectors",
+    "PutInsightSelectors",
+    "RemoveTags",
+    "StartLogging",
+    "StopLogging",
+    "UpdateTrail",
+];
+
+/// Runs one CloudTrail operation on a JSON request.
+pub fn dispatch(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    operation: &str,
+    req: &Value,
+) -> Result<Value, AwsError> {
+    macro_rules! op {
+        ($f:path) => {
+            to_response(&$f(env, ctx, parse_request(req)?)?)
+        };
+    }
+    match operation {
+        "AddTags" => op!(add_tags),
+        "CreateTrail" => op!(create_trail),
+        "DeleteTrail" => op!(delete_trail),
+        "DescribeTrails" => op!(describe_trails),
+        "GetEventSelectors" => op!(get_event_selectors),
+        "GetInsightSelectors" => op!(get_insight_selectors),
+        "GetTrail" => op!(get_trail),
+        "GetTrailStatus" => op!(get_trail_status),
+        "ListTags" => op!(list_tags),
+        "ListTrails" => op!(list_trails),
+        "LookupEvents" => op!(lookup_events),
+        "PutEventSelectors" => op!(put_event_selectors),
+        "PutInsightSelectors" => op!(put_insight_selectors),
+        "RemoveTags" => op!(remove_tags),
+        "StartLogging" => op!(start_logging),
+        "StopLogging" => op!(stop_logging),
+        "UpdateTrail" => op!(update_trail),
+        _ => Err(AwsError::unknown_operation("cloudtrail", operation)),
+    }
+}
+
+/// CloudTrail's read-only operations.
+pub fn is_read_only(operation: &str) -> bool {
+    ["Get", "Describe", "List", "Lookup"]
+        .iter()
+        .any(|p| operation.starts_with(p))
+}
+
+/// The trail a request names (by `Name`, `TrailName` or `ResourceId`), as an event resource.
+pub fn resources(operation: &str, req: &Value, ctx: &CallerContext) -> Vec<EventResource> {
+    let member = match operation {
+        "CreateTrail" | "UpdateTrail" | "DeleteTrail" | "GetTrail" | "GetTrailStatus"
+        | "StartLogging" | "StopLogging" => "Name",
+        "PutEventSelectors"
+        | "GetEventSelectors"
+        | "PutInsightSelectors"
+        | "GetInsightSelectors" => "TrailName",
+        "AddTags" | "RemoveTags" => "ResourceId",
+        _ => return Vec::new(),
+    };
+    let Some(given) = req.get(member).and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    if given.is_empty() {
+        return Vec::new();
+    }
+    let (arn, account) = match names::parse_trail_ref(given) {
+        Ok(names::TrailRef::Arn(a)) => (Some(a.to_string()), Some(a.account_id)),
+        Ok(names::TrailRef::Name(n)) => (
+            Some(names::TrailArn::new(&ctx.region, &ctx.account_id, &n).to_string()),
+            Some(ctx.account_id.clone()),
+        ),
+        Err(_) => (None, None),
+    };
+    vec![EventResource {
+        resource_type: names::TRAIL_RESOURCE_TYPE.to_string(),
+        resource_name: given.to_string(),
+        arn,
+        account_id: account,
+    }]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+//! The AWS services. Each operation is one function taking the environment (store handle
+//! inside a transaction, and the current time), the caller and the AWS-shaped request; it
+//! returns the AWS-shaped response or an [`AwsError`]. Services know nothing of HTTP,
+//! Terraform or recording: [`crate::Simulator::invoke`] records every call, in one place.
+
+pub mod cloudtrail;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::context::CallerContext;
+use crate::error::AwsError;
+use crate::store::Db;
+
+/// What an operation runs against: the store (inside the call's transaction) and "now".
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub db: Db<'a>,
+    pub now: DateTime<Utc>,
+}
+
+/// A resource a call touched, as recorded in the event (`resources`) and used by lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventResource {
+    pub resource_type: String,
+    /// The name as the request gave it (a name or an ARN).
+    pub resource_name: String,
+    pub arn: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// The services the simulator knows, by the name clients use (`cloudtrail`).
+pub const SERVICES: &[&str] = &["cloudtrail"];
+
+/// The `eventSource` of a service.
+pub fn event_source(service: &str) -> Option<&'static str> {
+    match service {
+        "cloudtrail" => Some("cloudtrail.amazonaws.com"),
+        _ => None,
+    }
+}
+
+/// Runs one operation. Unknown operations fail with `UnknownOperationException`.
+pub fn dispatch(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    service: &str,
+    operation: &str,
+    request: &Value,
+) -> Result<Value, AwsError> {
+    match service {
+        "cloudtrail" => cloudtrail::dispatch(env, ctx, operation, request),
+        _ => Err(AwsError::unknown_operation(service, operation)),
+    }
+}
+
+/// Whether an operation only reads (CloudTrail's `readOnly`).
+pub fn is_read_only(service: &str, operation: &str) -> bool {
+    match service {
+        "cloudtrail" => cloudtrail::is_read_only(operation),
+        _ => ["Get", "Describe", "List", "Lookup"]
+            .iter()
+            .any(|p| operation.starts_with(p)),
+    }
+}
+
+/// The resources a call names (computed from the request, so failed calls have them too).
+pub fn resources(
+    service: &str,
+    operation: &str,
+    request: &Value,
+    ctx: &CallerContext,
+) -> Vec<EventResource> {
+    match service {
+        "cloudtrail" => cloudtrail::resources(operation, request, ctx),
+        _ => Vec::new(),
+    }
+}
+
+/// Deserialises a request body. `null` is an empty request; a missing required member is a
+/// `ValidationException`; anything else malformed is a `SerializationException`.
+pub fn parse_request<T: DeserializeOwned>(request: &Value) -> Result<T, AwsError> {
+    let v = match request {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => request.clone(),
+        _ => {
+            return Err(AwsError::serialization(
+                "Start of structure or map found where not expected.",
+            ));
+        }
+    };
+    serde_json::from_value(v).map_err(|e| {
+        let msg = e.to_string();
+        if let Some(rest) = msg.strip_prefix("missing field `") {
+            let field = rest.split('`').next().unwrap_or_default();
+            AwsError::missing_member(&lower_first(field))
+        } else {
+            AwsError::serialization(msg)
+        }
+    })
+}
+
+/// Serialises a response body.
+pub fn to_response<T: Serialize>(response: &T) -> Result<Value, AwsError> {
+    serde_json::to_value(response)
+        .map_err(|e| AwsError::internal(format!("cannot serialise response: {e}")))
+}
+
+/// `TrailName` -> `trailName`; `SnsTopicARN` -> `snsTopicARN`.
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,310 @@
+//! The facade every client uses (the provider in-process, the HTTP server, the CLI): open a
+//! state folder, invoke operations with AWS JSON 1.1 bodies, control the clock and settings.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::context::{CallerContext, Principal};
+use crate::error::{AwsError, StoreError};
+use crate::events::{self, ApiCall};
+use crate::services::{self, Env};
+use crate::settings;
+use crate::store::{Db, Store};
+
+/// Environment variable naming the state folder.
+pub const HOME_ENV: &str = "CTSIM_HOME";
+/// The state folder when `CTSIM_HOME` is not set, relative to the working directory.
+pub const DEFAULT_STATE_DIR: &str = ".ctsim";
+
+/// One simulated AWS: a state folder and its SQLite store. `Send + Sync`.
+pub struct Simulator {
+    state_dir: PathBuf,
+    store: Mutex<Store>,
+}
+
+/// The full outcome of a call: the response or error, and the ids it was recorded under.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub result: Result<Value, AwsError>,
+    /// `None` when the call could not be recorded (unknown service, store failure).
+    pub request_id: Option<String>,
+    pub event_id: Option<String>,
+}
+
+impl Simulator {
+    /// Opens the state folder (creating it if needed) and migrates its database.
+    pub fn open(state_dir: impl AsRef<Path>) -> Result<Simulator, AwsError> {
+        let state_dir = state_dir.as_ref().to_path_buf();
+        let store = Store::open(&state_dir).map_err(|e| match e {
+            StoreError::Io(io) => AwsError::internal(format!(
+                "cannot create state folder {}: {io}",
+                state_dir.display()
+            )),
+            other => other.into(),
+        })?;
+        Ok(Simulator {
+            state_dir,
+            store: Mutex::new(store),
+        })
+    }
+
+    /// Opens `$CTSIM_HOME`, or `./.ctsim`.
+    pub fn open_default() -> Result<Simulator, AwsError> {
+        Self::open(Self::default_state_dir())
+    }
+
+    pub fn default_state_dir() -> PathBuf {
+        match std::env::var_os(HOME_ENV) {
+            Some(d) if !d.is_empty() => PathBuf::from(d),
+            _ => PathBuf::from(DEFAULT_STATE_DIR),
+        }
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave a transaction half-applied (SQLite
+        // rolls back on drop), so a poisoned lock is safe to reuse.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The default caller (IAM user of the default account) in `region`.
+    pub fn default_caller(&self, region: &str) -> CallerContext {
+        let (account, user) = self
+            .lock()
+            .read(|db| -> Result<_, StoreError> {
+                Ok((
+                    settings::get(db, settings::DEFAULT_ACCOUNT_ID)?,
+                    settings::get(db, settings::DEFAULT_USER_NAME)?,
+                ))
+            })
+            .unwrap_or_else(|_| {
+                (
+                    crate::context::DEFAULT_ACCOUNT_ID.into(),
+                    crate::context::DEFAULT_USER_NAME.into(),
+                )
+            });
+        let principal = Principal::iam_user(&account, &user);
+        CallerContext::new(account, region).with_principal(principal)
+    }
+
+    /// Runs one operation on an AWS JSON 1.1 request body and returns the response body.
+    /// Every call to a known service is recorded as a CloudTrail event, failures included.
+    pub fn invoke(
+        &self,
+        ctx: &CallerContext,
+        service: &str,
+        operation: &str,
+        request: Value,
+    ) -> Result<Value, AwsError> {
+        self.invoke_detailed(ctx, service, operation, request)
+            .result
+    }
+
+    /// Like [`Simulator::invoke`], also returning the request and event ids.
+    pub fn invoke_detailed(
+        &self,
+        ctx: &CallerContext,
+        service: &str,
+        operation: &str,
+        request: Value,
+    ) -> Invocation {
+        let Some(event_source) = services::event_source(service) else {
+            return Invocation {
+                result: Err(AwsError::unknown_operation(service, operation)),
+                request_id: None,
+                event_id: None,
+            };
+        };
+        let read_only = services::is_read_only(service, operation);
+        let resources = services::resources(service, operation, &request, ctx);
+        let mut store = self.lock();
+
+        // The operation and its record commit together; a failure rolls back everything.
+        let attempt = store.write(|db| -> Result<(Value, events::Recorded), AwsError> {
+            let now = db.clock()?.now();
+            let env = Env { db, now };
+            let response = services::dispatch(&env, ctx, service, operation, &request)?;
+            let call = ApiCall {
+                ctx,
+                event_source,
+                operation,
+                request: &request,
+                outcome: Ok(&response),
+                read_only,
+                resources: resources.clone(),
+                time: now,
+            };
+            let rec = events::record_call(db, &call)?;
+            Ok((response, rec))
+        });
+        match attempt {
+            Ok((response, rec)) => Invocation {
+                result: Ok(response),
+                request_id: Some(rec.request_id),
+                event_id: Some(rec.event_id),
+            },
+            Err(err) => {
+                // Record the failure in its own transaction.
+                let recorded = store.write(|db| -> Result<events::Recorded, StoreError> {
+                    let now = db.clock()?.now();
+                    let call = ApiCall {
+                        ctx,
+                        event_source,
+                        operation,
+                        request: &request,
+                        outcome: Err(&err),
+                        read_only,
+                        resources,
+                        time: now,
+                    };
+                    events::record_call(db, &call)
+                });
+                let (request_id, event_id) = match recorded {
+                    Ok(r) => (Some(r.request_id), Some(r.event_id)),
+                    Err(_) => (None, None),
+                };
+                Invocation {
+                    result: Err(err),
+                    request_id,
+                    event_id,
+                }
+            }
+        }
+    }
+
+    /// Typed convenience over [`Simulator::invoke`]: serialises the request and deserialises
+    /// the response (e.g. `CreateTrailRequest` -> `CreateTrailResponse`). Recorded as usual.
+    pub fn call<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        ctx: &CallerContext,
+        service: &str,
+        operation: &str,
+        request: &Q,
+    ) -> Result<R, AwsError> {
+        let body =
+            serde_json::to_value(request).map_err(|e| AwsError::serialization(e.to_string()))?;
+        let out = self.invoke(ctx, service, operation, body)?;
+        serde_json::from_value(out)
+            .map_err(|e| AwsError::internal(format!("unexpected response shape: {e}")))
+    }
+
+    /// Runs typed service functions directly in one transaction, without recording.
+    pub fn run_unrecorded<T>(
+        &self,
+        f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
+    ) -> Result<T, AwsError> {
+        self.lock().write(|db| {
+            let now = db.clock()?.now();
+            f(&Env { db, now })
+        })
+    }
+
+    /// Read access to the store (one consistent snapshot).
+    pub fn read<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T, AwsError>) -> Result<T, AwsError> {
+        self.lock().read(f)
+    }
+
+    // ---- clock ----
+
+    pub fn clock(&self) -> Result<Clock, AwsError> {
+        self.read(|db| Ok(db.clock()?))
+    }
+
+    /// The simulator's current time (real time if the clock cannot be read).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock().unwrap_or_default().now()
+    }
+
+    /// Fixes the clock at `t`.
+    pub fn set_time(&self, t: DateTime<Utc>) -> Result<(), AwsError> {
+        self.lock()
+            .write(|db| Ok::<_, AwsError>(db.set_clock(Clock::Fixed(t))?))
+    }
+
+    /// Moves the clock forward (a real clock becomes fixed at now + `by`). Returns the new now.
+    pub fn advance_time(&self, by: chrono::Duration) -> Result<DateTime<Utc>, AwsError> {
+        if by < chrono::Duration::zero() {
+            return Err(AwsError::client(
+                "InvalidParameterException",
+                "The clock can only be advanced forward.",
+            ));
+        }
+        self.lock().write(|db| {
+            let c = db.clock()?.advanced(by);
+            db.set_clock(c)?;
+            Ok::<_, AwsError>(c.now())
+        })
+    }
+
+    /// Returns the clock to real time.
+    pub fn use_real_time(&self) -> Result<(), AwsError> {
+        self.lock()
+            .write(|db| Ok::<_, AwsError>(db.set_clock(Clock::Real)?))
+    }
+
+    // ---- settings ----
+
+    /// The effective value of a known setting (its default when unset); `None` if unknown.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, AwsError> {
+        if settings::default_of(key).is_none() {
+            return Ok(None);
+        }
+        self.read(|db| Ok(Some(settings::get(db, key)?)))
+    }
+
+    /// Sets a known setting after validating its value.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), AwsError> {
+        settings::validate(key, value)?;
+        self.lock()
+            .write(|db| Ok::<_, AwsError>(db.set_setting(key, value)?))
+    }
+
+    /// Returns a setting to its default.
+    pub fn reset_setting(&self, key: &str) -> Result<(), AwsError> {
+        self.lock()
+            .write(|db| Ok::<_, AwsError>(db.remove_setting(key)?))
+    }
+
+    /// Every known setting with its effective value.
+    pub fn settings(&self) -> Result<Vec<(String, String)>, AwsError> {
+        self.read(|db| {
+            settings::KNOWN
+                .iter()
+                .map(|(k, _, _)| Ok((k.to_string(), settings::get(db, k)?)))
+                .collect()
+        })
+    }
+
+    // ---- events ----
+
+    /// Every recorded event record, oldest first.
+    pub fn event_records(&self) -> Result<Vec<Value>, AwsError> {
+        self.read(|db| {
+            db.all_event_records()?
+                .iter()
+                .map(|s| serde_json::from_str(s).map_err(|e| AwsError::from(StoreError::from(e))))
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn simulator_is_send_and_sync() {
+        assert_send_sync::<Simulator>();
+    }
+}

@@ -1,0 +1,96 @@
+//! Ordered schema migrations. Migration N (1-based) brings the schema from version N-1 to N;
+//! the applied version is kept in SQLite's `user_version` and in `schema_migrations`.
+//! Never edit a released migration: append a new one.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: settings, clock, counters, trails and their configuration, tags, event history.
+    r#"
+CREATE TABLE schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    applied_at  TEXT NOT NULL
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE clock (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    mode      TEXT NOT NULL CHECK (mode IN ('real', 'fixed')),
+    fixed_ms  INTEGER
+);
+INSERT INTO clock (id, mode, fixed_ms) VALUES (1, 'real', NULL);
+
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+
+CREATE TABLE trails (
+    arn         TEXT PRIMARY KEY,
+    account_id  TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    multi_region INTEGER NOT NULL,
+    config      TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    UNIQUE (account_id, region, name)
+);
+CREATE INDEX trails_by_name ON trails (account_id, name);
+
+CREATE TABLE trail_status (
+    trail_arn        TEXT PRIMARY KEY REFERENCES trails (arn) ON DELETE CASCADE,
+    is_logging       INTEGER NOT NULL,
+    start_logging_ms INTEGER,
+    stop_logging_ms  INTEGER,
+    details          TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE event_selectors (
+    trail_arn  TEXT PRIMARY KEY REFERENCES trails (arn) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('basic', 'advanced')),
+    selectors  TEXT NOT NULL
+);
+
+CREATE TABLE insight_selectors (
+    trail_arn  TEXT PRIMARY KEY REFERENCES trails (arn) ON DELETE CASCADE,
+    selectors  TEXT NOT NULL
+);
+
+CREATE TABLE tags (
+    resource_arn TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    value        TEXT,
+    position     INTEGER NOT NULL,
+    PRIMARY KEY (resource_arn, key)
+);
+
+CREATE TABLE events (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        TEXT NOT NULL UNIQUE,
+    account_id      TEXT NOT NULL,
+    region          TEXT NOT NULL,
+    event_time_ms   INTEGER NOT NULL,
+    event_name      TEXT NOT NULL,
+    event_source    TEXT NOT NULL,
+    event_category  TEXT NOT NULL,
+    username        TEXT,
+    read_only       INTEGER NOT NULL,
+    access_key_id   TEXT,
+    record          TEXT NOT NULL
+);
+CREATE INDEX events_by_time ON events (account_id, region, event_time_ms DESC, seq DESC);
+
+CREATE TABLE event_resources (
+    event_seq     INTEGER NOT NULL REFERENCES events (seq),
+    position      INTEGER NOT NULL,
+    resource_type TEXT,
+    resource_name TEXT,
+    PRIMARY KEY (event_seq, position)
+);
+CREATE INDEX event_resources_by_name ON event_resources (resource_name);
+CREATE INDEX event_resources_by_type ON event_resources (resource_type);
+"#,
+];

@@ -1,0 +1,707 @@
+//! The store: one SQLite file (`ctsim.db`) in the state folder, WAL mode, a busy timeout so
+//! several processes can share the folder, and ordered schema migrations. This module is the
+//! one place that owns SQL; everything above it works with the row types defined here.
+
+mod migrations;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::clock::{self, Clock};
+use crate::error::StoreError;
+
+pub use migrations::MIGRATIONS;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The file name of the database inside the state folder.
+pub const DB_FILE: &str = "ctsim.db";
+
+/// An open database connection.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) `dir/ctsim.db` and migrates it to the latest schema.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
+        Self::configure(conn)
+    }
+
+    /// An in-memory store (tests, throw-away simulations).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::configure(Connection::open_in_memory()?)
+    }
+
+    fn configure(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // WAL lets readers in other processes proceed while one writes.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The schema version this database is at.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current as usize > MIGRATIONS.len() {
+            return Err(StoreError::Corrupt(format!(
+                "state schema version {current} is newer than this ctsim ({}); upgrade ctsim",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i + 1;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![version as i64, clock::iso_seconds(chrono::Utc::now())],
+            )?;
+            tx.execute_batch(&format!("PRAGMA user_version = {version}"))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in a write transaction (taken immediately, so concurrent writers queue on
+    /// the busy timeout). Commits when `f` returns `Ok`, rolls back otherwise: a failed
+    /// operation leaves no partial change.
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = f(Db { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a read transaction (a consistent snapshot).
+    pub fn read<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(StoreError::from)?;
+        let out = f(Db { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+}
+
+/// A handle on the database inside a transaction. All SQL lives in its methods.
+#[derive(Clone, Copy)]
+pub struct Db<'a> {
+    conn: &'a Connection,
+}
+
+/// A stored trail: key columns plus its configuration as JSON (owned by the service).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrailRow {
+    pub arn: String,
+    pub account_id: String,
+    pub region: String,
+    pub name: String,
+    pub multi_region: bool,
+    pub config: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// A trail's logging status; `details` is JSON for delivery times and errors.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatusRow {
+    pub is_logging: bool,
+    pub start_logging_ms: Option<i64>,
+    pub stop_logging_ms: Option<i64>,
+    pub details: String,
+}
+
+/// Which selector form a trail uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectorKind {
+    Basic,
+    Advanced,
+}
+
+impl SelectorKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SelectorKind::Basic => "basic",
+            SelectorKind::Advanced => "advanced",
+        }
+    }
+}
+
+/// One event to append to the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub event_id: String,
+    pub account_id: String,
+    pub region: String,
+    pub event_time_ms: i64,
+    pub event_name: String,
+    pub event_source: String,
+    pub event_category: String,
+    pub username: Option<String>,
+    pub read_only: bool,
+    pub access_key_id: Option<String>,
+    /// (resource type, resource name) pairs, for lookup.
+    pub resources: Vec<(Option<String>, Option<String>)>,
+    pub record: String,
+}
+
+/// An event read back from the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub event_id: String,
+    pub event_time_ms: i64,
+    pub event_name: String,
+    pub event_source: String,
+    pub username: Option<String>,
+    pub read_only: bool,
+    pub access_key_id: Option<String>,
+    pub resources: Vec<(Option<String>, Option<String>)>,
+    pub record: String,
+}
+
+/// The one attribute LookupEvents filters on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventFilter {
+    EventId(String),
+    EventName(String),
+    ReadOnly(bool),
+    Username(String),
+    ResourceType(String),
+    ResourceName(String),
+    EventSource(String),
+    AccessKeyId(String),
+}
+
+/// A LookupEvents query: newest first, strictly after the cursor `(time, seq)` if given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventQuery {
+    pub account_id: String,
+    pub region: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub filter: Option<EventFilter>,
+    pub before: Option<(i64, i64)>,
+    pub limit: u32,
+}
+
+fn trail_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailRow> {
+    Ok(TrailRow {
+        arn: r.get(0)?,
+        account_id: r.get(1)?,
+        region: r.get(2)?,
+        name: r.get(3)?,
+        multi_region: r.get(4)?,
+        config: r.get(5)?,
+        created_ms: r.get(6)?,
+        updated_ms: r.get(7)?,
+    })
+}
+
+const TRAIL_COLUMNS: &str =
+    "arn, account_id, region, name, multi_region, config, created_ms, updated_ms";
+
+impl<'a> Db<'a> {
+    // ---- settings ----
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
+    pub fn settings(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT key, value FROM settings ORDER BY key")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // ---- clock ----
+
+    pub fn clock(&self) -> Result<Clock> {
+        let (mode, fixed): (String, Option<i64>) = self
+            .conn
+            .query_row("SELECT mode, fixed_ms FROM clock WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or_else(|| ("real".to_string(), None));
+        Ok(match (mode.as_str(), fixed) {
+            ("fixed", Some(ms)) => Clock::Fixed(clock::from_millis(ms)),
+            _ => Clock::Real,
+        })
+    }
+
+    pub fn set_clock(&self, c: Clock) -> Result<()> {
+        let fixed = match c {
+            Clock::Real => None,
+            Clock::Fixed(t) => Some(clock::to_millis(t)),
+        };
+        self.conn.execute(
+            "INSERT INTO clock (id, mode, fixed_ms) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, fixed_ms = excluded.fixed_ms",
+            params![c.mode(), fixed],
+        )?;
+        Ok(())
+    }
+
+    // ---- counters ----
+
+    /// Increments the named counter and returns its new value (1 for the first call).
+    pub fn next_counter(&self, name: &str) -> Result<u64> {
+        let v: i64 = self.conn.query_row(
+            "INSERT INTO counters (name, value) VALUES (?1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1
+             RETURNING value",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(v.max(0) as u64)
+    }
+
+    // ---- trails ----
+
+    pub fn insert_trail(&self, t: &TrailRow) -> Result<()> {
+        self.conn.execute(
+            &format!(
+                "INSERT INTO trails ({TRAIL_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ),
+            params![
+                t.arn,
+                t.account_id,
+                t.region,
+                t.name,
+                t.multi_region,
+                t.config,
+                t.created_ms,
+                t.updated_ms
+            ],
+        )?;
+        self.conn.execute(
+            "INSERT INTO trail_status (trail_arn, is_logging) VALUES (?1, 0)",
+            [&t.arn],
+        )?;
+        Ok(())
+    }
+
+    pub fn update_trail(
+        &self,
+        arn: &str,
+        multi_region: bool,
+        config: &str,
+        updated_ms: i64,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE trails SET multi_region = ?2, config = ?3, updated_ms = ?4 WHERE arn = ?1",
+            params![arn, multi_region, config, updated_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes the trail, its status, selectors and tags. Returns whether it existed.
+    pub fn delete_trail(&self, arn: &str) -> Result<bool> {
+        self.conn
+            .execute("DELETE FROM tags WHERE resource_arn = ?1", [arn])?;
+        let n = self
+            .conn
+            .execute("DELETE FROM trails WHERE arn = ?1", [arn])?;
+        Ok(n > 0)
+    }
+
+    pub fn trail_by_arn(&self, arn: &str) -> Result<Option<TrailRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {TRAIL_COLUMNS} FROM trails WHERE arn = ?1"),
+                [arn],
+                trail_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn trail_by_name(
+        &self,
+        account_id: &str,
+        region: &str,
+        name: &str,
+    ) -> Result<Option<TrailRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 AND region = ?2 AND name = ?3"
+                ),
+                params![account_id, region, name],
+                trail_from_row,
+            )
+            .optional()?)
+    }
+
+    /// All trails of the account with this name, in any region (for shadow trails).
+    pub fn trails_named(&self, account_id: &str, name: &str) -> Result<Vec<TrailRow>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 AND name = ?2 ORDER BY region, arn"
+        ))?;
+        let rows = st.query_map(params![account_id, name], trail_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// All trails of the account, ordered by ARN.
+    pub fn trails(&self, account_id: &str) -> Result<Vec<TrailRow>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 ORDER BY arn"
+        ))?;
+        let rows = st.query_map([account_id], trail_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count_trails(&self, account_id: &str, region: &str) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM trails WHERE account_id = ?1 AND region = ?2",
+            params![account_id, region],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    // ---- status ----
+
+    pub fn status(&self, arn: &str) -> Result<StatusRow> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT is_logging, start_logging_ms, stop_logging_ms, details
+                 FROM trail_status WHERE trail_arn = ?1",
+                [arn],
+                |r| {
+                    Ok(StatusRow {
+                        is_logging: r.get(0)?,
+                        start_logging_ms: r.get(1)?,
+                        stop_logging_ms: r.get(2)?,
+                        details: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_else(|| StatusRow {
+                details: "{}".into(),
+                ..Default::default()
+            }))
+    }
+
+    pub fn put_status(&self, arn: &str, s: &StatusRow) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO trail_status (trail_arn, is_logging, start_logging_ms, stop_logging_ms, details)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (trail_arn) DO UPDATE SET is_logging = excluded.is_logging,
+                start_logging_ms = excluded.start_logging_ms,
+                stop_logging_ms = excluded.stop_logging_ms,
+                details = excluded.details",
+            params![arn, s.is_logging, s.start_logging_ms, s.stop_logging_ms, s.details],
+        )?;
+        Ok(())
+    }
+
+    // ---- selectors ----
+
+    pub fn event_selectors(&self, arn: &str) -> Result<Option<(SelectorKind, String)>> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT kind, selectors FROM event_selectors WHERE trail_arn = ?1",
+                [arn],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(k, s)| {
+            let kind = if k == "advanced" {
+                SelectorKind::Advanced
+            } else {
+                SelectorKind::Basic
+            };
+            (kind, s)
+        }))
+    }
+
+    pub fn put_event_selectors(&self, arn: &str, kind: SelectorKind, json: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO event_selectors (trail_arn, kind, selectors) VALUES (?1, ?2, ?3)
+             ON CONFLICT (trail_arn) DO UPDATE SET kind = excluded.kind, selectors = excluded.selectors",
+            params![arn, kind.as_str(), json],
+        )?;
+        Ok(())
+    }
+
+    pub fn insight_selectors(&self, arn: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT selectors FROM insight_selectors WHERE trail_arn = ?1",
+                [arn],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets the insight selectors; `None` removes them.
+    pub fn put_insight_selectors(&self, arn: &str, json: Option<&str>) -> Result<()> {
+        match json {
+            None => {
+                self.conn
+                    .execute("DELETE FROM insight_selectors WHERE trail_arn = ?1", [arn])?;
+            }
+            Some(j) => {
+                self.conn.execute(
+                    "INSERT INTO insight_selectors (trail_arn, selectors) VALUES (?1, ?2)
+                     ON CONFLICT (trail_arn) DO UPDATE SET selectors = excluded.selectors",
+                    params![arn, j],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- tags ----
+
+    /// Tags of a resource in the order they were first added.
+    pub fn tags(&self, resource_arn: &str) -> Result<Vec<(String, Option<String>)>> {
+        let mut st = self.conn.prepare(
+            "SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY position, key",
+        )?;
+        let rows = st.query_map([resource_arn], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds or overwrites a tag (an overwritten tag keeps its position).
+    pub fn put_tag(&self, resource_arn: &str, key: &str, value: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO tags (resource_arn, key, value, position)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position), 0) + 1 FROM tags WHERE resource_arn = ?1))
+             ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value",
+            params![resource_arn, key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_tag(&self, resource_arn: &str, key: &str) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM tags WHERE resource_arn = ?1 AND key = ?2",
+            params![resource_arn, key],
+        )?;
+        Ok(())
+    }
+
+    // ---- events ----
+
+    /// Appends an event; returns its sequence number.
+    pub fn insert_event(&self, e: &NewEvent) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO events (event_id, account_id, region, event_time_ms, event_name, event_source,
+                event_category, username, read_only, access_key_id, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                e.event_id,
+                e.account_id,
+                e.region,
+                e.event_time_ms,
+                e.event_name,
+                e.event_source,
+                e.event_category,
+                e.username,
+                e.read_only,
+                e.access_key_id,
+                e.record
+            ],
+        )?;
+        let seq = self.conn.last_insert_rowid();
+        for (i, (ty, name)) in e.resources.iter().enumerate() {
+            self.conn.execute(
+                "INSERT INTO event_resources (event_seq, position, resource_type, resource_name)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![seq, i as i64, ty, name],
+            )?;
+        }
+        Ok(seq)
+    }
+
+    pub fn event_count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// All records in append order (tests, export).
+    pub fn all_event_records(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT record FROM events ORDER BY seq")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Events matching the query, newest first (by event time, then by sequence).
+    pub fn lookup_events(&self, q: &EventQuery) -> Result<Vec<StoredEvent>> {
+        let mut sql = String::from(
+            "SELECT seq, event_id, event_time_ms, event_name, event_source, username, read_only,
+                    access_key_id, record
+             FROM events
+             WHERE account_id = ?1 AND region = ?2 AND event_time_ms >= ?3 AND event_time_ms <= ?4",
+        );
+        let mut args: Vec<rusqlite::types::Value> = vec![
+            q.account_id.clone().into(),
+            q.region.clone().into(),
+            q.start_ms.into(),
+            q.end_ms.into(),
+        ];
+        if let Some((t, s)) = q.before {
+            sql.push_str(" AND (event_time_ms < ?5 OR (event_time_ms = ?5 AND seq < ?6))");
+            args.push(t.into());
+            args.push(s.into());
+        }
+        if let Some(f) = &q.filter {
+            let n = args.len() + 1;
+            let (clause, value): (String, rusqlite::types::Value) = match f {
+                EventFilter::EventId(v) => (format!("event_id = ?{n}"), v.clone().into()),
+                EventFilter::EventName(v) => (format!("event_name = ?{n}"), v.clone().into()),
+                EventFilter::ReadOnly(v) => (format!("read_only = ?{n}"), (*v as i64).into()),
+                EventFilter::Username(v) => (format!("username = ?{n}"), v.clone().into()),
+                EventFilter::EventSource(v) => (format!("event_source = ?{n}"), v.clone().into()),
+                EventFilter::AccessKeyId(v) => (format!("access_key_id = ?{n}"), v.clone().into()),
+                EventFilter::ResourceType(v) => (
+                    format!(
+                        "EXISTS (SELECT 1 FROM event_resources er WHERE er.event_seq = events.seq AND er.resource_type = ?{n})"
+                    ),
+                    v.clone().into(),
+                ),
+                EventFilter::ResourceName(v) => (
+                    format!(
+                        "EXISTS (SELECT 1 FROM event_resources er WHERE er.event_seq = events.seq AND er.resource_name = ?{n})"
+                    ),
+                    v.clone().into(),
+                ),
+            };
+            sql.push_str(" AND ");
+            sql.push_str(&clause);
+            args.push(value);
+        }
+        sql.push_str(&format!(
+            " ORDER BY event_time_ms DESC, seq DESC LIMIT {}",
+            q.limit
+        ));
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok(StoredEvent {
+                seq: r.get(0)?,
+                event_id: r.get(1)?,
+                event_time_ms: r.get(2)?,
+                event_name: r.get(3)?,
+                event_source: r.get(4)?,
+                username: r.get(5)?,
+                read_only: r.get(6)?,
+                access_key_id: r.get(7)?,
+                resources: Vec::new(),
+                record: r.get(8)?,
+            })
+        })?;
+        let mut out: Vec<StoredEvent> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut rs = self.conn.prepare(
+            "SELECT resource_type, resource_name FROM event_resources WHERE event_seq = ?1 ORDER BY position",
+        )?;
+        for e in &mut out {
+            let res = rs.query_map([e.seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            e.resources = res.collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_to_latest_and_reopens() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let s = Store::open(dir.path()).unwrap(); // test setup
+        assert_eq!(s.schema_version().unwrap() as usize, MIGRATIONS.len());
+        drop(s);
+        let mut s = Store::open(dir.path()).unwrap(); // reopen is a no-op migration
+        assert_eq!(s.schema_version().unwrap() as usize, MIGRATIONS.len());
+        let n: i64 = s
+            .read(|db| -> Result<i64> {
+                Ok(db
+                    .conn
+                    .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(n as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn failed_write_rolls_back() {
+        let mut s = Store::open_in_memory().unwrap(); // test setup
+        let r: std::result::Result<(), StoreError> = s.write(|db| {
+            db.set_setting("k", "v")?;
+            Err(StoreError::Corrupt("boom".into()))
+        });
+        assert!(r.is_err());
+        let v = s.read(|db| db.setting("k")).unwrap();
+        assert_eq!(v, None);
+    }
+
+    #[test]
+    fn counters_increase() {
+        let mut s = Store::open_in_memory().unwrap(); // test setup
+        let (a, b) = s
+            .write(|db| -> Result<_> { Ok((db.next_counter("x")?, db.next_counter("x")?)) })
+            .unwrap();
+        assert_eq!((a, b), (1, 2));
+    }
+}
