@@ -69,7 +69,7 @@ fn plan_block(block: &Block, creating: bool, proposed: &Value, config: &Value) -
         }
         if let Some(default) = &attr.default {
             crate::values::set_attr(&mut out, attr.name, default.clone());
-        } else if attr.computed && (creating || matches!(proposed.attr(attr.name), Value::Null)) {
+        } else if attr.computed && creating {
             crate::values::set_attr(&mut out, attr.name, Value::Unknown);
         }
     }
@@ -289,6 +289,24 @@ mod tests {
         let planned = plan(&schema(), &prior, &proposed, &config);
         assert!(semantically_equal(&planned.state, &prior));
         assert!(planned.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn computed_value_that_stayed_null_is_not_replanned() {
+        let prior = object([
+            ("name", string("a")),
+            ("flag", Value::Bool(true)),
+            ("arn", Value::Null),
+            ("selector", Value::List(vec![])),
+        ]);
+        let config = object([
+            ("name", string("a")),
+            ("flag", Value::Null),
+            ("arn", Value::Null),
+            ("selector", Value::List(vec![])),
+        ]);
+        let planned = plan(&schema(), &prior, &config, &config);
+        assert_eq!(planned.state.attr("arn"), &Value::Null);
     }
 
     #[test]
