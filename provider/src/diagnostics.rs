@@ -49,7 +49,6 @@ impl Diag {
             summary: self.summary.clone(),
             detail: self.detail.clone(),
             attribute: self.path.as_ref().map(path_to_proto),
-            ..Default::default()
         }
     }
 }
