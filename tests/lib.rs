@@ -102,26 +102,11 @@ impl TfWorkspace {
         }
     }
 
-    /// A workspace holding a copy of one of the examples/ folders.
+    /// A workspace holding a copy of one of the examples/ folders (modules included).
     pub fn example(name: &str) -> Self {
-        let src = workspace_root().join("examples").join(name);
-        let mut files = Vec::new();
-        for entry in fs::read_dir(&src).expect("example folder") {
-            let path = entry.expect("dir entry").path();
-            if path.extension().is_some_and(|e| e == "tf") {
-                let name = path
-                    .file_name()
-                    .expect("file name")
-                    .to_string_lossy()
-                    .to_string();
-                files.push((name, fs::read_to_string(&path).expect("reading example")));
-            }
-        }
-        let refs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        Self::new(&refs)
+        let ws = Self::new(&[]);
+        copy_tree(&workspace_root().join("examples").join(name), &ws.dir);
+        ws
     }
 
     pub fn write(&self, name: &str, text: &str) {
@@ -207,4 +192,22 @@ pub fn resource_values<'a>(
         .iter()
         .find(|r| r["address"] == address)
         .map(|r| &r["values"])
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("creating folder");
+    for entry in fs::read_dir(from).expect("reading example folder") {
+        let path = entry.expect("dir entry").path();
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        if name == ".terraform" || name == ".terraform.lock.hcl" || name == "terraform.tfstate" {
+            continue;
+        }
+        if path.is_dir() {
+            copy_tree(&path, &to.join(name));
+        } else {
+            fs::copy(&path, to.join(name)).expect("copying example file");
+        }
+    }
 }

@@ -214,3 +214,85 @@ pub fn table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Strin
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn seeded() -> (tempfile::TempDir, Simulator) {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = Simulator::open(dir.path()).unwrap();
+        sim.set_time(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap())
+            .unwrap();
+        let ctx = sim.default_caller("us-east-1");
+        sim.invoke(
+            &ctx,
+            "cloudtrail",
+            "CreateTrail",
+            json!({"Name": "audit", "S3BucketName": "logs", "IsMultiRegionTrail": true}),
+        )
+        .unwrap();
+        sim.advance_time(chrono::Duration::seconds(5)).unwrap();
+        sim.invoke(&ctx, "cloudtrail", "StartLogging", json!({"Name": "audit"}))
+            .unwrap();
+        sim.advance_time(chrono::Duration::seconds(5)).unwrap();
+        let failed = sim.invoke(
+            &ctx,
+            "cloudtrail",
+            "CreateTrail",
+            json!({"Name": "a", "S3BucketName": "logs"}),
+        );
+        assert!(failed.is_err());
+        (dir, sim)
+    }
+
+    #[test]
+    fn events_table_lists_newest_first_with_errors() {
+        let (_dir, sim) = seeded();
+        insta::assert_snapshot!(
+            events(
+                &sim,
+                &EventsArgs {
+                    max: 20,
+                    ..Default::default()
+                }
+            )
+            .unwrap()
+        );
+    }
+
+    #[test]
+    fn events_json_prints_full_records() {
+        let (_dir, sim) = seeded();
+        let args = EventsArgs {
+            max: 1,
+            json: true,
+            name: Some("StartLogging".into()),
+            ..Default::default()
+        };
+        insta::assert_snapshot!(events(&sim, &args).unwrap());
+    }
+
+    #[test]
+    fn trails_table_shows_logging_state() {
+        let (_dir, sim) = seeded();
+        insta::assert_snapshot!(trails(&sim, false).unwrap());
+    }
+
+    #[test]
+    fn viewing_events_records_nothing() {
+        let (_dir, sim) = seeded();
+        let before = sim.event_records().unwrap().len();
+        events(
+            &sim,
+            &EventsArgs {
+                max: 5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        trails(&sim, true).unwrap();
+        assert_eq!(sim.event_records().unwrap().len(), before);
+    }
+}
