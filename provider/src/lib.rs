@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod config;
+pub mod data_sources;
 pub mod diagnostics;
 pub mod plan;
 pub mod resources;

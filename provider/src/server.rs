@@ -11,6 +11,7 @@ use tonic::{Request, Response, Status};
 
 use crate::client::{AwsClient, InProcess};
 use crate::config::{self, ProviderConfig};
+use crate::data_sources::{self, DataSource};
 use crate::diagnostics::{Diag, Diags, path_to_proto, to_proto};
 use crate::plan;
 use crate::resources::{self, Ctx, Resource};
@@ -25,6 +26,7 @@ struct Configured {
 pub struct ProviderServer {
     provider_schema: Schema,
     resources: Vec<Box<dyn Resource>>,
+    data_sources: Vec<Box<dyn DataSource>>,
     configured: RwLock<Option<Arc<Configured>>>,
 }
 
@@ -39,6 +41,7 @@ impl ProviderServer {
         ProviderServer {
             provider_schema: config::schema(),
             resources: resources::all(),
+            data_sources: data_sources::all(),
             configured: RwLock::new(None),
         }
     }
@@ -49,6 +52,14 @@ impl ProviderServer {
             .find(|r| r.type_name() == type_name)
             .map(|r| r.as_ref())
             .ok_or_else(|| Status::not_found(format!("unknown resource type {type_name}")))
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&dyn DataSource, Status> {
+        self.data_sources
+            .iter()
+            .find(|d| d.type_name() == type_name)
+            .map(|d| d.as_ref())
+            .ok_or_else(|| Status::not_found(format!("unknown data source {type_name}")))
     }
 
     fn configured(&self) -> Result<Arc<Configured>, Diags> {
@@ -195,6 +206,13 @@ impl proto::provider_server::Provider for ProviderServer {
                     type_name: r.type_name().to_string(),
                 })
                 .collect(),
+            data_sources: self
+                .data_sources
+                .iter()
+                .map(|d| proto::get_metadata::DataSourceMetadata {
+                    type_name: d.type_name().to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -211,6 +229,11 @@ impl proto::provider_server::Provider for ProviderServer {
         Ok(Response::new(proto::get_provider_schema::Response {
             provider: Some(self.provider_schema.to_proto()),
             resource_schemas,
+            data_source_schemas: self
+                .data_sources
+                .iter()
+                .map(|d| (d.type_name().to_string(), d.schema().to_proto()))
+                .collect(),
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
         }))
@@ -261,9 +284,22 @@ impl proto::provider_server::Provider for ProviderServer {
 
     async fn validate_data_resource_config(
         &self,
-        _: Request<proto::validate_data_resource_config::Request>,
+        request: Request<proto::validate_data_resource_config::Request>,
     ) -> Rpc<proto::validate_data_resource_config::Response> {
-        Ok(Response::new(Default::default()))
+        let req = request.into_inner();
+        let schema = self.data_source(&req.type_name)?.schema();
+        let diags: Diags = match decode(req.config.as_ref(), &schema.block.value_type()) {
+            Ok(config) => plan::validate(&schema.block, &config)
+                .into_iter()
+                .map(Diag::from)
+                .collect(),
+            Err(d) => vec![d],
+        };
+        Ok(Response::new(
+            proto::validate_data_resource_config::Response {
+                diagnostics: to_proto(&diags),
+            },
+        ))
     }
 
     async fn upgrade_resource_state(

@@ -93,4 +93,21 @@ CREATE TABLE event_resources (
 CREATE INDEX event_resources_by_name ON event_resources (resource_name);
 CREATE INDEX event_resources_by_type ON event_resources (resource_type);
 "#,
+    // 2: documents, the storage of every service other than CloudTrail (S3, KMS, IAM,
+    // CloudWatch Logs, SNS, Organizations...): one JSON body per resource, keyed by service,
+    // kind, account and region ('' for global resources such as IAM roles or S3 buckets).
+    r#"
+CREATE TABLE documents (
+    service     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (service, kind, account_id, region, id)
+);
+CREATE INDEX documents_by_id ON documents (service, kind, id);
+"#,
 ];

@@ -16,6 +16,25 @@ pub use migrations::MIGRATIONS;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Identifies one document: a resource of a service other than CloudTrail.
+#[derive(Debug, Clone, Copy)]
+pub struct DocKey<'k> {
+    pub service: &'k str,
+    pub kind: &'k str,
+    pub account_id: &'k str,
+    /// "" for global resources.
+    pub region: &'k str,
+    pub id: &'k str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDocument {
+    pub account_id: String,
+    pub region: String,
+    pub id: String,
+    pub body: serde_json::Value,
+}
+
 /// The file name of the database inside the state folder.
 pub const DB_FILE: &str = "ctsim.db";
 
@@ -507,6 +526,87 @@ impl<'a> Db<'a> {
         Ok(())
     }
 
+    // ---- documents (services other than CloudTrail) ----
+
+    /// Inserts or replaces one resource document; `region` is "" for global resources.
+    pub fn put_document(
+        &self,
+        key: &DocKey<'_>,
+        body: &serde_json::Value,
+        now_ms: i64,
+    ) -> Result<()> {
+        let text = serde_json::to_string(body)?;
+        self.conn.execute(
+            "INSERT INTO documents (service, kind, account_id, region, id, body, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+             ON CONFLICT (service, kind, account_id, region, id)
+             DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms",
+            params![key.service, key.kind, key.account_id, key.region, key.id, text, now_ms],
+        )?;
+        Ok(())
+    }
+
+    pub fn document(&self, key: &DocKey<'_>) -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT body FROM documents
+                 WHERE service = ?1 AND kind = ?2 AND account_id = ?3 AND region = ?4 AND id = ?5",
+                params![key.service, key.kind, key.account_id, key.region, key.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match text {
+            Some(t) => Some(serde_json::from_str(&t)?),
+            None => None,
+        })
+    }
+
+    /// Deletes one document; false when there was none.
+    pub fn delete_document(&self, key: &DocKey<'_>) -> Result<bool> {
+        let n = self.conn.execute(
+            "DELETE FROM documents
+             WHERE service = ?1 AND kind = ?2 AND account_id = ?3 AND region = ?4 AND id = ?5",
+            params![key.service, key.kind, key.account_id, key.region, key.id],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Documents of one kind, ordered by id. `account_id`/`region` of None match any.
+    pub fn documents(
+        &self,
+        service: &str,
+        kind: &str,
+        account_id: Option<&str>,
+        region: Option<&str>,
+    ) -> Result<Vec<StoredDocument>> {
+        let mut st = self.conn.prepare(
+            "SELECT account_id, region, id, body FROM documents
+             WHERE service = ?1 AND kind = ?2
+               AND (?3 IS NULL OR account_id = ?3) AND (?4 IS NULL OR region = ?4)
+             ORDER BY id, account_id, region",
+        )?;
+        let rows = st.query_map(params![service, kind, account_id, region], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (account_id, region, id, body) = row?;
+            out.push(StoredDocument {
+                account_id,
+                region,
+                id,
+                body: serde_json::from_str(&body)?,
+            });
+        }
+        Ok(out)
+    }
+
     // ---- tags ----
 
     /// Tags of a resource in the order they were first added.
@@ -665,6 +765,36 @@ impl<'a> Db<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_round_trip_and_list_by_kind() {
+        let mut s = Store::open_in_memory().unwrap();
+        let key = |id| DocKey {
+            service: "s3",
+            kind: "bucket",
+            account_id: "111111111111",
+            region: "",
+            id,
+        };
+        s.write(|db| -> Result<()> {
+            db.put_document(&key("b"), &serde_json::json!({"v": 1}), 10)?;
+            db.put_document(&key("a"), &serde_json::json!({"v": 2}), 11)?;
+            db.put_document(&key("b"), &serde_json::json!({"v": 3}), 12)?;
+            Ok(())
+        })
+        .unwrap();
+        let listed = s
+            .read(|db| db.documents("s3", "bucket", Some("111111111111"), None))
+            .unwrap();
+        assert_eq!(
+            listed.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            vec!["a", "b"]
+        );
+        assert_eq!(listed[1].body["v"], 3);
+        let gone = s.write(|db| db.delete_document(&key("a"))).unwrap();
+        assert!(gone);
+        assert!(s.read(|db| db.document(&key("a"))).unwrap().is_none());
+    }
 
     #[test]
     fn migrates_to_latest_and_reopens() {
