@@ -68,11 +68,15 @@ pub fn run(state_dir: &Path) -> Result<ExitCode> {
             }
         )?
     );
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "ctsim".into());
+    println!("\nState folder: {}", state_dir.display());
     println!(
-        "\nState folder: {}\nTry: CTSIM_HOME={} ctsim events --json --max 1",
-        state_dir.display(),
+        "Next: {exe} --home {} events --json --max 1",
         state_dir.display()
     );
+    println!("      {exe} --home {} trails", state_dir.display());
     Ok(ExitCode::SUCCESS)
 }
 
