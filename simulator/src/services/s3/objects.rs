@@ -498,7 +498,7 @@ fn url_encode(s: &str) -> String {
 
 /// One listed entry: an object or a rolled-up common prefix.
 enum Entry {
-    Key(ObjectDoc),
+    Key(Box<ObjectDoc>),
     Prefix(String),
 }
 
@@ -557,17 +557,17 @@ pub fn list_objects_v2(
         {
             continue;
         }
-        if let Some((is_prefix, m)) = &marker {
-            if key <= m.as_str() || (*is_prefix && key.starts_with(m.as_str())) {
-                continue;
-            }
+        if let Some((is_prefix, m)) = &marker
+            && (key <= m.as_str() || (*is_prefix && key.starts_with(m.as_str())))
+        {
+            continue;
         }
         let entry = match &delimiter {
             Some(d) => match key[prefix.len()..].find(d.as_str()) {
                 Some(i) => Entry::Prefix(key[..prefix.len() + i + d.len()].to_string()),
-                None => Entry::Key(obj),
+                None => Entry::Key(Box::new(obj)),
             },
-            None => Entry::Key(obj),
+            None => Entry::Key(Box::new(obj)),
         };
         if let (Entry::Prefix(p), Some(Entry::Prefix(last))) = (&entry, entries.last())
             && p == last
