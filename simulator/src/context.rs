@@ -20,6 +20,27 @@ pub struct Principal {
     pub arn: String,
     pub user_name: Option<String>,
     pub access_key_id: Option<String>,
+    /// For temporary credentials (`AssumedRole`): who issued the session, recorded as
+    /// `userIdentity.sessionContext`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_context: Option<SessionContext>,
+}
+
+/// `userIdentity.sessionContext` of a role session: the role that issued it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionContext {
+    /// `sessionIssuer.type`: `Role`.
+    pub issuer_type: String,
+    /// The role's unique id (`AROA…`).
+    pub issuer_principal_id: String,
+    /// The role ARN (with its path).
+    pub issuer_arn: String,
+    pub issuer_account_id: String,
+    /// The role name.
+    pub issuer_user_name: String,
+    /// `attributes.creationDate`, ISO-8601 seconds.
+    pub creation_date: String,
+    pub mfa_authenticated: bool,
 }
 
 impl Principal {
@@ -36,6 +57,37 @@ impl Principal {
                 "AKIA{}",
                 ids::token_from(&format!("key:{basis}"), 16)
             )),
+            session_context: None,
+        }
+    }
+
+    /// A role session (`AssumedRole`): principal id `AROA…:session`, ARN
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` (the role path is not part of it).
+    /// `role_arn` is `arn:aws:iam::ACCOUNT:role/[PATH/]ROLE`; `role_id` its `AROA…` id.
+    pub fn assumed_role(
+        role_arn: &str,
+        role_id: &str,
+        session_name: &str,
+        access_key_id: &str,
+        creation_date: &str,
+    ) -> Principal {
+        let account = role_arn.split(':').nth(4).unwrap_or_default().to_string();
+        let role_name = role_arn.rsplit('/').next().unwrap_or_default().to_string();
+        Principal {
+            identity_type: "AssumedRole".to_string(),
+            principal_id: format!("{role_id}:{session_name}"),
+            arn: format!("arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"),
+            user_name: Some(session_name.to_string()),
+            access_key_id: Some(access_key_id.to_string()),
+            session_context: Some(SessionContext {
+                issuer_type: "Role".to_string(),
+                issuer_principal_id: role_id.to_string(),
+                issuer_arn: role_arn.to_string(),
+                issuer_account_id: account,
+                issuer_user_name: role_name,
+                creation_date: creation_date.to_string(),
+                mfa_authenticated: false,
+            }),
         }
     }
 }
@@ -120,5 +172,28 @@ mod tests {
         assert!(
             a.principal.principal_id.starts_with("AIDA") && a.principal.principal_id.len() == 21
         );
+    }
+
+    #[test]
+    fn assumed_role_principal_drops_role_path_from_session_arn() {
+        let p = Principal::assumed_role(
+            "arn:aws:iam::111122223333:role/service/Deploy",
+            "AROAEXAMPLEEXAMPLE123",
+            "ci",
+            "ASIAEXAMPLE",
+            "2024-01-01T00:00:00Z",
+        );
+        assert_eq!(p.identity_type, "AssumedRole");
+        assert_eq!(p.arn, "arn:aws:sts::111122223333:assumed-role/Deploy/ci");
+        assert_eq!(p.principal_id, "AROAEXAMPLEEXAMPLE123:ci");
+        let sc = p
+            .session_context
+            .expect("assumed roles carry a session context");
+        assert_eq!(
+            sc.issuer_arn,
+            "arn:aws:iam::111122223333:role/service/Deploy"
+        );
+        assert_eq!(sc.issuer_user_name, "Deploy");
+        assert_eq!(sc.issuer_account_id, "111122223333");
     }
 }

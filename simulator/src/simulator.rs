@@ -131,7 +131,11 @@ impl Simulator {
         // The operation and its record commit together; a failure rolls back everything.
         let attempt = store.write(|db| -> Result<(Value, events::Recorded), AwsError> {
             let now = db.clock()?.now();
-            let env = Env { db, now };
+            let env = Env {
+                db,
+                now,
+                state_dir: &self.state_dir,
+            };
             let response = services::dispatch(&env, ctx, service, operation, &request)?;
             let call = ApiCall {
                 ctx,
@@ -204,7 +208,11 @@ impl Simulator {
     ) -> Result<T, AwsError> {
         self.lock().write(|db| {
             let now = db.clock()?.now();
-            f(&Env { db, now })
+            f(&Env {
+                db,
+                now,
+                state_dir: &self.state_dir,
+            })
         })
     }
 

@@ -68,8 +68,29 @@ pub fn user_identity(ctx: &CallerContext) -> Value {
     if let Some(k) = &p.access_key_id {
         m.insert("accessKeyId".into(), json!(k));
     }
-    if let Some(u) = &p.user_name {
+    // A role session's name is in its ARN; CloudTrail records no `userName` for it.
+    if let Some(u) = &p.user_name
+        && p.session_context.is_none()
+    {
         m.insert("userName".into(), json!(u));
+    }
+    if let Some(sc) = &p.session_context {
+        m.insert(
+            "sessionContext".into(),
+            json!({
+                "sessionIssuer": {
+                    "type": sc.issuer_type,
+                    "principalId": sc.issuer_principal_id,
+                    "arn": sc.issuer_arn,
+                    "accountId": sc.issuer_account_id,
+                    "userName": sc.issuer_user_name,
+                },
+                "attributes": {
+                    "creationDate": sc.creation_date,
+                    "mfaAuthenticated": if sc.mfa_authenticated { "true" } else { "false" },
+                },
+            }),
+        );
     }
     Value::Object(m)
 }

@@ -4,6 +4,11 @@
 //! Terraform or recording: [`crate::Simulator::invoke`] records every call, in one place.
 
 pub mod cloudtrail;
+pub mod s3;
+pub mod sns;
+pub mod sts;
+
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -14,11 +19,13 @@ use crate::context::CallerContext;
 use crate::error::AwsError;
 use crate::store::Db;
 
-/// What an operation runs against: the store (inside the call's transaction) and "now".
+/// What an operation runs against: the store (inside the call's transaction), "now" and the
+/// state folder (for real files such as S3 object bodies).
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
     pub db: Db<'a>,
     pub now: DateTime<Utc>,
+    pub state_dir: &'a Path,
 }
 
 /// A resource a call touched, as recorded in the event (`resources`) and used by lookup.
@@ -32,12 +39,15 @@ pub struct EventResource {
 }
 
 /// The services the simulator knows, by the name clients use (`cloudtrail`).
-pub const SERVICES: &[&str] = &["cloudtrail"];
+pub const SERVICES: &[&str] = &["cloudtrail", "s3", "sns", "sts"];
 
 /// The `eventSource` of a service.
 pub fn event_source(service: &str) -> Option<&'static str> {
     match service {
         "cloudtrail" => Some("cloudtrail.amazonaws.com"),
+        "s3" => Some(s3::EVENT_SOURCE),
+        "sns" => Some(sns::EVENT_SOURCE),
+        "sts" => Some(sts::EVENT_SOURCE),
         _ => None,
     }
 }
@@ -52,6 +62,9 @@ pub fn dispatch(
 ) -> Result<Value, AwsError> {
     match service {
         "cloudtrail" => cloudtrail::dispatch(env, ctx, operation, request),
+        "s3" => s3::dispatch(env, ctx, operation, request),
+        "sns" => sns::dispatch(env, ctx, operation, request),
+        "sts" => sts::dispatch(env, ctx, operation, request),
         _ => Err(AwsError::unknown_operation(service, operation)),
     }
 }
@@ -60,6 +73,9 @@ pub fn dispatch(
 pub fn is_read_only(service: &str, operation: &str) -> bool {
     match service {
         "cloudtrail" => cloudtrail::is_read_only(operation),
+        "s3" => s3::is_read_only(operation),
+        "sns" => sns::is_read_only(operation),
+        "sts" => sts::is_read_only(operation),
         _ => ["Get", "Describe", "List", "Lookup"]
             .iter()
             .any(|p| operation.starts_with(p)),
@@ -75,6 +91,9 @@ pub fn resources(
 ) -> Vec<EventResource> {
     match service {
         "cloudtrail" => cloudtrail::resources(operation, request, ctx),
+        "s3" => s3::resources(operation, request, ctx),
+        "sns" => sns::resources(operation, request, ctx),
+        "sts" => sts::resources(operation, request, ctx),
         _ => Vec::new(),
     }
 }
