@@ -12,6 +12,19 @@ use crate::diagnostics::{Diag, Diags};
 use crate::schema::Schema;
 
 pub mod cloudtrail;
+pub mod policy_json;
+pub mod s3_bucket;
+pub mod s3_bucket_acl;
+pub mod s3_bucket_lifecycle_configuration;
+pub mod s3_bucket_logging;
+pub mod s3_bucket_ownership_controls;
+pub mod s3_bucket_policy;
+pub mod s3_bucket_public_access_block;
+pub mod s3_bucket_server_side_encryption_configuration;
+pub mod s3_bucket_versioning;
+pub mod s3_common;
+pub mod sns_topic;
+pub mod sns_topic_policy;
 
 /// What a resource operation needs from the configured provider.
 pub struct Ctx<'a> {
@@ -63,7 +76,25 @@ pub trait Resource: Send + Sync {
 }
 
 pub fn all() -> Vec<Box<dyn Resource>> {
-    vec![Box::new(cloudtrail::Trail::new())]
+    use s3_common::BucketConfigResource as Cfg;
+    vec![
+        Box::new(cloudtrail::Trail::new()),
+        Box::new(s3_bucket::Bucket::new()),
+        Box::new(Cfg(s3_bucket_acl::BucketAcl::new())),
+        Box::new(Cfg(
+            s3_bucket_lifecycle_configuration::LifecycleConfiguration::new(),
+        )),
+        Box::new(Cfg(s3_bucket_logging::BucketLogging::new())),
+        Box::new(Cfg(s3_bucket_ownership_controls::OwnershipControls::new())),
+        Box::new(Cfg(s3_bucket_policy::BucketPolicy::new())),
+        Box::new(Cfg(s3_bucket_public_access_block::PublicAccessBlock::new())),
+        Box::new(Cfg(
+            s3_bucket_server_side_encryption_configuration::ServerSideEncryption::new(),
+        )),
+        Box::new(Cfg(s3_bucket_versioning::Versioning::new())),
+        Box::new(sns_topic::Topic::new()),
+        Box::new(sns_topic_policy::TopicPolicy::new()),
+    ]
 }
 
 /// An AWS error as hashicorp/aws words it: "CONTEXT: operation error SERVICE: OP, api error CODE: MESSAGE".
