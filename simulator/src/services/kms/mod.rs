@@ -4,6 +4,7 @@
 pub mod aliases;
 pub mod keys;
 pub mod model;
+pub mod policy;
 pub mod refs;
 pub mod tags;
 
@@ -19,6 +20,7 @@ pub use keys::{
     disable_key_rotation, enable_key, enable_key_rotation, get_key_policy, get_key_rotation_status,
     list_key_policies, list_keys, put_key_policy, schedule_key_deletion, update_key_description,
 };
+pub use policy::policy_allows_service;
 pub use tags::{list_resource_tags, tag_resource, untag_resource};
 
 pub const EVENT_SOURCE: &str = "kms.amazonaws.com";
