@@ -112,10 +112,7 @@ const CATALOGUE: &[Entry] = &[
 /// The catalogue entry an ARN names, as a Policy (attachment count 0: the caller fills it)
 /// and its default version.
 pub fn lookup(arn: &str) -> Option<(Policy, PolicyVersion)> {
-    CATALOGUE
-        .iter()
-        .find(|e| arn_of(e) == arn)
-        .map(|e| to_policy(e))
+    CATALOGUE.iter().find(|e| arn_of(e) == arn).map(to_policy)
 }
 
 /// Every catalogued policy.

@@ -67,12 +67,15 @@ fn save_stored(env: &Env<'_>, account: &str, p: &StoredPolicy) -> Result<(), Aws
     Ok(())
 }
 
+/// The roles, users and groups a policy is attached to.
+pub(crate) type Attachments = (Vec<PolicyRole>, Vec<PolicyUser>, Vec<PolicyGroup>);
+
 /// The entities of `account` a policy is attached to.
 pub(crate) fn attachments(
     env: &Env<'_>,
     account: &str,
     arn: &str,
-) -> Result<(Vec<PolicyRole>, Vec<PolicyUser>, Vec<PolicyGroup>), AwsError> {
+) -> Result<Attachments, AwsError> {
     let roles = roles::all_roles(env, account)?
         .into_iter()
         .filter(|r| r.attached_policies.iter().any(|a| a == arn))
