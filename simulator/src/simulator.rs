@@ -124,6 +124,15 @@ impl Simulator {
                 event_id: None,
             };
         };
+        // Global services (IAM, Organizations) run and are recorded in us-east-1.
+        let global_ctx;
+        let ctx = match services::recorded_region(service) {
+            Some(r) if ctx.region != r => {
+                global_ctx = ctx.clone().with_region(r);
+                &global_ctx
+            }
+            _ => ctx,
+        };
         let read_only = services::is_read_only(service, operation);
         let resources = services::resources(service, operation, &request, ctx);
         let mut store = self.lock();

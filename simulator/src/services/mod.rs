@@ -4,6 +4,10 @@
 //! Terraform or recording: [`crate::Simulator::invoke`] records every call, in one place.
 
 pub mod cloudtrail;
+pub mod iam;
+pub mod kms;
+pub mod logs;
+pub mod organizations;
 pub mod s3;
 pub mod sns;
 pub mod sts;
@@ -39,7 +43,16 @@ pub struct EventResource {
 }
 
 /// The services the simulator knows, by the name clients use (`cloudtrail`).
-pub const SERVICES: &[&str] = &["cloudtrail", "s3", "sns", "sts"];
+pub const SERVICES: &[&str] = &[
+    "cloudtrail",
+    "iam",
+    "kms",
+    "logs",
+    "organizations",
+    "s3",
+    "sns",
+    "sts",
+];
 
 /// The `eventSource` of a service.
 pub fn event_source(service: &str) -> Option<&'static str> {
@@ -48,6 +61,10 @@ pub fn event_source(service: &str) -> Option<&'static str> {
         "s3" => Some(s3::EVENT_SOURCE),
         "sns" => Some(sns::EVENT_SOURCE),
         "sts" => Some(sts::EVENT_SOURCE),
+        "iam" => Some(iam::EVENT_SOURCE),
+        "kms" => Some(kms::EVENT_SOURCE),
+        "logs" => Some(logs::EVENT_SOURCE),
+        "organizations" => Some(organizations::EVENT_SOURCE),
         _ => None,
     }
 }
@@ -65,6 +82,10 @@ pub fn dispatch(
         "s3" => s3::dispatch(env, ctx, operation, request),
         "sns" => sns::dispatch(env, ctx, operation, request),
         "sts" => sts::dispatch(env, ctx, operation, request),
+        "iam" => iam::dispatch(env, ctx, operation, request),
+        "kms" => kms::dispatch(env, ctx, operation, request),
+        "logs" => logs::dispatch(env, ctx, operation, request),
+        "organizations" => organizations::dispatch(env, ctx, operation, request),
         _ => Err(AwsError::unknown_operation(service, operation)),
     }
 }
@@ -76,6 +97,10 @@ pub fn is_read_only(service: &str, operation: &str) -> bool {
         "s3" => s3::is_read_only(operation),
         "sns" => sns::is_read_only(operation),
         "sts" => sts::is_read_only(operation),
+        "iam" => iam::is_read_only(operation),
+        "kms" => kms::is_read_only(operation),
+        "logs" => logs::is_read_only(operation),
+        "organizations" => organizations::is_read_only(operation),
         _ => ["Get", "Describe", "List", "Lookup"]
             .iter()
             .any(|p| operation.starts_with(p)),
@@ -94,6 +119,7 @@ pub fn resources(
         "s3" => s3::resources(operation, request, ctx),
         "sns" => sns::resources(operation, request, ctx),
         "sts" => sts::resources(operation, request, ctx),
+        "kms" => kms::resources(operation, request, ctx),
         _ => Vec::new(),
     }
 }
@@ -134,4 +160,61 @@ pub fn lower_first(s: &str) -> String {
         Some(f) => f.to_ascii_lowercase().to_string() + c.as_str(),
         None => String::new(),
     }
+}
+
+/// The region a global service's calls are recorded in (`awsRegion`): IAM and
+/// Organizations events are recorded in us-east-1 whatever region the client named.
+pub fn recorded_region(service: &str) -> Option<&'static str> {
+    match service {
+        "iam" | "organizations" => Some("us-east-1"),
+        _ => None,
+    }
+}
+
+/// Like [`to_response`], dropping `null` members at every level: optional members that are
+/// absent are left out of AWS responses, not sent as `null`.
+pub fn to_compact_response<T: Serialize>(response: &T) -> Result<Value, AwsError> {
+    Ok(strip_nulls(to_response(response)?))
+}
+
+/// Removes `null` object members recursively (array elements are kept).
+pub fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
+/// The seed of deterministic ids (setting `ids.seed`).
+pub fn id_seed(env: &Env<'_>) -> Result<String, AwsError> {
+    Ok(crate::settings::get(env.db, crate::settings::ID_SEED)?)
+}
+
+/// A fresh deterministic UUID for resources of `kind` (a counter per kind).
+pub fn next_uuid(env: &Env<'_>, kind: &str) -> Result<String, AwsError> {
+    let seed = id_seed(env)?;
+    let n = env.db.next_counter(&format!("id.{kind}"))?;
+    Ok(crate::ids::uuid_from(&seed, kind, n))
+}
+
+/// A fresh deterministic upper-case token (`AROA…` role ids and the like).
+pub fn next_token(env: &Env<'_>, kind: &str, len: usize) -> Result<String, AwsError> {
+    let seed = id_seed(env)?;
+    let n = env.db.next_counter(&format!("id.{kind}"))?;
+    Ok(crate::ids::token_from(&format!("{seed}:{kind}:{n}"), len))
+}
+
+/// A `ValidationException`-style message for a member that breaks a model constraint, as
+/// AWS words it (`1 validation error detected: Value 'x' at 'member' failed to satisfy
+/// constraint: ...`).
+pub fn constraint_message(value: &str, member: &str, constraint: &str) -> String {
+    format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+    )
 }
