@@ -12,6 +12,17 @@ use crate::diagnostics::{Diag, Diags};
 use crate::schema::Schema;
 
 pub mod cloudtrail;
+pub mod cloudtrail_organization_delegated_admin_account;
+pub mod cloudwatch_log_group;
+pub mod iam_policy;
+pub mod iam_policy_attachment;
+pub mod iam_role;
+pub mod iam_role_policy;
+pub mod iam_role_policy_attachment;
+pub mod kms_alias;
+pub mod kms_key;
+pub mod organizations_account;
+pub mod organizations_organization;
 
 /// What a resource operation needs from the configured provider.
 pub struct Ctx<'a> {
@@ -63,7 +74,20 @@ pub trait Resource: Send + Sync {
 }
 
 pub fn all() -> Vec<Box<dyn Resource>> {
-    vec![Box::new(cloudtrail::Trail::new())]
+    vec![
+        Box::new(cloudtrail::Trail::new()),
+        Box::new(cloudtrail_organization_delegated_admin_account::DelegatedAdminAccount::new()),
+        Box::new(cloudwatch_log_group::LogGroup::new()),
+        Box::new(iam_policy::Policy::new()),
+        Box::new(iam_policy_attachment::PolicyAttachment::new()),
+        Box::new(iam_role::Role::new()),
+        Box::new(iam_role_policy::RolePolicy::new()),
+        Box::new(iam_role_policy_attachment::RolePolicyAttachment::new()),
+        Box::new(kms_alias::Alias::new()),
+        Box::new(kms_key::Key::new()),
+        Box::new(organizations_account::Account::new()),
+        Box::new(organizations_organization::Organization::new()),
+    ]
 }
 
 /// An AWS error as hashicorp/aws words it: "CONTEXT: operation error SERVICE: OP, api error CODE: MESSAGE".
@@ -80,3 +104,6 @@ pub fn missing(what: &str) -> Diags {
         "unexpected response from the simulator: missing {what}"
     ))]
 }
+
+/// Helpers shared by the resource files: tags, generated names, JSON accessors.
+pub mod support;
