@@ -153,6 +153,8 @@ pub struct ProviderConfig {
     pub state_dir: Option<PathBuf>,
     /// `endpoints { cloudtrail = URL }`: the URL of a `ctsim serve` instance.
     pub cloudtrail_endpoint: Option<String>,
+    /// `assume_role { role_arn, session_name }`: calls run as that role's session.
+    pub assume_role: Option<(String, Option<String>)>,
 }
 
 impl ProviderConfig {
@@ -177,11 +179,19 @@ impl ProviderConfig {
             .items()
             .iter()
             .find_map(|e| e.attr("cloudtrail").str_opt().map(str::to_string));
+        let assume_role = config.attr("assume_role").items().first().and_then(|b| {
+            let arn = b.attr("role_arn").str_opt().filter(|s| !s.is_empty())?;
+            Some((
+                arn.to_string(),
+                b.attr("session_name").str_opt().map(str::to_string),
+            ))
+        });
         ProviderConfig {
             region,
             default_tags,
             state_dir,
             cloudtrail_endpoint,
+            assume_role,
         }
     }
 }

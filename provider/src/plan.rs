@@ -57,6 +57,11 @@ pub fn plan(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> P
     }
 }
 
+/// Fills unset arguments with their defaults and nothing else (data source reads).
+pub fn with_defaults(block: &Block, config: &Value) -> Value {
+    plan_block(block, false, config, config)
+}
+
 fn plan_block(block: &Block, creating: bool, proposed: &Value, config: &Value) -> Value {
     let mut out = match proposed {
         Value::Object(_) => proposed.clone(),

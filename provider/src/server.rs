@@ -102,7 +102,21 @@ impl ProviderServer {
                 return diags;
             }
         };
-        let client: Arc<dyn AwsClient> = Arc::new(InProcess::new(simulator, terraform_version));
+        let mut in_process = InProcess::new(simulator, terraform_version);
+        if let Some((role_arn, session_name)) = &parsed.assume_role {
+            match in_process.with_assumed_role(role_arn, session_name.as_deref()) {
+                Ok(c) => in_process = c,
+                Err(message) => {
+                    diags.push(
+                        Diag::error("Invalid assume_role")
+                            .detail(message)
+                            .at(plan::attr_path("assume_role")),
+                    );
+                    return diags;
+                }
+            }
+        }
+        let client: Arc<dyn AwsClient> = Arc::new(in_process);
         match self.configured.write() {
             Ok(mut guard) => {
                 *guard = Some(Arc::new(Configured {

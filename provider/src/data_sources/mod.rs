@@ -3,6 +3,13 @@
 
 use tfplugin6::value::Value;
 
+pub mod caller_identity;
+pub mod cloudtrail_service_account;
+pub mod iam_policy_document;
+pub mod organizations_organization;
+pub mod partition;
+pub mod region;
+
 use crate::diagnostics::Diags;
 use crate::resources::Ctx;
 use crate::schema::Schema;
@@ -16,5 +23,12 @@ pub trait DataSource: Send + Sync {
 }
 
 pub fn all() -> Vec<Box<dyn DataSource>> {
-    vec![]
+    vec![
+        Box::new(caller_identity::CallerIdentity::new()),
+        Box::new(cloudtrail_service_account::ServiceAccount::new()),
+        Box::new(iam_policy_document::PolicyDocument::new()),
+        Box::new(organizations_organization::OrganizationData::new()),
+        Box::new(partition::Partition::new()),
+        Box::new(region::Region::new()),
+    ]
 }

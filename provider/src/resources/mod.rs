@@ -12,6 +12,17 @@ use crate::diagnostics::{Diag, Diags};
 use crate::schema::Schema;
 
 pub mod cloudtrail;
+pub mod cloudtrail_organization_delegated_admin_account;
+pub mod cloudwatch_log_group;
+pub mod iam_policy;
+pub mod iam_policy_attachment;
+pub mod iam_role;
+pub mod iam_role_policy;
+pub mod iam_role_policy_attachment;
+pub mod kms_alias;
+pub mod kms_key;
+pub mod organizations_account;
+pub mod organizations_organization;
 pub mod policy_json;
 pub mod s3_bucket;
 pub mod s3_bucket_acl;
@@ -94,6 +105,17 @@ pub fn all() -> Vec<Box<dyn Resource>> {
         Box::new(Cfg(s3_bucket_versioning::Versioning::new())),
         Box::new(sns_topic::Topic::new()),
         Box::new(sns_topic_policy::TopicPolicy::new()),
+        Box::new(cloudtrail_organization_delegated_admin_account::DelegatedAdminAccount::new()),
+        Box::new(cloudwatch_log_group::LogGroup::new()),
+        Box::new(iam_policy::Policy::new()),
+        Box::new(iam_policy_attachment::PolicyAttachment::new()),
+        Box::new(iam_role::Role::new()),
+        Box::new(iam_role_policy::RolePolicy::new()),
+        Box::new(iam_role_policy_attachment::RolePolicyAttachment::new()),
+        Box::new(kms_alias::Alias::new()),
+        Box::new(kms_key::Key::new()),
+        Box::new(organizations_account::Account::new()),
+        Box::new(organizations_organization::Organization::new()),
     ]
 }
 
@@ -111,3 +133,6 @@ pub fn missing(what: &str) -> Diags {
         "unexpected response from the simulator: missing {what}"
     ))]
 }
+
+/// Helpers shared by the resource files: tags, generated names, JSON accessors.
+pub mod support;
