@@ -248,7 +248,7 @@ fn s3_bucket_resources_and_sns_topic_apply_import_and_destroy() {
         &ws,
         "s3",
         "PutObject",
-        json!({"Bucket": "ctsim-e2e-logs", "Key": "access/2024-01-01", "Body": "log line"}),
+        json!({"Bucket": "ctsim-e2e-logs", "Key": "access/2024-01-01", "BodyText": "log line"}),
     )
     .expect("PutObject");
 

@@ -546,10 +546,28 @@ impl proto::provider_server::Provider for ProviderServer {
         request: Request<proto::read_data_source::Request>,
     ) -> Rpc<proto::read_data_source::Response> {
         let req = request.into_inner();
-        Err(Status::not_found(format!(
-            "unknown data source {}",
-            req.type_name
-        )))
+        let source = self.data_source(&req.type_name)?;
+        let schema = source.schema();
+        let ty = schema.block.value_type();
+        let result = (|| -> Result<Value, Diags> {
+            let config = decode(req.config.as_ref(), &ty).map_err(|d| vec![d])?;
+            let configured = self.configured()?;
+            let ctx = ctx(&configured);
+            // Defaults (e.g. a policy statement's effect) fill in as they would in a plan.
+            let mut config = plan::with_defaults(&schema.block, &config);
+            if schema.block.attribute("region").is_some()
+                && matches!(config.attr("region"), Value::Null)
+            {
+                set_attr(&mut config, "region", string(ctx.region.clone()));
+            }
+            source.read(&ctx, &config)
+        })();
+        let mut response = proto::read_data_source::Response::default();
+        match result {
+            Ok(state) => response.state = Some(encode(&state, &ty)?),
+            Err(diags) => response.diagnostics = to_proto(&diags),
+        }
+        Ok(Response::new(response))
     }
 
     async fn get_functions(
