@@ -226,6 +226,16 @@ mod tests {
         sim.set_time(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap())
             .unwrap();
         let ctx = sim.default_caller("us-east-1");
+        let policy = crate::policy::documented_bucket_policy("logs", None, &ctx.account_id);
+        sim.invoke(&ctx, "s3", "CreateBucket", json!({"Bucket": "logs"}))
+            .unwrap();
+        sim.invoke(
+            &ctx,
+            "s3",
+            "PutBucketPolicy",
+            json!({"Bucket": "logs", "Policy": policy}),
+        )
+        .unwrap();
         sim.invoke(
             &ctx,
             "cloudtrail",

@@ -25,8 +25,9 @@ mod tests;
 
 pub use cloudtrail::{
     CLOUDTRAIL_SERVICE_PRINCIPAL, GrantTarget, MissingGrant, bucket_policy_allows_cloudtrail,
-    cloudtrail_log_stream_arn, cloudtrail_object_arn, key_policy_allows_cloudtrail,
-    role_can_write_log_group, role_trusts_cloudtrail, topic_policy_allows_cloudtrail,
+    cloudtrail_log_stream_arn, cloudtrail_object_arn, documented_bucket_policy,
+    key_policy_allows_cloudtrail, role_can_write_log_group, role_trusts_cloudtrail,
+    topic_policy_allows_cloudtrail,
 };
 pub use eval::{
     Context, Decision, Evaluation, Request, RequestPrincipal, StatementRef,

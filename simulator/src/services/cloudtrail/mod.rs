@@ -1,6 +1,9 @@
 //! The CloudTrail service: trails, selectors, Insights selectors, tags, logging status and
 //! event history lookup. Split by concern; `dispatch` maps operation names to functions.
 
+pub mod destinations;
+#[cfg(test)]
+mod destinations_tests;
 pub mod insights;
 pub mod lookup;
 pub mod model;

@@ -16,7 +16,84 @@ fn sim() -> (tempfile::TempDir, Simulator) {
     let dir = tempfile::tempdir().unwrap(); // test setup
     let sim = Simulator::open(dir.path()).unwrap(); // test setup
     sim.set_time(t0()).unwrap(); // test setup
+    for bucket in ["bucket-1", "audit-logs"] {
+        cloudtrail_bucket(&sim, &ctx(), bucket);
+    }
     (dir, sim)
+}
+
+/// A bucket whose policy lets CloudTrail deliver for the account (any key prefix, as the
+/// tests change prefixes), set up without being recorded so event counts stay the tests' own.
+pub(crate) fn cloudtrail_bucket(sim: &Simulator, ctx: &CallerContext, bucket: &str) {
+    use crate::services::s3::{self, model};
+    let policy = crate::policy::documented_bucket_policy(bucket, None, &ctx.account_id)
+        .replace("AWSLogs/", "*");
+    sim.run_unrecorded(|env| {
+        s3::create_bucket(
+            env,
+            ctx,
+            model::CreateBucketRequest {
+                bucket: bucket.into(),
+                ..Default::default()
+            },
+        )?;
+        s3::put_bucket_policy(
+            env,
+            ctx,
+            model::PutBucketPolicyRequest {
+                bucket: bucket.into(),
+                policy,
+                ..Default::default()
+            },
+        )?;
+        Ok(())
+    })
+    .unwrap(); // test setup
+}
+
+/// A KMS key (with an alias) and an SNS topic whose policies let CloudTrail use them, as
+/// AWS documents those policies. Returns the key ARN.
+fn cloudtrail_key_and_topic(sim: &Simulator, alias: &str, topic: &str) -> String {
+    let key_policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+             "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Allow CloudTrail to encrypt logs", "Effect": "Allow",
+             "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "kms:GenerateDataKey*", "Resource": "*",
+             "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": format!("arn:aws:cloudtrail:*:{ACCOUNT}:trail/*")}}}
+        ]
+    });
+    let key = sim
+        .invoke(
+            &ctx(),
+            "kms",
+            "CreateKey",
+            json!({"Policy": key_policy.to_string()}),
+        )
+        .unwrap(); // test setup
+    let key_arn = key["KeyMetadata"]["Arn"].as_str().unwrap().to_string(); // test setup
+    sim.invoke(
+        &ctx(),
+        "kms",
+        "CreateAlias",
+        json!({"AliasName": format!("alias/{alias}"), "TargetKeyId": key_arn}),
+    )
+    .unwrap(); // test setup
+    let topic_arn = format!("arn:aws:sns:us-east-1:{ACCOUNT}:{topic}");
+    let topic_policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "AWSCloudTrailSNSPolicy", "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "SNS:Publish", "Resource": topic_arn}]
+    });
+    sim.invoke(
+        &ctx(),
+        "sns",
+        "CreateTopic",
+        json!({"Name": topic, "Attributes": {"Policy": topic_policy.to_string()}}),
+    )
+    .unwrap(); // test setup
+    key_arn
 }
 
 fn ctx() -> CallerContext {
@@ -71,6 +148,7 @@ fn create_get_describe_update_delete_round_trip() {
     assert_eq!(got["Trail"]["HasInsightSelectors"], false);
     assert_eq!(ok(&sim, "GetTrail", json!({"Name": arn("main")})), got);
 
+    let key_arn = cloudtrail_key_and_topic(&sim, "ct", "topic");
     let updated = ok(
         &sim,
         "UpdateTrail",
@@ -83,10 +161,8 @@ fn create_get_describe_update_delete_round_trip() {
         updated["SnsTopicARN"],
         format!("arn:aws:sns:us-east-1:{ACCOUNT}:topic")
     );
-    assert_eq!(
-        updated["KmsKeyId"],
-        format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/ct")
-    );
+    // The trail names its key by ARN, whatever form the request used.
+    assert_eq!(updated["KmsKeyId"], key_arn);
 
     let described = ok(&sim, "DescribeTrails", json!({"trailNameList": ["main"]}));
     assert_eq!(described["trailList"][0]["IsMultiRegionTrail"], true);
@@ -124,14 +200,14 @@ fn create_rejects_duplicates_bad_names_and_missing_members() {
     let e = err(
         &sim,
         "CreateTrail",
-        json!({"Name": "dup", "S3BucketName": "b"}),
+        json!({"Name": "dup", "S3BucketName": "bucket-1"}),
     );
     assert_eq!(e.code, "TrailAlreadyExistsException");
     assert_eq!(
         err(
             &sim,
             "CreateTrail",
-            json!({"Name": "my--trail", "S3BucketName": "b"})
+            json!({"Name": "my--trail", "S3BucketName": "bucket-1"})
         )
         .code,
         "InvalidTrailNameException"
@@ -148,7 +224,11 @@ fn create_rejects_duplicates_bad_names_and_missing_members() {
     let e = err(&sim, "CreateTrail", json!({"Name": "okname"}));
     assert_eq!(e.code, "ValidationException");
     assert!(e.message.contains("'s3BucketName'"), "{}", e.message);
-    let e = err(&sim, "CreateTrail", json!({"Name": 5, "S3BucketName": "b"}));
+    let e = err(
+        &sim,
+        "CreateTrail",
+        json!({"Name": 5, "S3BucketName": "bucket-1"}),
+    );
     assert_eq!(e.code, "SerializationException");
     assert_eq!(
         err(&sim, "CreateTrail", json!([1])).code,
@@ -157,13 +237,13 @@ fn create_rejects_duplicates_bad_names_and_missing_members() {
     let e = err(
         &sim,
         "CreateTrail",
-        json!({"Name": "org", "S3BucketName": "b", "IsOrganizationTrail": true}),
+        json!({"Name": "org", "S3BucketName": "bucket-1", "IsOrganizationTrail": true}),
     );
     assert_eq!(e.code, "OrganizationsNotInUseException");
     let e = err(
         &sim,
         "CreateTrail",
-        json!({"Name": "cwtrail", "S3BucketName": "b", "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:g:*"}),
+        json!({"Name": "cwtrail", "S3BucketName": "bucket-1", "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:g:*"}),
     );
     assert_eq!(e.code, "InvalidParameterCombinationException");
     assert_eq!(
@@ -187,7 +267,7 @@ fn quota_of_trails_per_region_is_enforced_and_configurable() {
     let e = err(
         &sim,
         "CreateTrail",
-        json!({"Name": "trail-5", "S3BucketName": "b"}),
+        json!({"Name": "trail-5", "S3BucketName": "bucket-1"}),
     );
     assert_eq!(e.code, "MaximumNumberOfTrailsExceededException");
     assert_eq!(e.http_status, 403);
@@ -201,7 +281,7 @@ fn quota_of_trails_per_region_is_enforced_and_configurable() {
         &west,
         "cloudtrail",
         "CreateTrail",
-        json!({"Name": "west", "S3BucketName": "b"}),
+        json!({"Name": "west", "S3BucketName": "bucket-1"}),
     )
     .unwrap(); // under quota
     sim.set_setting("quota.trails_per_region", "6").unwrap(); // valid value
@@ -228,7 +308,7 @@ fn multi_region_trails_are_shadowed_in_other_regions() {
     ok(
         &sim,
         "CreateTrail",
-        json!({"Name": "org-wide", "S3BucketName": "b", "IsMultiRegionTrail": true}),
+        json!({"Name": "org-wide", "S3BucketName": "bucket-1", "IsMultiRegionTrail": true}),
     );
     create(&sim, "local");
     let west = CallerContext::new(ACCOUNT, "eu-west-1");
@@ -259,7 +339,7 @@ fn multi_region_trails_are_shadowed_in_other_regions() {
     // Its name is taken in every region.
     let e = w(
         "CreateTrail",
-        json!({"Name": "org-wide", "S3BucketName": "b"}),
+        json!({"Name": "org-wide", "S3BucketName": "bucket-1"}),
     )
     .unwrap_err(); // asserted
     assert_eq!(e.code, "TrailAlreadyExistsException");
@@ -680,7 +760,7 @@ fn tags_add_list_remove_and_limits() {
     ok(
         &sim,
         "CreateTrail",
-        json!({"Name": "main", "S3BucketName": "b", "TagsList": [{"Key": "env", "Value": "dev"}]}),
+        json!({"Name": "main", "S3BucketName": "bucket-1", "TagsList": [{"Key": "env", "Value": "dev"}]}),
     );
     let a = arn("main");
     ok(
@@ -754,7 +834,7 @@ fn tags_add_list_remove_and_limits() {
     let e = err(
         &sim,
         "CreateTrail",
-        json!({"Name": "second", "S3BucketName": "b", "TagsList": fifty_one}),
+        json!({"Name": "second", "S3BucketName": "bucket-1", "TagsList": fifty_one}),
     );
     assert_eq!(e.code, "TagsLimitExceededException");
     assert_eq!(
@@ -1065,6 +1145,7 @@ fn records_survive_reopening_the_state_folder() {
     {
         let sim = Simulator::open(dir.path()).unwrap(); // test setup
         sim.set_time(t0()).unwrap(); // test setup
+        cloudtrail_bucket(&sim, &ctx(), "bucket-1");
         create(&sim, "main");
     }
     let sim = Simulator::open(dir.path()).unwrap(); // reopen
@@ -1098,6 +1179,7 @@ fn two_handles_on_one_state_folder_share_state() {
     let a = Simulator::open(dir.path()).unwrap(); // test setup
     let b = Simulator::open(dir.path()).unwrap(); // a second "process"
     a.set_time(t0()).unwrap(); // test setup
+    cloudtrail_bucket(&a, &ctx(), "bucket-1");
     assert_eq!(b.now(), t0());
     create(&a, "from-a");
     create(&b, "from-b");
@@ -1114,7 +1196,7 @@ fn typed_calls_go_through_invoke() {
     let (_d, sim) = sim();
     let req = CreateTrailRequest {
         name: "typed".into(),
-        s3_bucket_name: "b".into(),
+        s3_bucket_name: "bucket-1".into(),
         ..Default::default()
     };
     let resp: CreateTrailResponse = sim.call(&ctx(), "cloudtrail", "CreateTrail", &req).unwrap(); // valid request

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::destinations;
 use super::model::*;
 use super::names::{self, TrailArn, TrailRef};
 use super::tags;
@@ -246,13 +247,8 @@ fn apply(
         c.log_file_validation_enabled = v;
     }
     if let Some(v) = ch.is_organization_trail {
-        if v {
-            return Err(AwsError::client(
-                "OrganizationsNotInUseException",
-                "This account is not a member of an organization. Organization trails can only be created by the management account of an organization.",
-            ));
-        }
-        c.is_organization_trail = false;
+        // Whether the caller may is decided by `destinations::check`.
+        c.is_organization_trail = v;
     }
     if ch.cloud_watch_logs_log_group_arn.is_some() || ch.cloud_watch_logs_role_arn.is_some() {
         let group = non_empty(ch.cloud_watch_logs_log_group_arn);
@@ -370,6 +366,8 @@ pub fn create_trail(
         ));
     }
     let arn = TrailArn::new(&ctx.region, &ctx.account_id, &req.name).to_string();
+    let mut config = config;
+    destinations::check(env, ctx, &arn, &mut config, destinations::Touched::all())?;
     let now = clock::to_millis(env.now);
     env.db.insert_trail(&TrailRow {
         arn: arn.clone(),
@@ -409,6 +407,17 @@ pub fn update_trail(
             is_organization_trail: req.is_organization_trail,
         },
     )?;
+    let mut config = config;
+    let touched = destinations::Touched {
+        bucket: req.s3_bucket_name.is_some() || req.s3_key_prefix.is_some(),
+        kms: req.kms_key_id.is_some(),
+        sns: req.sns_topic_name.is_some(),
+        cloud_watch_logs: req.cloud_watch_logs_log_group_arn.is_some()
+            || req.cloud_watch_logs_role_arn.is_some(),
+        organization: req.is_organization_trail.is_some()
+            && req.is_organization_trail != Some(t.config.is_organization_trail),
+    };
+    destinations::check(env, ctx, &t.row.arn, &mut config, touched)?;
     if config.is_multi_region_trail && !t.config.is_multi_region_trail {
         let others = env.db.trails_named(&ctx.account_id, &t.row.name)?;
         if others.iter().any(|o| o.arn != t.row.arn) {
