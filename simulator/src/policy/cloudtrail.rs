@@ -260,6 +260,37 @@ pub fn role_can_write_log_group(
     Ok(())
 }
 
+/// The bucket policy AWS documents for a CloudTrail bucket (ACL check plus writes under
+/// `[prefix/]AWSLogs/ACCOUNT/`), for set-ups and tests that need a working destination.
+pub fn documented_bucket_policy(
+    bucket: &str,
+    key_prefix: Option<&str>,
+    account_id: &str,
+) -> String {
+    let prefix = key_prefix.map(|p| format!("{p}/")).unwrap_or_default();
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AWSCloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": CLOUDTRAIL_SERVICE_PRINCIPAL},
+                "Action": "s3:GetBucketAcl",
+                "Resource": format!("arn:aws:s3:::{bucket}"),
+            },
+            {
+                "Sid": "AWSCloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": CLOUDTRAIL_SERVICE_PRINCIPAL},
+                "Action": "s3:PutObject",
+                "Resource": format!("arn:aws:s3:::{bucket}/{prefix}AWSLogs/{account_id}/*"),
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+            },
+        ],
+    })
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     //! The CloudTrail User Guide's documented policies must pass; realistic mistakes fail.
@@ -714,35 +745,4 @@ mod tests {
         let err = role_can_write_log_group(&[], "not-an-arn").unwrap_err();
         assert_eq!(err.resource, "not-an-arn");
     }
-}
-
-/// The bucket policy AWS documents for a CloudTrail bucket (ACL check plus writes under
-/// `[prefix/]AWSLogs/ACCOUNT/`), for set-ups and tests that need a working destination.
-pub fn documented_bucket_policy(
-    bucket: &str,
-    key_prefix: Option<&str>,
-    account_id: &str,
-) -> String {
-    let prefix = key_prefix.map(|p| format!("{p}/")).unwrap_or_default();
-    serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "AWSCloudTrailAclCheck",
-                "Effect": "Allow",
-                "Principal": {"Service": CLOUDTRAIL_SERVICE_PRINCIPAL},
-                "Action": "s3:GetBucketAcl",
-                "Resource": format!("arn:aws:s3:::{bucket}"),
-            },
-            {
-                "Sid": "AWSCloudTrailWrite",
-                "Effect": "Allow",
-                "Principal": {"Service": CLOUDTRAIL_SERVICE_PRINCIPAL},
-                "Action": "s3:PutObject",
-                "Resource": format!("arn:aws:s3:::{bucket}/{prefix}AWSLogs/{account_id}/*"),
-                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
-            },
-        ],
-    })
-    .to_string()
 }
