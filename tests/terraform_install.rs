@@ -57,7 +57,11 @@ fn a_module_configuration_with_credentials_in_the_provider_block_applies() {
     );
     ws.assert_no_changes();
     let state = ws.state_json();
-    let trail = &state["values"]["root_module"]["child_modules"][0]["resources"][0]["values"];
+    let trail = state["values"]["root_module"]["child_modules"][0]["resources"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["type"] == "aws_cloudtrail"))
+        .map(|r| &r["values"])
+        .expect("the module's trail in state");
     assert_eq!(
         trail["advanced_event_selector"][0]["name"],
         "Management events"

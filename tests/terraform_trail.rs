@@ -125,13 +125,16 @@ fn drift_behind_terraforms_back_shows_in_the_plan() {
     call(
         &ws,
         "UpdateTrail",
-        json!({"Name": arn, "S3KeyPrefix": "elsewhere"}),
+        json!({"Name": arn, "IncludeGlobalServiceEvents": false}),
     )
     .expect("UpdateTrail");
     let (code, plan) = ws.plan();
     assert_eq!(code, 2, "{plan}");
     assert!(plan.contains("enable_logging"), "{plan}");
-    assert!(plan.contains("\"elsewhere\" -> \"cloudtrail\""), "{plan}");
+    assert!(
+        plan.contains("include_global_service_events = false -> true"),
+        "{plan}"
+    );
     ws.apply();
     ws.assert_no_changes();
 
