@@ -21,10 +21,39 @@ fn trail_config(count: usize) -> String {
   region = "us-east-1"
 }}
 
+data "aws_caller_identity" "current" {{}}
+
+resource "aws_s3_bucket" "bench" {{
+  bucket = "bench-trails-${{data.aws_caller_identity.current.account_id}}"
+}}
+
+resource "aws_s3_bucket_policy" "bench" {{
+  bucket = aws_s3_bucket.bench.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{
+        Effect    = "Allow"
+        Principal = {{ Service = "cloudtrail.amazonaws.com" }}
+        Action    = "s3:GetBucketAcl"
+        Resource  = aws_s3_bucket.bench.arn
+      }},
+      {{
+        Effect    = "Allow"
+        Principal = {{ Service = "cloudtrail.amazonaws.com" }}
+        Action    = "s3:PutObject"
+        Resource  = "${{aws_s3_bucket.bench.arn}}/AWSLogs/*"
+        Condition = {{ StringEquals = {{ "s3:x-amz-acl" = "bucket-owner-full-control" }} }}
+      }},
+    ]
+  }})
+}}
+
 resource "aws_cloudtrail" "bench" {{
   count          = {count}
+  depends_on     = [aws_s3_bucket_policy.bench]
   name           = "bench-trail-${{count.index}}"
-  s3_bucket_name = "bench-bucket"
+  s3_bucket_name = aws_s3_bucket.bench.id
   tags = {{
     Index = tostring(count.index)
   }}
