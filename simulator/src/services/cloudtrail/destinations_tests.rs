@@ -279,3 +279,84 @@ fn organization_trails_follow_the_organization() {
     let trail = create_trail(&sim, &me, org_trail).unwrap(); // management account may
     assert_eq!(trail["IsOrganizationTrail"], true);
 }
+
+#[test]
+fn member_accounts_see_the_organization_trail_but_cannot_change_it() {
+    let (_d, sim) = sim();
+    let me = as_account(MANAGEMENT);
+    let org = setup(
+        &sim,
+        "organizations",
+        "CreateOrganization",
+        json!({"FeatureSet": "ALL"}),
+    );
+    let org_id = org["Organization"]["Id"].as_str().unwrap().to_string(); // test setup
+    setup(
+        &sim,
+        "organizations",
+        "EnableAWSServiceAccess",
+        json!({"ServicePrincipal": "cloudtrail.amazonaws.com"}),
+    );
+    let created = setup(
+        &sim,
+        "organizations",
+        "CreateAccount",
+        json!({"AccountName": "member", "Email": "m@example.com"}),
+    );
+    let member = as_account(
+        created["CreateAccountStatus"]["AccountId"]
+            .as_str()
+            .unwrap(),
+    ); // test setup
+    let mut policy: Value = serde_json::from_str(&crate::policy::documented_bucket_policy(
+        "logs", None, MANAGEMENT,
+    ))
+    .unwrap();
+    policy["Statement"][1]["Resource"] = json!([
+        format!("arn:aws:s3:::logs/AWSLogs/{MANAGEMENT}/*"),
+        format!("arn:aws:s3:::logs/AWSLogs/{org_id}/*")
+    ]);
+    bucket(&sim, "logs", Some(policy.to_string()));
+    let trail = create_trail(
+        &sim,
+        &me,
+        json!({"IsOrganizationTrail": true, "IsMultiRegionTrail": true}),
+    )
+    .unwrap();
+    let arn = trail["TrailARN"].as_str().unwrap().to_string(); // created above
+
+    let seen = call(&sim, &member, "cloudtrail", "DescribeTrails", json!({})).unwrap();
+    assert_eq!(seen["trailList"][0]["TrailARN"], json!(arn));
+    assert!(
+        call(
+            &sim,
+            &member,
+            "cloudtrail",
+            "GetTrailStatus",
+            json!({"Name": arn})
+        )
+        .is_ok()
+    );
+    for (op, req) in [
+        ("StopLogging", json!({"Name": arn})),
+        ("DeleteTrail", json!({"Name": arn})),
+        (
+            "UpdateTrail",
+            json!({"Name": arn, "IncludeGlobalServiceEvents": false}),
+        ),
+        (
+            "PutEventSelectors",
+            json!({"TrailName": arn, "EventSelectors": [{"ReadWriteType": "WriteOnly"}]}),
+        ),
+    ] {
+        assert_eq!(
+            call(&sim, &member, "cloudtrail", op, req),
+            Err("NotOrganizationMasterAccountException".into()),
+            "{op}"
+        );
+    }
+    // An account outside the organization sees nothing.
+    let outsider = as_account("999999999999");
+    let none = call(&sim, &outsider, "cloudtrail", "DescribeTrails", json!({})).unwrap();
+    assert_eq!(none["trailList"], json!([]));
+}

@@ -58,6 +58,29 @@ pub fn trail_not_found(what: &str, account_id: &str) -> AwsError {
 /// Finds the trail a request names, including shadow copies of multi-region trails whose
 /// home is another region.
 pub fn resolve(env: &Env<'_>, ctx: &CallerContext, given: &str) -> Result<LoadedTrail, AwsError> {
+    match resolve_own(env, ctx, given) {
+        Err(e) if e.code == "TrailNotFoundException" => {
+            let wanted = names::parse_trail_ref(given)?;
+            let found = organization_trails_of_others(env, ctx)?
+                .into_iter()
+                .find(|r| {
+                    (r.region == ctx.region || r.multi_region)
+                        && match &wanted {
+                            TrailRef::Arn(a) => r.arn == a.to_string(),
+                            TrailRef::Name(n) => &r.name == n,
+                        }
+                });
+            match found {
+                Some(row) => LoadedTrail::from_row(row),
+                None => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+/// A trail of the caller's own account, by name or ARN.
+fn resolve_own(env: &Env<'_>, ctx: &CallerContext, given: &str) -> Result<LoadedTrail, AwsError> {
     let row = match names::parse_trail_ref(given)? {
         TrailRef::Arn(arn) => {
             let found = if arn.account_id == ctx.account_id {
@@ -95,6 +118,15 @@ pub fn resolve_home(
     given: &str,
 ) -> Result<LoadedTrail, AwsError> {
     let t = resolve(env, ctx, given)?;
+    if t.row.account_id != ctx.account_id {
+        return Err(AwsError::client(
+            "NotOrganizationMasterAccountException",
+            format!(
+                "The trail {} is an organization trail of account {}; member account {} can see it but not change it.",
+                t.row.arn, t.row.account_id, ctx.account_id
+            ),
+        ));
+    }
     if t.row.region != ctx.region {
         return Err(AwsError::client(
             "InvalidHomeRegionException",
@@ -462,12 +494,36 @@ fn visible(
     ctx: &CallerContext,
     include_shadow: bool,
 ) -> Result<Vec<TrailRow>, AwsError> {
-    Ok(env
-        .db
-        .trails(&ctx.account_id)?
+    let mut rows = env.db.trails(&ctx.account_id)?;
+    rows.extend(organization_trails_of_others(env, ctx)?);
+    Ok(rows
         .into_iter()
         .filter(|t| t.region == ctx.region || (include_shadow && t.multi_region))
         .collect())
+}
+
+/// The organization trails a member account sees: those of its organization's management
+/// account. Members can read them; every change is refused (see [`resolve_home`]).
+fn organization_trails_of_others(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+) -> Result<Vec<TrailRow>, AwsError> {
+    let Some(org) = crate::services::organizations::organization_of(env, &ctx.account_id)? else {
+        return Ok(Vec::new());
+    };
+    if org.management_account_id == ctx.account_id {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for row in env.db.trails(&org.management_account_id)? {
+        if LoadedTrail::from_row(row.clone())?
+            .config
+            .is_organization_trail
+        {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 pub fn describe_trails(
