@@ -77,6 +77,52 @@ fn partition_of(arn: &str) -> &str {
 }
 
 /// A request by CloudTrail's service principal on behalf of `trail_arn`.
+/// The per-region accounts CloudTrail wrote logs as before the `cloudtrail.amazonaws.com`
+/// service principal existed. Bucket policies that grant these accounts (often through
+/// hashicorp/aws's `aws_cloudtrail_service_account`) still work on AWS, so they work here.
+pub const LEGACY_SERVICE_ACCOUNTS: &[(&str, &str)] = &[
+    ("af-south-1", "525921808201"),
+    ("ap-east-1", "119688915426"),
+    ("ap-northeast-1", "216624486486"),
+    ("ap-northeast-2", "492519147666"),
+    ("ap-northeast-3", "765225791966"),
+    ("ap-south-1", "977081816279"),
+    ("ap-south-2", "582488909970"),
+    ("ap-southeast-1", "903692715234"),
+    ("ap-southeast-2", "284668455005"),
+    ("ap-southeast-3", "069019280451"),
+    ("ap-southeast-4", "187074758985"),
+    ("ca-central-1", "819402241893"),
+    ("cn-north-1", "193415116832"),
+    ("cn-northwest-1", "681348832753"),
+    ("eu-central-1", "035351147821"),
+    ("eu-central-2", "453052556044"),
+    ("eu-north-1", "829690693026"),
+    ("eu-south-1", "669305197877"),
+    ("eu-south-2", "757211635381"),
+    ("eu-west-1", "859597730677"),
+    ("eu-west-2", "282025262664"),
+    ("eu-west-3", "262312530599"),
+    ("il-central-1", "683224464357"),
+    ("me-central-1", "585772288577"),
+    ("me-south-1", "034638983726"),
+    ("sa-east-1", "814480443879"),
+    ("us-east-1", "086441151436"),
+    ("us-east-2", "475085895292"),
+    ("us-gov-east-1", "608710470296"),
+    ("us-gov-west-1", "608710470296"),
+    ("us-west-1", "388731089494"),
+    ("us-west-2", "113285607260"),
+];
+
+/// The legacy CloudTrail account of a region, if AWS has one there.
+pub fn legacy_service_account(region: &str) -> Option<&'static str> {
+    LEGACY_SERVICE_ACCOUNTS
+        .iter()
+        .find(|(r, _)| *r == region)
+        .map(|(_, a)| *a)
+}
+
 fn cloudtrail_request(
     action: &str,
     resource: String,
@@ -108,6 +154,24 @@ fn check_resource_policy(
         resource: request.resource.clone(),
         denied_by: evaluation.statement,
     })
+}
+
+/// A bucket request is granted to the service principal, or else to the region's legacy
+/// CloudTrail account.
+fn check_bucket_request(
+    policy: &Policy,
+    request: &Request,
+    legacy: Option<&RequestPrincipal>,
+) -> Result<(), MissingGrant> {
+    let first = check_resource_policy(GrantTarget::BucketPolicy, policy, request);
+    match (first, legacy) {
+        (Err(e), Some(principal)) if e.denied_by.is_none() => {
+            let mut as_legacy = request.clone();
+            as_legacy.principal = principal.clone();
+            check_resource_policy(GrantTarget::BucketPolicy, policy, &as_legacy).map_err(|_| e)
+        }
+        (result, _) => result,
+    }
 }
 
 /// The S3 object ARN pattern CloudTrail writes under: `bucket/[prefix/]AWSLogs/<id>/*`.
@@ -151,7 +215,12 @@ pub fn bucket_policy_allows_cloudtrail(
         account_id,
         trail_arn,
     ));
-    check_resource_policy(GrantTarget::BucketPolicy, policy, &acl_check)?;
+    let legacy = trail_arn
+        .split(':')
+        .nth(3)
+        .and_then(legacy_service_account)
+        .map(RequestPrincipal::account_root);
+    check_bucket_request(policy, &acl_check, legacy.as_ref())?;
     let mut owners = vec![account_id];
     owners.extend(org_id);
     for owner in owners {
@@ -162,7 +231,7 @@ pub fn bucket_policy_allows_cloudtrail(
             trail_arn,
         ))
         .with("s3:x-amz-acl", "bucket-owner-full-control");
-        check_resource_policy(GrantTarget::BucketPolicy, policy, &write)?;
+        check_bucket_request(policy, &write, legacy.as_ref())?;
     }
     Ok(())
 }

@@ -360,3 +360,35 @@ fn member_accounts_see_the_organization_trail_but_cannot_change_it() {
     let none = call(&sim, &outsider, "cloudtrail", "DescribeTrails", json!({})).unwrap();
     assert_eq!(none["trailList"], json!([]));
 }
+
+#[test]
+fn bucket_policies_granting_the_legacy_cloudtrail_account_still_work() {
+    let (_d, sim) = sim();
+    // What `data "aws_cloudtrail_service_account"` based configurations write for us-east-1.
+    let legacy = "arn:aws:iam::086441151436:root";
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": legacy}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::logs"},
+        {"Effect": "Allow", "Principal": {"AWS": legacy}, "Action": "s3:PutObject",
+         "Resource": format!("arn:aws:s3:::logs/AWSLogs/{MANAGEMENT}/*")}
+    ]});
+    bucket(&sim, "logs", Some(policy.to_string()));
+    assert!(create_trail(&sim, &as_account(MANAGEMENT), json!({})).is_ok());
+    // Another region's legacy account is not CloudTrail in us-east-1.
+    let other = policy.to_string().replace("086441151436", "113285607260");
+    setup(
+        &sim,
+        "s3",
+        "PutBucketPolicy",
+        json!({"Bucket": "logs", "Policy": other}),
+    );
+    assert_eq!(
+        call(
+            &sim,
+            &as_account(MANAGEMENT),
+            "cloudtrail",
+            "CreateTrail",
+            json!({"Name": "second", "S3BucketName": "logs"})
+        ),
+        Err("InsufficientS3BucketPolicyException".into())
+    );
+}
