@@ -159,6 +159,15 @@ fn iam_kms_and_log_group_apply_import_and_destroy() {
     assert_eq!(role["max_session_duration"], 3600);
     assert_eq!(role["path"], "/");
     let policy = values(&ws, "aws_iam_policy.read");
+    assert_eq!(
+        role["managed_policy_arns"],
+        json!([]),
+        "the role was read when it was created, before the attachment existed"
+    );
+    // Refreshing reads the attachment made after the role (no plan step writes state).
+    ws.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
+    ws.assert_no_changes();
+    let role = values(&ws, "aws_iam_role.trail");
     let policy_arn = policy["arn"].as_str().expect("policy arn").to_string();
     assert_eq!(policy_arn, "arn:aws:iam::123456789012:policy/read-trails");
     assert_eq!(
@@ -384,4 +393,118 @@ output "arn" {
         outputs["arn"]["value"],
         "arn:aws:sts::222222222222:assumed-role/deploy/terraform"
     );
+}
+
+/// `terraform apply` that must fail; returns its output.
+fn apply_fails(ws: &TfWorkspace) -> String {
+    let out = ws.terraform(&["apply", "-auto-approve", "-no-color"]);
+    let text = ctsim_e2e::combined(&out);
+    assert!(!out.status.success(), "apply should fail:\n{text}");
+    text
+}
+
+#[test]
+fn role_with_malformed_trust_policy_fails_with_the_iam_error() {
+    let ws = TfWorkspace::new(&[(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_iam_role" "bad" {
+  name = "no-principal"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole" }]
+  })
+}
+"#,
+    )]);
+    ws.init();
+    let text = apply_fails(&ws);
+    assert!(text.contains("creating IAM Role (no-principal)"), "{text}");
+    assert!(text.contains("MalformedPolicyDocument"), "{text}");
+    assert!(text.contains("Missing required field Principal"), "{text}");
+    let sim = ws.simulator();
+    let err = sim
+        .invoke(
+            &sim.default_caller("us-east-1"),
+            "iam",
+            "GetRole",
+            json!({"RoleName": "no-principal"}),
+        )
+        .expect_err("no role was created");
+    assert_eq!(err.code, "NoSuchEntity");
+}
+
+#[test]
+fn log_group_with_unsupported_retention_is_rejected_at_the_attribute() {
+    let ws = TfWorkspace::new(&[(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_cloudwatch_log_group" "bad" {
+  name              = "bad-retention"
+  retention_in_days = 42
+}
+"#,
+    )]);
+    ws.init();
+    let out = ws.terraform(&["plan", "-no-color"]);
+    let text = ctsim_e2e::combined(&out);
+    assert!(!out.status.success(), "plan should fail:\n{text}");
+    assert!(
+        text.contains("expected retention_in_days to be one of"),
+        "{text}"
+    );
+    // The diagnostic points at the attribute, so terraform quotes its line.
+    assert!(text.contains("retention_in_days = 42"), "{text}");
+    let text = apply_fails(&ws);
+    assert!(text.contains("got 42"), "{text}");
+    let sim = ws.simulator();
+    let groups = sim
+        .invoke(
+            &sim.default_caller("us-east-1"),
+            "logs",
+            "DescribeLogGroups",
+            json!({}),
+        )
+        .expect("DescribeLogGroups");
+    assert_eq!(groups["logGroups"], json!([]), "nothing was created");
+}
+
+#[test]
+fn second_organization_from_the_same_account_fails() {
+    let first = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_organizations_organization" "a" {
+  feature_set = "ALL"
+}
+"#;
+    let ws = TfWorkspace::new(&[("main.tf", first)]);
+    ws.init();
+    ws.apply();
+    ws.assert_no_changes();
+    ws.write(
+        "second.tf",
+        "resource \"aws_organizations_organization\" \"b\" {\n  feature_set = \"ALL\"\n}\n",
+    );
+    let text = apply_fails(&ws);
+    assert!(
+        text.contains("creating Organizations Organization"),
+        "{text}"
+    );
+    assert!(text.contains("AlreadyInOrganizationException"), "{text}");
+    assert!(text.contains("aws_organizations_organization.b"), "{text}");
+    // The first organization is untouched.
+    std::fs::remove_file(ws.dir.join("second.tf")).unwrap();
+    ws.assert_no_changes();
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
 }

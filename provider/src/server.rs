@@ -196,7 +196,11 @@ fn plan_common(schema: &Schema, config: &Value, ctx: &Ctx, planned: &mut Value) 
         if tags.is_wholly_known() {
             let mut all: BTreeMap<String, String> = ctx.default_tags.clone();
             all.extend(tags.string_map());
-            set_attr(planned, "tags_all", string_map(&all));
+            // No tags at all and a null prior value (an imported resource): keep null, as
+            // the read reconciled it, rather than planning a change from null to {}.
+            if !(all.is_empty() && matches!(planned.attr("tags_all"), Value::Null)) {
+                set_attr(planned, "tags_all", string_map(&all));
+            }
         } else {
             set_attr(planned, "tags_all", Value::Unknown);
         }
@@ -647,5 +651,44 @@ mod tests {
             ("s", crate::values::string_set(["b", "a"])),
         ]);
         assert_eq!(reconcile(read, &planned), planned);
+    }
+
+    /// A client no test here calls.
+    struct NoClient;
+
+    impl crate::client::AwsClient for NoClient {
+        fn call(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: serde_json::Value,
+        ) -> Result<serde_json::Value, ctsim::AwsError> {
+            Err(ctsim::AwsError::internal("not called"))
+        }
+
+        fn account_id(&self) -> String {
+            "123456789012".to_string()
+        }
+    }
+
+    #[test]
+    fn empty_tags_all_stays_null_when_the_prior_state_had_null() {
+        let schema = Schema {
+            version: 0,
+            block: crate::schema::Block::new(crate::schema::tags_attributes(), vec![]),
+        };
+        let ctx = Ctx {
+            client: &NoClient,
+            region: "us-east-1".to_string(),
+            default_tags: BTreeMap::new(),
+        };
+        let config = object([("tags", Value::Null), ("tags_all", Value::Null)]);
+        let mut imported = config.clone();
+        plan_common(&schema, &config, &ctx, &mut imported);
+        assert_eq!(imported.attr("tags_all"), &Value::Null);
+        let mut created = object([("tags", Value::Null), ("tags_all", Value::Unknown)]);
+        plan_common(&schema, &config, &ctx, &mut created);
+        assert_eq!(created.attr("tags_all"), &Value::Map(Default::default()));
     }
 }

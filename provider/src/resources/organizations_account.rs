@@ -176,6 +176,12 @@ impl Resource for Account {
         };
         let mut state = planned.clone();
         set_attr(&mut state, "id", string(id.clone()));
+        // Only known from the create status: DescribeAccount does not return it.
+        set_attr(
+            &mut state,
+            "govcloud_id",
+            json_str(&status["GovCloudAccountId"]),
+        );
         if let Some(parent) = arg(planned, "parent_id") {
             self.move_to(ctx, &id, parent)
                 .map_err(fail(Some(state.clone())))?;

@@ -1,6 +1,7 @@
 //! The CloudTrail service: trails, selectors, Insights selectors, tags, logging status and
 //! event history lookup. Split by concern; `dispatch` maps operation names to functions.
 
+pub mod delegated_admin;
 pub mod destinations;
 #[cfg(test)]
 mod destinations_tests;
@@ -19,6 +20,9 @@ use super::{Env, EventResource, parse_request, to_response};
 use crate::context::CallerContext;
 use crate::error::AwsError;
 
+pub use delegated_admin::{
+    deregister_organization_delegated_admin, register_organization_delegated_admin,
+};
 pub use insights::{get_insight_selectors, put_insight_selectors};
 pub use lookup::lookup_events;
 pub use selectors::{get_event_selectors, put_event_selectors};
@@ -35,6 +39,7 @@ pub const OPERATIONS: &[&str] = &[
     "AddTags",
     "CreateTrail",
     "DeleteTrail",
+    "DeregisterOrganizationDelegatedAdmin",
     "DescribeTrails",
     "GetEventSelectors",
     "GetInsightSelectors",
@@ -45,6 +50,7 @@ pub const OPERATIONS: &[&str] = &[
     "LookupEvents",
     "PutEventSelectors",
     "PutInsightSelectors",
+    "RegisterOrganizationDelegatedAdmin",
     "RemoveTags",
     "StartLogging",
     "StopLogging",
@@ -67,6 +73,7 @@ pub fn dispatch(
         "AddTags" => op!(add_tags),
         "CreateTrail" => op!(create_trail),
         "DeleteTrail" => op!(delete_trail),
+        "DeregisterOrganizationDelegatedAdmin" => op!(deregister_organization_delegated_admin),
         "DescribeTrails" => op!(describe_trails),
         "GetEventSelectors" => op!(get_event_selectors),
         "GetInsightSelectors" => op!(get_insight_selectors),
@@ -77,6 +84,7 @@ pub fn dispatch(
         "LookupEvents" => op!(lookup_events),
         "PutEventSelectors" => op!(put_event_selectors),
         "PutInsightSelectors" => op!(put_insight_selectors),
+        "RegisterOrganizationDelegatedAdmin" => op!(register_organization_delegated_admin),
         "RemoveTags" => op!(remove_tags),
         "StartLogging" => op!(start_logging),
         "StopLogging" => op!(stop_logging),

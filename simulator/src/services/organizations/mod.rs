@@ -2,8 +2,10 @@
 //! member accounts (created with CreateAccount), trusted service access, delegated
 //! administrators and policy types. Permissions follow the caller's account.
 
+pub mod hierarchy;
 pub mod model;
 pub mod org;
+pub mod tags;
 
 use serde_json::Value;
 
@@ -11,6 +13,7 @@ use super::{Env, parse_request, to_compact_response};
 use crate::context::CallerContext;
 use crate::error::AwsError;
 
+pub use hierarchy::{list_parents, move_account};
 pub use org::{
     close_account, create_account, create_organization, delete_organization,
     deregister_delegated_administrator, describe_account, describe_create_account_status,
@@ -20,6 +23,7 @@ pub use org::{
     list_delegated_services_for_account, list_roots, register_delegated_administrator,
     remove_account_from_organization,
 };
+pub use tags::{list_tags_for_resource, tag_resource, untag_resource};
 
 pub const EVENT_SOURCE: &str = "organizations.amazonaws.com";
 pub(crate) const SERVICE: &str = "organizations";
@@ -43,9 +47,14 @@ pub const OPERATIONS: &[&str] = &[
     "ListAccounts",
     "ListDelegatedAdministrators",
     "ListDelegatedServicesForAccount",
+    "ListParents",
     "ListRoots",
+    "ListTagsForResource",
+    "MoveAccount",
     "RegisterDelegatedAdministrator",
     "RemoveAccountFromOrganization",
+    "TagResource",
+    "UntagResource",
 ];
 
 /// Runs one Organizations operation on a JSON request.
@@ -77,9 +86,14 @@ pub fn dispatch(
         "ListAccounts" => op!(list_accounts),
         "ListDelegatedAdministrators" => op!(list_delegated_administrators),
         "ListDelegatedServicesForAccount" => op!(list_delegated_services_for_account),
+        "ListParents" => op!(list_parents),
         "ListRoots" => op!(list_roots),
+        "ListTagsForResource" => op!(list_tags_for_resource),
+        "MoveAccount" => op!(move_account),
         "RegisterDelegatedAdministrator" => op!(register_delegated_administrator),
         "RemoveAccountFromOrganization" => op!(remove_account_from_organization),
+        "TagResource" => op!(tag_resource),
+        "UntagResource" => op!(untag_resource),
         _ => Err(AwsError::unknown_operation(SERVICE, operation)),
     }
 }

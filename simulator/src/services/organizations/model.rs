@@ -239,3 +239,57 @@ shape! {
         pub root: Root,
     }
 }
+
+shape! {
+    pub struct ListParentsRequest {
+        pub child_id: String,
+    }
+}
+
+shape! {
+    pub struct Parent {
+        pub id: String,
+        /// `ROOT` or `ORGANIZATIONAL_UNIT`.
+        pub r#type: String,
+    }
+}
+
+shape! {
+    pub struct ListParentsResponse {
+        pub parents: Vec<Parent>,
+    }
+}
+
+shape! {
+    pub struct MoveAccountRequest {
+        pub account_id: String,
+        pub source_parent_id: String,
+        pub destination_parent_id: String,
+    }
+}
+
+shape! {
+    pub struct TagResourceRequest {
+        pub resource_id: String,
+        pub tags: Vec<Tag>,
+    }
+}
+
+shape! {
+    pub struct UntagResourceRequest {
+        pub resource_id: String,
+        pub tag_keys: Vec<String>,
+    }
+}
+
+shape! {
+    pub struct ResourceIdRequest {
+        pub resource_id: String,
+    }
+}
+
+shape! {
+    pub struct ListTagsResponse {
+        pub tags: Vec<Tag>,
+    }
+}

@@ -23,7 +23,7 @@ pub const POLICY_TYPES: &[&str] = &[
     "DECLARATIVE_POLICY_EC2",
 ];
 
-fn client(code: &str, message: impl Into<String>) -> AwsError {
+pub(super) fn client(code: &str, message: impl Into<String>) -> AwsError {
     AwsError::client(code, message)
 }
 
@@ -57,7 +57,7 @@ fn constraint(reason: &str, message: &str) -> AwsError {
     )
 }
 
-fn invalid_input(message: impl Into<String>) -> AwsError {
+pub(super) fn invalid_input(message: impl Into<String>) -> AwsError {
     client("InvalidInputException", message)
 }
 
@@ -177,7 +177,10 @@ fn caller_org(env: &Env<'_>, ctx: &CallerContext) -> Result<(StoredOrganization,
     Ok((org, role))
 }
 
-fn management_only(env: &Env<'_>, ctx: &CallerContext) -> Result<StoredOrganization, AwsError> {
+pub(super) fn management_only(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+) -> Result<StoredOrganization, AwsError> {
     match caller_org(env, ctx)? {
         (org, Role::Management) => Ok(org),
         _ => Err(access_denied()),
@@ -185,7 +188,7 @@ fn management_only(env: &Env<'_>, ctx: &CallerContext) -> Result<StoredOrganizat
 }
 
 /// Reads allowed to the management account and delegated administrators.
-fn reader(env: &Env<'_>, ctx: &CallerContext) -> Result<StoredOrganization, AwsError> {
+pub(super) fn reader(env: &Env<'_>, ctx: &CallerContext) -> Result<StoredOrganization, AwsError> {
     match caller_org(env, ctx)? {
         (org, Role::Management | Role::DelegatedAdmin) => Ok(org),
         _ => Err(access_denied()),
@@ -200,7 +203,7 @@ fn default_email(account: &str) -> String {
     format!("{account}@example.com")
 }
 
-fn account_arn(management: &str, org_id: &str, account: &str) -> String {
+pub(super) fn account_arn(management: &str, org_id: &str, account: &str) -> String {
     format!("arn:aws:organizations::{management}:account/{org_id}/{account}")
 }
 
@@ -484,7 +487,7 @@ pub fn describe_create_account_status(
     })
 }
 
-fn member_of(
+pub(super) fn member_of(
     env: &Env<'_>,
     org: &StoredOrganization,
     account: &str,

@@ -495,3 +495,134 @@ fn organizations_events_are_recorded_in_us_east_1() {
         (json!("us-east-1"), json!("organizations.amazonaws.com"))
     );
 }
+
+#[test]
+fn list_parents_names_the_root_and_move_account_has_nowhere_to_go() {
+    let (_d, sim) = sim();
+    let member = org_with_member(&sim);
+    let root = ok(&sim, MGMT, "ListRoots", json!({}))["Roots"][0]["Id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        ok(&sim, MGMT, "ListParents", json!({"ChildId": member})),
+        json!({"Parents": [{"Id": root, "Type": "ROOT"}]})
+    );
+    assert_eq!(
+        err(
+            &sim,
+            MGMT,
+            "ListParents",
+            json!({"ChildId": "999999999999"})
+        )
+        .code,
+        "ChildNotFoundException"
+    );
+    assert_eq!(
+        err(&sim, MGMT, "ListParents", json!({"ChildId": "nope"})).code,
+        "InvalidInputException"
+    );
+    assert_eq!(
+        err(&sim, &member, "ListParents", json!({"ChildId": member})).code,
+        "AccessDeniedException"
+    );
+    let mv = |src: &str, dst: &str| {
+        err(
+            &sim,
+            MGMT,
+            "MoveAccount",
+            json!({"AccountId": member, "SourceParentId": src, "DestinationParentId": dst}),
+        )
+        .code
+    };
+    assert_eq!(mv(&root, &root), "DuplicateAccountException");
+    assert_eq!(
+        mv("ou-ab12-abcdefgh", &root),
+        "SourceParentNotFoundException"
+    );
+    assert_eq!(
+        mv(&root, "ou-ab12-abcdefgh"),
+        "DestinationParentNotFoundException"
+    );
+}
+
+#[test]
+fn account_tags_round_trip() {
+    let (_d, sim) = sim();
+    let member = org_with_member(&sim);
+    let tag = |k: &str, v: &str| json!({"Key": k, "Value": v});
+    ok(
+        &sim,
+        MGMT,
+        "TagResource",
+        json!({"ResourceId": member, "Tags": [tag("Team", "a"), tag("Env", "dev")]}),
+    );
+    ok(
+        &sim,
+        MGMT,
+        "TagResource",
+        json!({"ResourceId": member, "Tags": [tag("Team", "b")]}),
+    );
+    ok(
+        &sim,
+        MGMT,
+        "UntagResource",
+        json!({"ResourceId": member, "TagKeys": ["Env"]}),
+    );
+    assert_eq!(
+        ok(
+            &sim,
+            MGMT,
+            "ListTagsForResource",
+            json!({"ResourceId": member})
+        ),
+        json!({"Tags": [tag("Team", "b")]})
+    );
+    assert_eq!(
+        err(
+            &sim,
+            MGMT,
+            "ListTagsForResource",
+            json!({"ResourceId": "999999999999"})
+        )
+        .code,
+        "TargetNotFoundException"
+    );
+    assert_eq!(
+        err(
+            &sim,
+            MGMT,
+            "TagResource",
+            json!({"ResourceId": member, "Tags": [tag("aws:x", "1")]})
+        )
+        .code,
+        "InvalidInputException"
+    );
+    assert_eq!(
+        err(
+            &sim,
+            &member,
+            "TagResource",
+            json!({"ResourceId": member, "Tags": [tag("a", "1")]})
+        )
+        .code,
+        "AccessDeniedException"
+    );
+}
+
+#[test]
+fn create_account_tags_are_listed() {
+    let (_d, sim) = sim();
+    ok(&sim, MGMT, "CreateOrganization", json!({}));
+    let s = ok(
+        &sim,
+        MGMT,
+        "CreateAccount",
+        json!({"Email": "a@example.org", "AccountName": "a", "Tags": [{"Key": "K", "Value": "V"}]}),
+    );
+    let id = s["CreateAccountStatus"]["AccountId"].clone();
+    assert_eq!(
+        ok(&sim, MGMT, "ListTagsForResource", json!({"ResourceId": id})),
+        json!({"Tags": [{"Key": "K", "Value": "V"}]})
+    );
+}
