@@ -80,10 +80,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "main" {
       prefix = "tmp/"
     }
     expiration {
-      days = 30
+      days = 90
     }
+    # S3 refuses transitions to STANDARD_IA before 30 days.
     transition {
-      days          = 10
+      days          = 30
       storage_class = "STANDARD_IA"
     }
   }
