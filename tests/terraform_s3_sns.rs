@@ -29,6 +29,12 @@ resource "aws_s3_bucket" "main" {
   }
 }
 
+# Object Lock is chosen at creation and read back through GetObjectLockConfiguration.
+resource "aws_s3_bucket" "locked" {
+  bucket              = "ctsim-e2e-locked"
+  object_lock_enabled = true
+}
+
 resource "aws_s3_bucket_policy" "main" {
   bucket = aws_s3_bucket.main.id
   # Hand-formatted on purpose: the stored text must survive a read-back.
@@ -184,6 +190,11 @@ fn s3_bucket_resources_and_sns_topic_apply_import_and_destroy() {
     assert_eq!(
         bucket["tags_all"],
         json!({"Team": "data", "ManagedBy": "terraform"})
+    );
+
+    assert_eq!(
+        values(&ws, "aws_s3_bucket.locked")["object_lock_enabled"],
+        true
     );
 
     // The configured policy text is kept in state (it only differs in spelling).
@@ -390,7 +401,7 @@ fn s3_bucket_resources_and_sns_topic_apply_import_and_destroy() {
     .expect("PutObject");
 
     ws.ok(&["destroy", "-auto-approve", "-no-color"]);
-    for bucket in ["ctsim-e2e-main", "ctsim-e2e-logs"] {
+    for bucket in ["ctsim-e2e-main", "ctsim-e2e-logs", "ctsim-e2e-locked"] {
         let err =
             call(&ws, "s3", "HeadBucket", json!({"Bucket": bucket})).expect_err("bucket deleted");
         assert!(
