@@ -425,6 +425,13 @@ pub fn generated_name(prefix: &str, region: &str, attempt: u32) -> String {
     format!("{prefix}{hash:020}{:06}", attempt % 1_000_000)
 }
 
+/// `create.NamePrefixFromName`: the part before a trailing 26-digit unique suffix.
+pub fn name_prefix_from_name(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(UNIQUE_SUFFIX_LEN)?;
+    let (prefix, digits) = (name.get(..cut)?, name.get(cut..)?);
+    digits.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
+}
+
 /// The region S3 reports for GetBucketLocation's LocationConstraint.
 pub fn location_region(constraint: &Json) -> String {
     match constraint.as_str() {
@@ -853,7 +860,8 @@ impl Resource for Bucket {
             ("id", string(name.clone())),
             ("arn", string(format!("arn:{part}:s3:::{name}"))),
             ("bucket", string(name.clone())),
-            ("bucket_prefix", state.attr("bucket_prefix").clone()),
+            // Like hashicorp/aws, from the name: an imported generated name keeps its prefix.
+            ("bucket_prefix", opt_string(name_prefix_from_name(&name))),
             ("bucket_domain_name", string(format!("{name}.s3.{suffix}"))),
             ("bucket_region", string(bucket_region.clone())),
             (
@@ -1187,6 +1195,17 @@ mod tests {
         assert_eq!(
             state.attr("bucket").str_opt(),
             Some(generated_name("logs-", "us-east-1", 1).as_str())
+        );
+    }
+
+    #[test]
+    fn generated_names_give_back_their_prefix() {
+        let name = generated_name("logs-", "eu-west-1", 3);
+        assert_eq!(name_prefix_from_name(&name), Some("logs-"));
+        assert_eq!(name_prefix_from_name("ctsim-e2e-main"), None);
+        assert_eq!(
+            name_prefix_from_name("terraform-abcdefghijklmnopqrstuvwxyz"),
+            None
         );
     }
 
