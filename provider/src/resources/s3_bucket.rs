@@ -425,6 +425,13 @@ pub fn generated_name(prefix: &str, region: &str, attempt: u32) -> String {
     format!("{prefix}{hash:020}{:06}", attempt % 1_000_000)
 }
 
+/// `create.NamePrefixFromName`: the part before a trailing 26-digit unique suffix.
+pub fn name_prefix_from_name(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(UNIQUE_SUFFIX_LEN)?;
+    let (prefix, digits) = (name.get(..cut)?, name.get(cut..)?);
+    digits.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
+}
+
 /// The region S3 reports for GetBucketLocation's LocationConstraint.
 pub fn location_region(constraint: &Json) -> String {
     match constraint.as_str() {
@@ -444,6 +451,55 @@ pub fn create_request(name: &str, region: &str, object_lock: bool) -> Json {
         req["ObjectLockEnabledForBucket"] = json!(true);
     }
     req
+}
+
+/// hashicorp/aws `validBucketName`: the provider's own check before CreateBucket. Outside
+/// us-east-1 names must be DNS-compliant; in us-east-1 only the legacy rules apply and S3
+/// itself answers `InvalidBucketName` for the rest.
+pub fn valid_bucket_name(value: &str, region: &str) -> Result<(), String> {
+    if region != "us-east-1" {
+        if !(3..=63).contains(&value.len()) {
+            return Err(format!("{value:?} must contain from 3 to 63 characters"));
+        }
+        if !value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'-' || b == b'.')
+        {
+            return Err(format!(
+                "only lowercase alphanumeric characters and hyphens allowed in {value:?}"
+            ));
+        }
+        let labels: Vec<&str> = value.split('.').collect();
+        if labels.len() == 4
+            && labels
+                .iter()
+                .all(|l| (1..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!("{value:?} must not be formatted as an IP address"));
+        }
+        if value.starts_with('.') {
+            return Err(format!("{value:?} cannot start with a period"));
+        }
+        if value.ends_with('.') {
+            return Err(format!("{value:?} cannot end with a period"));
+        }
+        if value.contains("..") {
+            return Err(format!("{value:?} can be only one period between labels"));
+        }
+    } else {
+        if value.len() > 255 {
+            return Err(format!("{value:?} must contain less than 256 characters"));
+        }
+        if !value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
+            return Err(format!(
+                "only alphanumeric characters, hyphens, periods, and underscores allowed in {value:?}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn s3_diag(e: &OpError, context: String) -> Diag {
@@ -630,6 +686,30 @@ impl Resource for Bucket {
             let name = explicit
                 .clone()
                 .unwrap_or_else(|| generated_name(&prefix, &region, attempt));
+            if let Err(why) = valid_bucket_name(&name, &region) {
+                return Err((
+                    None,
+                    vec![Diag::error(format!(
+                        "validating {WHAT} ({name}) name: {why}"
+                    ))],
+                ));
+            }
+            // In us-east-1 CreateBucket answers success for a bucket you already own, so
+            // hashicorp/aws looks first and refuses to adopt it.
+            if region == "us-east-1"
+                && call(ctx, &region, S3, "HeadBucket", json!({"Bucket": name})).is_ok()
+            {
+                if explicit.is_none() && attempt < 100 {
+                    attempt += 1;
+                    continue;
+                }
+                return Err((
+                    None,
+                    vec![Diag::error(format!(
+                        "creating {WHAT} ({name}): BucketAlreadyExists"
+                    ))],
+                ));
+            }
             match call(
                 ctx,
                 &region,
@@ -780,7 +860,8 @@ impl Resource for Bucket {
             ("id", string(name.clone())),
             ("arn", string(format!("arn:{part}:s3:::{name}"))),
             ("bucket", string(name.clone())),
-            ("bucket_prefix", state.attr("bucket_prefix").clone()),
+            // Like hashicorp/aws, from the name: an imported generated name keeps its prefix.
+            ("bucket_prefix", opt_string(name_prefix_from_name(&name))),
             ("bucket_domain_name", string(format!("{name}.s3.{suffix}"))),
             ("bucket_region", string(bucket_region.clone())),
             (
@@ -1097,10 +1178,11 @@ mod tests {
 
     #[test]
     fn generated_name_retries_when_taken() {
-        let client = FakeClient::new(vec![(
-            "CreateBucket",
-            Err(("BucketAlreadyExists", "taken")),
-        )]);
+        let client = FakeClient::new(vec![
+            ("HeadBucket", Err(("NotFound", "Not Found"))),
+            ("HeadBucket", Err(("NotFound", "Not Found"))),
+            ("CreateBucket", Err(("BucketAlreadyExists", "taken"))),
+        ]);
         let planned = object([
             ("bucket", Value::Unknown),
             ("bucket_prefix", string("logs-")),
@@ -1114,6 +1196,66 @@ mod tests {
             state.attr("bucket").str_opt(),
             Some(generated_name("logs-", "us-east-1", 1).as_str())
         );
+    }
+
+    #[test]
+    fn generated_names_give_back_their_prefix() {
+        let name = generated_name("logs-", "eu-west-1", 3);
+        assert_eq!(name_prefix_from_name(&name), Some("logs-"));
+        assert_eq!(name_prefix_from_name("ctsim-e2e-main"), None);
+        assert_eq!(
+            name_prefix_from_name("terraform-abcdefghijklmnopqrstuvwxyz"),
+            None
+        );
+    }
+
+    #[test]
+    fn us_east_1_refuses_to_adopt_a_bucket_you_already_own() {
+        // HeadBucket answers (the fake's default `{}`): the bucket exists.
+        let client = FakeClient::new(vec![]);
+        let planned = object([
+            ("bucket", string("mine")),
+            ("region", string("us-east-1")),
+            ("tags_all", Value::Map(Default::default())),
+        ]);
+        let (_, diags) = Bucket::new().create(&client.ctx(), &planned).unwrap_err();
+        assert_eq!(
+            diags[0].summary,
+            "creating S3 Bucket (mine): BucketAlreadyExists"
+        );
+        assert!(client.requests("CreateBucket").is_empty());
+    }
+
+    #[test]
+    fn bucket_names_are_checked_like_hashicorp_aws() {
+        assert!(valid_bucket_name("my-bucket.logs", "eu-west-1").is_ok());
+        assert!(valid_bucket_name("My_Bucket", "us-east-1").is_ok());
+        let too_short = valid_bucket_name("ab", "eu-west-1").unwrap_err();
+        assert!(too_short.contains("from 3 to 63 characters"), "{too_short}");
+        let upper = valid_bucket_name("My_Bucket", "eu-west-1").unwrap_err();
+        assert!(upper.contains("only lowercase alphanumeric"), "{upper}");
+        let ip = valid_bucket_name("192.168.5.4", "eu-west-1").unwrap_err();
+        assert!(ip.contains("IP address"), "{ip}");
+        assert!(valid_bucket_name("a..b", "eu-west-1").is_err());
+        assert!(valid_bucket_name("bad name", "us-east-1").is_err());
+    }
+
+    #[test]
+    fn invalid_names_fail_before_any_call() {
+        let client = FakeClient::new(vec![]);
+        let planned = object([
+            ("bucket", string("Bad_Name")),
+            ("region", string("eu-west-1")),
+            ("tags_all", Value::Map(Default::default())),
+        ]);
+        let (_, diags) = Bucket::new().create(&client.ctx(), &planned).unwrap_err();
+        assert!(
+            diags[0]
+                .summary
+                .starts_with("validating S3 Bucket (Bad_Name) name: only lowercase"),
+            "{diags:?}"
+        );
+        assert!(client.ops().is_empty());
     }
 
     #[test]

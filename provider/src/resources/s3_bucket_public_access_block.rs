@@ -160,6 +160,25 @@ mod tests {
     }
 
     #[test]
+    fn imported_state_reads_back_every_switch() {
+        use crate::resources::Resource;
+        use crate::resources::s3_common::{BucketConfigResource, testing::FakeClient};
+        let client = FakeClient::new(vec![(
+            "GetPublicAccessBlock",
+            Ok(json!({"PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": false, "BlockPublicPolicy": true,
+                "IgnorePublicAcls": false, "RestrictPublicBuckets": false}})),
+        )]);
+        let r = BucketConfigResource(PublicAccessBlock::new());
+        let imported = r.import(&client.ctx(), "b").unwrap();
+        let read = r.read(&client.ctx(), &imported).unwrap().unwrap();
+        // The switches default to false, so false must be in state, not null.
+        assert_eq!(read.attr("block_public_acls"), &Value::Bool(false));
+        assert_eq!(read.attr("block_public_policy"), &Value::Bool(true));
+        assert_eq!(read.attr("restrict_public_buckets"), &Value::Bool(false));
+    }
+
+    #[test]
     fn response_flattens_missing_members_to_false() {
         let out = json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": true}});
         let f = flatten(&out);

@@ -480,7 +480,15 @@ impl<T: BucketConfig> Resource for BucketConfigResource<T> {
         for (k, v) in fields {
             set_attr(&mut out, k, v);
         }
-        Ok(Some(keep_prior_nulls(out, state)))
+        // An argument with a default plans as that default, so its read-back value stays
+        // even where the prior state (e.g. just after import) had null.
+        let mut kept = keep_prior_nulls(out.clone(), state);
+        for a in &self.0.schema().block.attributes {
+            if a.default.is_some() {
+                set_attr(&mut kept, a.name, out.attr(a.name).clone());
+            }
+        }
+        Ok(Some(kept))
     }
     fn update(
         &self,

@@ -75,6 +75,28 @@ pub fn get_bucket_versioning(
     Ok(doc.versioning.unwrap_or_default())
 }
 
+/// GetObjectLockConfiguration: Object Lock is chosen at CreateBucket and never turned off;
+/// ctsim keeps no default retention rule, so the answer is only the enabled flag.
+pub fn get_object_lock_configuration(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    req: BucketRequest,
+) -> Result<GetObjectLockConfigurationResponse, AwsError> {
+    let doc = owned(env, ctx, &req.bucket)?;
+    if !doc.object_lock_enabled {
+        return Err(AwsError::new(
+            "ObjectLockConfigurationNotFoundError",
+            "Object Lock configuration does not exist for this bucket",
+            404,
+        ));
+    }
+    Ok(GetObjectLockConfigurationResponse {
+        object_lock_configuration: ObjectLockConfiguration {
+            object_lock_enabled: Some("Enabled".to_string()),
+        },
+    })
+}
+
 // ---- default encryption ----
 
 pub const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];

@@ -34,9 +34,9 @@ pub use buckets::{
 pub use config::{
     delete_bucket_encryption, delete_bucket_lifecycle, delete_bucket_tagging,
     get_bucket_encryption, get_bucket_lifecycle_configuration, get_bucket_logging,
-    get_bucket_tagging, get_bucket_versioning, put_bucket_encryption,
-    put_bucket_lifecycle_configuration, put_bucket_logging, put_bucket_tagging,
-    put_bucket_versioning,
+    get_bucket_tagging, get_bucket_versioning, get_object_lock_configuration,
+    put_bucket_encryption, put_bucket_lifecycle_configuration, put_bucket_logging,
+    put_bucket_tagging, put_bucket_versioning,
 };
 pub use objects::{
     ObjectInfo, delete_object, get_object, head_object, list_objects, list_objects_v2, object,
@@ -67,6 +67,7 @@ pub const OPERATIONS: &[&str] = &[
     "GetBucketTagging",
     "GetBucketVersioning",
     "GetObject",
+    "GetObjectLockConfiguration",
     "GetPublicAccessBlock",
     "HeadBucket",
     "HeadObject",
@@ -116,6 +117,7 @@ pub fn dispatch(
         "GetBucketTagging" => op!(get_bucket_tagging),
         "GetBucketVersioning" => op!(get_bucket_versioning),
         "GetObject" => op!(get_object),
+        "GetObjectLockConfiguration" => op!(get_object_lock_configuration),
         "GetPublicAccessBlock" => op!(get_public_access_block),
         "HeadBucket" => op!(head_bucket),
         "HeadObject" => op!(head_object),

@@ -228,6 +228,21 @@ shape! {
 
 pub type GetBucketVersioningResponse = VersioningConfiguration;
 
+// ---- object lock ----
+
+shape! {
+    pub struct ObjectLockConfiguration {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub object_lock_enabled: Option<String>,
+    }
+}
+
+shape! {
+    pub struct GetObjectLockConfigurationResponse {
+        pub object_lock_configuration: ObjectLockConfiguration,
+    }
+}
+
 // ---- encryption ----
 
 shape! {

@@ -634,6 +634,40 @@ fn versioning_round_trip_and_mfa_delete() {
 }
 
 #[test]
+fn object_lock_configuration_reflects_the_create_bucket_choice() {
+    let (_d, sim) = sim();
+    ok(
+        &sim,
+        "CreateBucket",
+        json!({"Bucket": "locked", "ObjectLockEnabledForBucket": true}),
+    );
+    make(&sim, "plain");
+    assert_eq!(
+        ok(
+            &sim,
+            "GetObjectLockConfiguration",
+            json!({"Bucket": "locked"})
+        ),
+        json!({"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"}})
+    );
+    let e = err(
+        &sim,
+        "GetObjectLockConfiguration",
+        json!({"Bucket": "plain"}),
+    );
+    assert_eq!(
+        (e.code.as_str(), e.http_status),
+        ("ObjectLockConfigurationNotFoundError", 404)
+    );
+    let e = err(
+        &sim,
+        "GetObjectLockConfiguration",
+        json!({"Bucket": "nope"}),
+    );
+    assert_eq!(e.code, "NoSuchBucket");
+}
+
+#[test]
 fn encryption_round_trip_and_reset_to_sse_s3() {
     let (_d, sim) = sim();
     make(&sim, "enc");
