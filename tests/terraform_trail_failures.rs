@@ -80,7 +80,7 @@ resource "aws_s3_bucket_policy" "logs" {{
 
 resource "aws_cloudtrail" "t" {{
   depends_on     = [aws_s3_bucket_policy.logs]
-  name           = "t"
+  name           = "denied-trail"
   s3_bucket_name = aws_s3_bucket.logs.id
 }}
 "#
@@ -88,7 +88,10 @@ resource "aws_cloudtrail" "t" {{
     let ws = TfWorkspace::new(&[("main.tf", &hcl)]);
     ws.init();
     let text = apply_fails_with(&ws, "InsufficientS3BucketPolicyException");
-    assert!(text.contains("creating CloudTrail Trail (t)"), "{text}");
+    assert!(
+        text.contains("creating CloudTrail Trail (denied-trail)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -102,7 +105,7 @@ resource "aws_kms_key" "k" {{
 
 resource "aws_cloudtrail" "t" {{
   depends_on     = [aws_s3_bucket_policy.logs]
-  name           = "t"
+  name           = "denied-trail"
   s3_bucket_name = aws_s3_bucket.logs.id
   kms_key_id     = aws_kms_key.k.arn
 }}
@@ -149,7 +152,7 @@ resource "aws_iam_role_policy" "p" {{
 
 resource "aws_cloudtrail" "t" {{
   depends_on                 = [aws_s3_bucket_policy.logs, aws_iam_role_policy.p]
-  name                       = "t"
+  name                       = "denied-trail"
   s3_bucket_name             = aws_s3_bucket.logs.id
   cloud_watch_logs_group_arn = "${{aws_cloudwatch_log_group.g.arn}}:*"
   cloud_watch_logs_role_arn  = aws_iam_role.r.arn
@@ -168,7 +171,7 @@ fn organization_trail_without_an_organization() {
         r#"{PROVIDER}{bucket}
 resource "aws_cloudtrail" "t" {{
   depends_on            = [aws_s3_bucket_policy.logs]
-  name                  = "t"
+  name                  = "denied-trail"
   s3_bucket_name        = aws_s3_bucket.logs.id
   is_organization_trail = true
 }}
