@@ -692,3 +692,47 @@ mod tests {
         assert_eq!(created.attr("tags_all"), &Value::Map(Default::default()));
     }
 }
+
+#[cfg(test)]
+mod supported_types_doc {
+    use super::*;
+
+    /// docs/terraform.md lists exactly the types the provider serves.
+    #[test]
+    fn docs_list_every_supported_type() {
+        let doc = include_str!("../../docs/terraform.md");
+        let start = doc
+            .find("<!-- supported-types:start -->")
+            .expect("start marker");
+        let end = doc
+            .find("<!-- supported-types:end -->")
+            .expect("end marker");
+        let section = &doc[start..end];
+        let (resources_text, data_text) = section.split_once("Data sources:").expect("two lists");
+        let listed = |text: &str| -> Vec<String> {
+            let mut v: Vec<String> = text
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            v.sort();
+            v
+        };
+        let server = ProviderServer::new();
+        let mut resources: Vec<String> = server
+            .resources
+            .iter()
+            .map(|r| r.type_name().to_string())
+            .collect();
+        resources.sort();
+        let mut data: Vec<String> = server
+            .data_sources
+            .iter()
+            .map(|d| d.type_name().to_string())
+            .collect();
+        data.sort();
+        assert_eq!(listed(resources_text), resources);
+        assert_eq!(listed(data_text), data);
+    }
+}
