@@ -10,6 +10,7 @@ pub mod context;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod pipeline;
 pub mod policy;
 pub mod services;
 pub mod settings;

@@ -135,4 +135,4 @@ pub fn resources(operation: &str, req: &Value, ctx: &CallerContext) -> Vec<Event
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -166,15 +166,7 @@ pub fn default_event_selector() -> EventSelector {
 }
 
 pub fn stored_selectors(env: &Env<'_>, arn: &str) -> Result<StoredSelectors, AwsError> {
-    Ok(match env.db.event_selectors(arn)? {
-        None => StoredSelectors::Default,
-        Some((SelectorKind::Basic, json)) => {
-            StoredSelectors::Basic(serde_json::from_str(&json).map_err(StoreError::from)?)
-        }
-        Some((SelectorKind::Advanced, json)) => {
-            StoredSelectors::Advanced(serde_json::from_str(&json).map_err(StoreError::from)?)
-        }
-    })
+    Ok(crate::pipeline::selectors::selectors_of(env.db, arn)?)
 }
 
 /// Whether the selectors log (read, write) management events.

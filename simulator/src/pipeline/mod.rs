@@ -1,0 +1,3 @@
+//! The event data plane: pure functions that decide where a recorded CloudTrail event goes.
+
+pub mod selectors;
