@@ -21,19 +21,14 @@ pub type Selectors = StoredSelectors;
 pub const GLOBAL_EVENTS_REGION: &str = "us-east-1";
 
 /// Event sources whose events are global service events when recorded in us-east-1: the
-/// services CloudTrail treats as global (IAM, STS global endpoint, CloudFront, sign-in) plus
-/// the other global-endpoint services whose events are logged in us-east-1.
+/// services CloudTrail documents as global for IncludeGlobalServiceEvents (IAM, STS through
+/// its global endpoint, CloudFront, console sign-in, Route 53).
 pub const GLOBAL_SERVICE_EVENT_SOURCES: &[&str] = &[
     "iam.amazonaws.com",
     "sts.amazonaws.com",
     "cloudfront.amazonaws.com",
     "signin.amazonaws.com",
     "route53.amazonaws.com",
-    "route53domains.amazonaws.com",
-    "organizations.amazonaws.com",
-    "waf.amazonaws.com",
-    "globalaccelerator.amazonaws.com",
-    "shield.amazonaws.com",
 ];
 
 /// What decides a trail's reach, independent of its selectors.
@@ -79,8 +74,12 @@ impl CompiledTrail {
 
     /// Whether the trail delivers this record: in scope and selected.
     pub fn captures(&self, record: &Value) -> bool {
-        let r = RecordView::of(record);
-        in_scope(&self.scope, &r) && self.selectors.matches(&r)
+        self.captures_view(&EventView::of(record))
+    }
+
+    /// As [`CompiledTrail::captures`], for a record already viewed.
+    pub fn captures_view(&self, r: &EventView<'_>) -> bool {
+        in_scope(&self.scope, r) && self.selectors.matches(r)
     }
 }
 
@@ -89,7 +88,7 @@ impl CompiledTrail {
 /// Global service events are recorded in us-east-1 (AWS, since 2021-11-22), so a trail sees
 /// them through the ordinary region rule: a multi-region trail once, a single-region trail
 /// only if its home region is us-east-1; a trail with IncludeGlobalServiceEvents=false never.
-fn in_scope(scope: &TrailScope, r: &RecordView<'_>) -> bool {
+fn in_scope(scope: &TrailScope, r: &EventView<'_>) -> bool {
     let region = r.aws_region.unwrap_or_default();
     if !scope.multi_region && region != scope.home_region {
         return false;
@@ -106,9 +105,10 @@ fn in_scope(scope: &TrailScope, r: &RecordView<'_>) -> bool {
     }
 }
 
-/// The fields selectors look at, read once per record without copying.
+/// The fields selectors and scope look at, read once per record without copying; build it
+/// once per record when several trails judge the same record.
 #[derive(Debug, Clone, Copy, Default)]
-struct RecordView<'a> {
+pub struct EventView<'a> {
     event_source: Option<&'a str>,
     event_name: Option<&'a str>,
     event_category: Option<&'a str>,
@@ -133,8 +133,8 @@ fn text(v: Option<&Value>) -> Option<&str> {
     }
 }
 
-impl<'a> RecordView<'a> {
-    fn of(record: &'a Value) -> Self {
+impl<'a> EventView<'a> {
+    pub fn of(record: &'a Value) -> Self {
         let g = |k: &str| text(record.get(k));
         let event_category = g("eventCategory").or_else(|| {
             // Records predating eventCategory: managementEvent says which of the two it is.
@@ -144,7 +144,7 @@ impl<'a> RecordView<'a> {
                 _ => None,
             }
         });
-        RecordView {
+        EventView {
             event_source: g("eventSource"),
             event_name: g("eventName"),
             event_category,
@@ -195,7 +195,7 @@ impl CompiledSelectors {
         }
     }
 
-    fn matches(&self, r: &RecordView<'_>) -> bool {
+    fn matches(&self, r: &EventView<'_>) -> bool {
         match self {
             CompiledSelectors::Basic(list) => list.iter().any(|s| s.matches(r)),
             CompiledSelectors::Advanced(list) => {
@@ -330,7 +330,7 @@ impl BasicSelector {
         }
     }
 
-    fn matches(&self, r: &RecordView<'_>) -> bool {
+    fn matches(&self, r: &EventView<'_>) -> bool {
         if !self.read_write.admits(r.is_read_only()) {
             return false;
         }
@@ -447,7 +447,7 @@ impl FieldCondition {
             && !(present && self.not_ends_with.iter().any(|x| v.ends_with(x.as_str())))
     }
 
-    fn matches(&self, r: &RecordView<'_>) -> bool {
+    fn matches(&self, r: &EventView<'_>) -> bool {
         let one = match self.field {
             Field::EventCategory => r.event_category,
             Field::EventSource => r.event_source,
@@ -467,7 +467,7 @@ impl FieldCondition {
 
     /// A resources.* condition holds when some resource of the record satisfies it; a record
     /// without resources is judged as an absent value.
-    fn any_resource(&self, r: &RecordView<'_>, key: &str) -> bool {
+    fn any_resource(&self, r: &EventView<'_>, key: &str) -> bool {
         if r.resources.is_empty() {
             return self.holds(None);
         }
