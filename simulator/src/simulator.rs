@@ -303,6 +303,50 @@ impl Simulator {
 
     // ---- events ----
 
+    /// Appends ready-made CloudTrail records (generated traffic, ingested log files) to the
+    /// event history, 10 000 per transaction. Records whose eventID is already stored are
+    /// skipped. Returns how many were stored. A record without the required fields fails the
+    /// call (earlier batches stay committed).
+    pub fn append_records(
+        &self,
+        records: impl IntoIterator<Item = Value>,
+    ) -> Result<usize, AwsError> {
+        Ok(self.append_records_with(records, |_| {})?.stored)
+    }
+
+    /// [`Simulator::append_records`] reporting progress (records handled so far) after each
+    /// batch, and counting duplicates.
+    pub fn append_records_with(
+        &self,
+        records: impl IntoIterator<Item = Value>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<AppendStats, AwsError> {
+        const BATCH: usize = 10_000;
+        let mut stats = AppendStats::default();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            batch.clear();
+            for r in records.by_ref().take(BATCH) {
+                let e = events::new_event_from_record(&r).map_err(|m| {
+                    AwsError::client("InvalidEventRecord", format!("invalid record: {m}"))
+                })?;
+                batch.push(e);
+            }
+            let stored = self.lock().write(|db| {
+                let mut n = 0;
+                for e in &batch {
+                    n += db.insert_event_if_new(e)? as usize;
+                }
+                Ok::<_, AwsError>(n)
+            })?;
+            stats.stored += stored;
+            stats.duplicates += batch.len() - stored;
+            progress((stats.stored + stats.duplicates) as u64);
+        }
+        Ok(stats)
+    }
+
     /// Every recorded event record, oldest first.
     pub fn event_records(&self) -> Result<Vec<Value>, AwsError> {
         self.read(|db| {
@@ -312,6 +356,14 @@ impl Simulator {
                 .collect()
         })
     }
+}
+
+/// What [`Simulator::append_records_with`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppendStats {
+    pub stored: usize,
+    /// Records skipped because their eventID was already stored.
+    pub duplicates: usize,
 }
 
 #[cfg(test)]

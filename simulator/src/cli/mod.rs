@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod demo;
+mod generate;
 mod render;
 pub mod terraform;
 
@@ -49,6 +50,10 @@ enum Command {
     /// Simulator settings such as service quotas (e.g. quota.trails_per_region).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Generate realistic CloudTrail traffic (deterministic for a seed) into the history.
+    Generate(generate::GenerateArgs),
+    /// Ingest CloudTrail log files ({"Records": [...]}, .json or .json.gz, or directories).
+    Ingest(generate::IngestArgs),
     /// Benchmarks (not tests): times and ratios against a floor measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -135,6 +140,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", render::events(&sim, &args)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Generate(args) => generate::generate(&open(&cli.home)?, &args),
+        Command::Ingest(args) => generate::ingest(&open(&cli.home)?, &args),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);

@@ -194,6 +194,83 @@ pub fn record_call(db: Db<'_>, call: &ApiCall<'_>) -> Result<Recorded, StoreErro
     })
 }
 
+/// The lookup columns of a CloudTrail record from anywhere (generated, or read from a real
+/// log file). Requires `eventTime` (ISO 8601), `eventSource`, `eventName` and `eventID`;
+/// anything else missing gets a neutral value. The record itself is stored as given.
+pub fn new_event_from_record(record: &Value) -> Result<NewEvent, String> {
+    let obj = record
+        .as_object()
+        .ok_or_else(|| "a record must be a JSON object".to_string())?;
+    let text = |k: &str| -> Result<String, String> {
+        match obj.get(k) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            Some(_) => Err(format!("{k} must be a non-empty string")),
+            None => Err(format!("{k} is missing")),
+        }
+    };
+    let event_id = text("eventID")?;
+    let event_name = text("eventName")?;
+    let event_source = text("eventSource")?;
+    let time = text("eventTime")?;
+    let event_time = DateTime::parse_from_rfc3339(&time)
+        .map_err(|_| format!("eventTime {time:?} is not an ISO 8601 instant"))?
+        .with_timezone(&Utc);
+    let identity = obj.get("userIdentity");
+    let id_str = |k: &str| identity.and_then(|u| u.get(k)).and_then(Value::as_str);
+    let account_id = obj
+        .get("recipientAccountId")
+        .and_then(Value::as_str)
+        .or_else(|| id_str("accountId"))
+        .unwrap_or_default()
+        .to_string();
+    // LookupEvents' Username: the user name, a role session's name, or `root`.
+    let username = match id_str("type") {
+        Some("AssumedRole") => id_str("arn").and_then(|a| a.rsplit('/').next()),
+        Some("Root") => Some("root"),
+        _ => id_str("userName"),
+    }
+    .map(str::to_string);
+    let read_only = match obj.get("readOnly") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
+    };
+    let resources = obj
+        .get("resources")
+        .and_then(Value::as_array)
+        .map(|rs| {
+            rs.iter()
+                .map(|r| {
+                    let f = |k: &str| r.get(k).and_then(Value::as_str).map(str::to_string);
+                    (f("type"), f("ARN"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(NewEvent {
+        event_id,
+        account_id,
+        region: obj
+            .get("awsRegion")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        event_time_ms: clock::to_millis(event_time),
+        event_name,
+        event_source,
+        event_category: obj
+            .get("eventCategory")
+            .and_then(Value::as_str)
+            .unwrap_or("Management")
+            .to_string(),
+        username,
+        read_only,
+        access_key_id: id_str("accessKeyId").map(str::to_string),
+        resources,
+        record: serde_json::to_string(record).map_err(|e| e.to_string())?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

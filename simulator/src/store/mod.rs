@@ -670,6 +670,42 @@ impl<'a> Db<'a> {
         Ok(seq)
     }
 
+    /// Appends an event unless one with its eventID is already stored (ingest of files that
+    /// overlap). Returns whether it was stored. Statements are cached: bulk appends call
+    /// this hundreds of thousands of times in one transaction.
+    pub fn insert_event_if_new(&self, e: &NewEvent) -> Result<bool> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO events (event_id, account_id, region, event_time_ms, event_name,
+                event_source, event_category, username, read_only, access_key_id, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        let changed = st.execute(params![
+            e.event_id,
+            e.account_id,
+            e.region,
+            e.event_time_ms,
+            e.event_name,
+            e.event_source,
+            e.event_category,
+            e.username,
+            e.read_only,
+            e.access_key_id,
+            e.record
+        ])?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        let seq = self.conn.last_insert_rowid();
+        let mut res = self.conn.prepare_cached(
+            "INSERT INTO event_resources (event_seq, position, resource_type, resource_name)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, (ty, name)) in e.resources.iter().enumerate() {
+            res.execute(params![seq, i as i64, ty, name])?;
+        }
+        Ok(true)
+    }
+
     pub fn event_count(&self) -> Result<u64> {
         let n: i64 = self
             .conn
@@ -692,7 +728,8 @@ impl<'a> Db<'a> {
             "SELECT seq, event_id, event_time_ms, event_name, event_source, username, read_only,
                     access_key_id, record
              FROM events
-             WHERE account_id = ?1 AND region = ?2 AND event_time_ms >= ?3 AND event_time_ms <= ?4",
+             WHERE account_id = ?1 AND region = ?2 AND event_time_ms >= ?3 AND event_time_ms <= ?4
+               AND event_category = 'Management'",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![
             q.account_id.clone().into(),
