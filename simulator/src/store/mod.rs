@@ -61,6 +61,8 @@ impl Store {
         // WAL lets readers in other processes proceed while one writes.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        // Every operation runs the same few dozen statements: parse each once per process.
+        conn.set_prepared_statement_cache_capacity(128);
         let mut store = Store { conn };
         store.migrate()?;
         Ok(store)
@@ -259,11 +261,12 @@ impl<'a> Db<'a> {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+            )?
+            .execute(params![key, value])?;
         Ok(())
     }
 
@@ -302,11 +305,12 @@ impl<'a> Db<'a> {
             Clock::Real => None,
             Clock::Fixed(t) => Some(clock::to_millis(t)),
         };
-        self.conn.execute(
-            "INSERT INTO clock (id, mode, fixed_ms) VALUES (1, ?1, ?2)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO clock (id, mode, fixed_ms) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, fixed_ms = excluded.fixed_ms",
-            params![c.mode(), fixed],
-        )?;
+            )?
+            .execute(params![c.mode(), fixed])?;
         Ok(())
     }
 
@@ -314,24 +318,25 @@ impl<'a> Db<'a> {
 
     /// Increments the named counter and returns its new value (1 for the first call).
     pub fn next_counter(&self, name: &str) -> Result<u64> {
-        let v: i64 = self.conn.query_row(
-            "INSERT INTO counters (name, value) VALUES (?1, 1)
+        let v: i64 = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO counters (name, value) VALUES (?1, 1)
              ON CONFLICT (name) DO UPDATE SET value = value + 1
              RETURNING value",
-            [name],
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row([name], |r| r.get(0))?;
         Ok(v.max(0) as u64)
     }
 
     // ---- trails ----
 
     pub fn insert_trail(&self, t: &TrailRow) -> Result<()> {
-        self.conn.execute(
-            &format!(
+        self.conn
+            .prepare_cached(&format!(
                 "INSERT INTO trails ({TRAIL_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-            ),
-            params![
+            ))?
+            .execute(params![
                 t.arn,
                 t.account_id,
                 t.region,
@@ -340,12 +345,10 @@ impl<'a> Db<'a> {
                 t.config,
                 t.created_ms,
                 t.updated_ms
-            ],
-        )?;
-        self.conn.execute(
-            "INSERT INTO trail_status (trail_arn, is_logging) VALUES (?1, 0)",
-            [&t.arn],
-        )?;
+            ])?;
+        self.conn
+            .prepare_cached("INSERT INTO trail_status (trail_arn, is_logging) VALUES (?1, 0)")?
+            .execute([&t.arn])?;
         Ok(())
     }
 
@@ -356,10 +359,11 @@ impl<'a> Db<'a> {
         config: &str,
         updated_ms: i64,
     ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE trails SET multi_region = ?2, config = ?3, updated_ms = ?4 WHERE arn = ?1",
-            params![arn, multi_region, config, updated_ms],
-        )?;
+        self.conn
+            .prepare_cached(
+                "UPDATE trails SET multi_region = ?2, config = ?3, updated_ms = ?4 WHERE arn = ?1",
+            )?
+            .execute(params![arn, multi_region, config, updated_ms])?;
         Ok(())
     }
 
@@ -404,7 +408,7 @@ impl<'a> Db<'a> {
 
     /// All trails of the account with this name, in any region (for shadow trails).
     pub fn trails_named(&self, account_id: &str, name: &str) -> Result<Vec<TrailRow>> {
-        let mut st = self.conn.prepare(&format!(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 AND name = ?2 ORDER BY region, arn"
         ))?;
         let rows = st.query_map(params![account_id, name], trail_from_row)?;
@@ -413,7 +417,7 @@ impl<'a> Db<'a> {
 
     /// All trails of the account, ordered by ARN.
     pub fn trails(&self, account_id: &str) -> Result<Vec<TrailRow>> {
-        let mut st = self.conn.prepare(&format!(
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 ORDER BY arn"
         ))?;
         let rows = st.query_map([account_id], trail_from_row)?;
@@ -421,11 +425,10 @@ impl<'a> Db<'a> {
     }
 
     pub fn count_trails(&self, account_id: &str, region: &str) -> Result<u64> {
-        let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM trails WHERE account_id = ?1 AND region = ?2",
-            params![account_id, region],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM trails WHERE account_id = ?1 AND region = ?2")?
+            .query_row(params![account_id, region], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 
@@ -455,14 +458,13 @@ impl<'a> Db<'a> {
     }
 
     pub fn put_status(&self, arn: &str, s: &StatusRow) -> Result<()> {
-        self.conn.execute(
+        self.conn.prepare_cached(
             "INSERT INTO trail_status (trail_arn, is_logging, start_logging_ms, stop_logging_ms, details)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (trail_arn) DO UPDATE SET is_logging = excluded.is_logging,
                 start_logging_ms = excluded.start_logging_ms,
                 stop_logging_ms = excluded.stop_logging_ms,
-                details = excluded.details",
-            params![arn, s.is_logging, s.start_logging_ms, s.stop_logging_ms, s.details],
+                details = excluded.details")?.execute(params![arn, s.is_logging, s.start_logging_ms, s.stop_logging_ms, s.details],
         )?;
         Ok(())
     }
@@ -489,10 +491,9 @@ impl<'a> Db<'a> {
     }
 
     pub fn put_event_selectors(&self, arn: &str, kind: SelectorKind, json: &str) -> Result<()> {
-        self.conn.execute(
+        self.conn.prepare_cached(
             "INSERT INTO event_selectors (trail_arn, kind, selectors) VALUES (?1, ?2, ?3)
-             ON CONFLICT (trail_arn) DO UPDATE SET kind = excluded.kind, selectors = excluded.selectors",
-            params![arn, kind.as_str(), json],
+             ON CONFLICT (trail_arn) DO UPDATE SET kind = excluded.kind, selectors = excluded.selectors")?.execute(params![arn, kind.as_str(), json],
         )?;
         Ok(())
     }
@@ -516,11 +517,12 @@ impl<'a> Db<'a> {
                     .execute("DELETE FROM insight_selectors WHERE trail_arn = ?1", [arn])?;
             }
             Some(j) => {
-                self.conn.execute(
-                    "INSERT INTO insight_selectors (trail_arn, selectors) VALUES (?1, ?2)
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO insight_selectors (trail_arn, selectors) VALUES (?1, ?2)
                      ON CONFLICT (trail_arn) DO UPDATE SET selectors = excluded.selectors",
-                    params![arn, j],
-                )?;
+                    )?
+                    .execute(params![arn, j])?;
             }
         }
         Ok(())
@@ -536,12 +538,11 @@ impl<'a> Db<'a> {
         now_ms: i64,
     ) -> Result<()> {
         let text = serde_json::to_string(body)?;
-        self.conn.execute(
+        self.conn.prepare_cached(
             "INSERT INTO documents (service, kind, account_id, region, id, body, created_ms, updated_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
              ON CONFLICT (service, kind, account_id, region, id)
-             DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms",
-            params![key.service, key.kind, key.account_id, key.region, key.id, text, now_ms],
+             DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms")?.execute(params![key.service, key.kind, key.account_id, key.region, key.id, text, now_ms],
         )?;
         Ok(())
     }
@@ -564,11 +565,19 @@ impl<'a> Db<'a> {
 
     /// Deletes one document; false when there was none.
     pub fn delete_document(&self, key: &DocKey<'_>) -> Result<bool> {
-        let n = self.conn.execute(
-            "DELETE FROM documents
+        let n = self
+            .conn
+            .prepare_cached(
+                "DELETE FROM documents
              WHERE service = ?1 AND kind = ?2 AND account_id = ?3 AND region = ?4 AND id = ?5",
-            params![key.service, key.kind, key.account_id, key.region, key.id],
-        )?;
+            )?
+            .execute(params![
+                key.service,
+                key.kind,
+                key.account_id,
+                key.region,
+                key.id
+            ])?;
         Ok(n > 0)
     }
 
@@ -580,7 +589,7 @@ impl<'a> Db<'a> {
         account_id: Option<&str>,
         region: Option<&str>,
     ) -> Result<Vec<StoredDocument>> {
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT account_id, region, id, body FROM documents
              WHERE service = ?1 AND kind = ?2
                AND (?3 IS NULL OR account_id = ?3) AND (?4 IS NULL OR region = ?4)
@@ -611,7 +620,7 @@ impl<'a> Db<'a> {
 
     /// Tags of a resource in the order they were first added.
     pub fn tags(&self, resource_arn: &str) -> Result<Vec<(String, Option<String>)>> {
-        let mut st = self.conn.prepare(
+        let mut st = self.conn.prepare_cached(
             "SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY position, key",
         )?;
         let rows = st.query_map([resource_arn], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -620,20 +629,18 @@ impl<'a> Db<'a> {
 
     /// Adds or overwrites a tag (an overwritten tag keeps its position).
     pub fn put_tag(&self, resource_arn: &str, key: &str, value: Option<&str>) -> Result<()> {
-        self.conn.execute(
+        self.conn.prepare_cached(
             "INSERT INTO tags (resource_arn, key, value, position)
              VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position), 0) + 1 FROM tags WHERE resource_arn = ?1))
-             ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value",
-            params![resource_arn, key, value],
+             ON CONFLICT (resource_arn, key) DO UPDATE SET value = excluded.value")?.execute(params![resource_arn, key, value],
         )?;
         Ok(())
     }
 
     pub fn remove_tag(&self, resource_arn: &str, key: &str) -> Result<()> {
-        self.conn.execute(
-            "DELETE FROM tags WHERE resource_arn = ?1 AND key = ?2",
-            params![resource_arn, key],
-        )?;
+        self.conn
+            .prepare_cached("DELETE FROM tags WHERE resource_arn = ?1 AND key = ?2")?
+            .execute(params![resource_arn, key])?;
         Ok(())
     }
 
@@ -641,11 +648,10 @@ impl<'a> Db<'a> {
 
     /// Appends an event; returns its sequence number.
     pub fn insert_event(&self, e: &NewEvent) -> Result<i64> {
-        self.conn.execute(
+        self.conn.prepare_cached(
             "INSERT INTO events (event_id, account_id, region, event_time_ms, event_name, event_source,
                 event_category, username, read_only, access_key_id, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(params![
                 e.event_id,
                 e.account_id,
                 e.region,
@@ -661,10 +667,9 @@ impl<'a> Db<'a> {
         )?;
         let seq = self.conn.last_insert_rowid();
         for (i, (ty, name)) in e.resources.iter().enumerate() {
-            self.conn.execute(
+            self.conn.prepare_cached(
                 "INSERT INTO event_resources (event_seq, position, resource_type, resource_name)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![seq, i as i64, ty, name],
+                 VALUES (?1, ?2, ?3, ?4)")?.execute(params![seq, i as i64, ty, name],
             )?;
         }
         Ok(seq)
@@ -772,7 +777,7 @@ impl<'a> Db<'a> {
             " ORDER BY event_time_ms DESC, seq DESC LIMIT {}",
             q.limit
         ));
-        let mut st = self.conn.prepare(&sql)?;
+        let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             Ok(StoredEvent {
                 seq: r.get(0)?,
@@ -788,7 +793,7 @@ impl<'a> Db<'a> {
             })
         })?;
         let mut out: Vec<StoredEvent> = rows.collect::<rusqlite::Result<_>>()?;
-        let mut rs = self.conn.prepare(
+        let mut rs = self.conn.prepare_cached(
             "SELECT resource_type, resource_name FROM event_resources WHERE event_seq = ?1 ORDER BY position",
         )?;
         for e in &mut out {
