@@ -391,10 +391,7 @@ fn write_file(
     }
     body.push_str("]}");
     let gz = gzip(body.as_bytes())?;
-    let sse = dest
-        .kms_key_id
-        .as_deref()
-        .map(|k| ("aws:kms", Some(k)));
+    let sse = dest.kms_key_id.as_deref().map(|k| ("aws:kms", Some(k)));
     s3::put_object_internal(env, &dest.bucket, &key, &gz, "application/json", sse)?;
     let (oldest, newest) = (records[0].0, records[records.len() - 1].0);
     let id = format!("{}/{key}", dest.bucket);
