@@ -26,7 +26,7 @@ use crate::services::cloudtrail::status::DeliveryStatus;
 use crate::services::cloudtrail::trails::TrailConfig;
 use crate::services::logs::model::InputLogEvent;
 use crate::services::{Env, logs, organizations, s3, sns};
-use crate::store::{DocKey, StatusRow, TrailRow};
+use crate::store::{DeliveryEvent, DocKey, StatusRow, TrailRow, TrailWithStatus};
 
 /// The length of a delivery window (AWS delivers about every 5 minutes).
 pub const WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -77,7 +77,12 @@ pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
     let mut report = DeliveryReport::default();
     let (trails, max_seq) = env.db.trails_with_status(STATE_KIND)?;
     let now_ms = clock::to_millis(env.now);
-    for (row, status, state) in trails {
+    for TrailWithStatus {
+        trail: row,
+        status,
+        document: state,
+    } in trails
+    {
         let state: DeliveryState = match state {
             Some(s) => serde_json::from_str(&s).map_err(StoreError::from)?,
             None => DeliveryState::default(),
@@ -110,6 +115,11 @@ pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
     }
     Ok(report)
 }
+
+/// (window end ms, recipient account, region): one log file.
+type FileGroup = (i64, String, String);
+/// (event time ms, seq, record JSON) of an event waiting in a file group.
+type Pending = (i64, i64, String);
 
 /// Where a trail's files go.
 struct Destination {
@@ -150,7 +160,7 @@ fn deliver_trail(
     let compiled = CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?);
 
     // Scan: collect the due, captured events (in seq order) up to the first pending one.
-    let mut due: BTreeMap<(i64, String, String), Vec<(i64, i64, String)>> = BTreeMap::new();
+    let mut due: BTreeMap<FileGroup, Vec<Pending>> = BTreeMap::new();
     let mut cursor = state.cursor_seq;
     let mut blocked_until = None;
     'scan: loop {
@@ -158,7 +168,14 @@ fn deliver_trail(
         if batch.is_empty() {
             break;
         }
-        for (seq, account, region, time_ms, record) in batch {
+        for DeliveryEvent {
+            seq,
+            account_id: account,
+            region,
+            event_time_ms: time_ms,
+            record,
+        } in batch
+        {
             let in_period = time_ms >= start_ms && until_ms.is_none_or(|u| time_ms < u);
             let captured = in_period
                 && serde_json::from_str::<Value>(&record)
@@ -370,7 +387,7 @@ fn write_file(
     window_end: i64,
     account: &str,
     region: &str,
-    records: &[(i64, i64, String)],
+    records: &[Pending],
 ) -> Result<DeliveredFile, AwsError> {
     let now_ms = clock::to_millis(env.now);
     let first_seq = records.iter().map(|r| r.1).min().unwrap_or_default();
@@ -434,7 +451,7 @@ fn put_cloud_watch_logs(
     group_arn: &str,
     account: &str,
     region: &str,
-    records: &[(i64, i64, String)],
+    records: &[Pending],
 ) -> Result<(), AwsError> {
     let g = logs::parse_group_arn(group_arn).ok_or_else(|| {
         AwsError::client("ResourceNotFoundException", "The log group does not exist.")

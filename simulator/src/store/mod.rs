@@ -158,6 +158,24 @@ pub struct StatusRow {
     pub details: String,
 }
 
+/// An event as log delivery reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryEvent {
+    pub seq: i64,
+    pub account_id: String,
+    pub region: String,
+    pub event_time_ms: i64,
+    pub record: String,
+}
+
+/// A trail, its status and one of its documents (e.g. its delivery cursor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrailWithStatus {
+    pub trail: TrailRow,
+    pub status: StatusRow,
+    pub document: Option<String>,
+}
+
 /// Which selector form a trail uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectorKind {
@@ -728,17 +746,19 @@ impl<'a> Db<'a> {
 
     /// Up to `limit` events with a sequence number above `after`, in sequence order, as
     /// (seq, account, region, event time ms, record JSON): log delivery reads in batches.
-    pub fn events_after(
-        &self,
-        after: i64,
-        limit: u32,
-    ) -> Result<Vec<(i64, String, String, i64, String)>> {
+    pub fn events_after(&self, after: i64, limit: u32) -> Result<Vec<DeliveryEvent>> {
         let mut st = self.conn.prepare_cached(
             "SELECT seq, account_id, region, event_time_ms, record FROM events
              WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let rows = st.query_map(params![after, limit], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(DeliveryEvent {
+                seq: r.get(0)?,
+                account_id: r.get(1)?,
+                region: r.get(2)?,
+                event_time_ms: r.get(3)?,
+                record: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -746,10 +766,7 @@ impl<'a> Db<'a> {
     /// Every trail with its status and one document of `kind` (service "cloudtrail", id =
     /// trail ARN) if stored, plus the highest event sequence number: in one query, so that
     /// checking whether log delivery has work costs one statement.
-    pub fn trails_with_status(
-        &self,
-        kind: &str,
-    ) -> Result<(Vec<(TrailRow, StatusRow, Option<String>)>, i64)> {
+    pub fn trails_with_status(&self, kind: &str) -> Result<(Vec<TrailWithStatus>, i64)> {
         let mut st = self.conn.prepare_cached(
             "SELECT t.arn, t.account_id, t.region, t.name, t.multi_region, t.config,
                     t.created_ms, t.updated_ms,
@@ -779,7 +796,11 @@ impl<'a> Db<'a> {
         for row in rows {
             let (t, s, d, m) = row?;
             max_seq = Some(m);
-            out.push((t, s, d));
+            out.push(TrailWithStatus {
+                trail: t,
+                status: s,
+                document: d,
+            });
         }
         let max_seq = match max_seq {
             Some(m) => m,
