@@ -160,4 +160,62 @@ mod tests {
         insta::assert_snapshot!(list_text(&files));
         assert_eq!(list_text(&[]), "No log files delivered yet.\n");
     }
+
+    #[test]
+    fn print_shows_a_delivered_file_and_list_filters_by_trail() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let sim = Simulator::open(dir.path()).unwrap(); // test setup
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap() // literal
+            .with_timezone(&chrono::Utc);
+        sim.set_time(t0).unwrap(); // test setup
+        let me = crate::CallerContext::new("123456789012", "us-east-1");
+        let policy = crate::policy::documented_bucket_policy("logs", None, "123456789012");
+        for (svc, op, req) in [
+            ("s3", "CreateBucket", json!({"Bucket": "logs"})),
+            (
+                "s3",
+                "PutBucketPolicy",
+                json!({"Bucket": "logs", "Policy": policy}),
+            ),
+            (
+                "cloudtrail",
+                "CreateTrail",
+                json!({"Name": "audit", "S3BucketName": "logs"}),
+            ),
+            ("cloudtrail", "StartLogging", json!({"Name": "audit"})),
+        ] {
+            sim.invoke(&me, svc, op, req).unwrap(); // test setup
+        }
+        sim.advance_time(chrono::Duration::minutes(10)).unwrap(); // test setup
+        let listed = delivered(&sim, Some("audit")).unwrap(); // test read
+        assert_eq!(listed.len(), 1);
+        assert!(delivered(&sim, Some("other")).unwrap().is_empty()); // test read
+        let key = listed[0]["key"].as_str().unwrap().to_string(); // stored as a string
+        let printed = run(
+            &sim,
+            LogsCommand::Print {
+                key: format!("logs/{key}"),
+            },
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&printed).unwrap(); // printed JSON
+        // Every call happened at the instant logging started, so all are delivered.
+        let names: Vec<&str> = v["Records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["eventName"].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "CreateBucket",
+                "PutBucketPolicy",
+                "CreateTrail",
+                "StartLogging"
+            ]
+        );
+        assert!(run(&sim, LogsCommand::Print { key: "nope".into() }).is_err());
+    }
 }
