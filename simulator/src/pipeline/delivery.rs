@@ -36,6 +36,8 @@ pub const STATE_KIND: &str = "delivery-state";
 pub const LOG_FILE_KIND: &str = "log-file";
 /// Events read per query while scanning.
 const BATCH: u32 = 5_000;
+/// Due records held before files are written mid-scan.
+const FLUSH_AT: usize = 50_000;
 /// PutLogEvents accepts at most this many events per call.
 const CWL_BATCH: usize = 10_000;
 
@@ -159,8 +161,27 @@ fn deliver_trail(
     };
     let compiled = CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?);
 
-    // Scan: collect the due, captured events (in seq order) up to the first pending one.
+    let dest = Destination {
+        bucket: config.s3_bucket_name.clone(),
+        prefix: config.s3_key_prefix.clone().filter(|p| !p.is_empty()),
+        org_id: org.as_ref().map(|o| o.id.clone()),
+        kms_key_id: config.kms_key_id.clone(),
+    };
+    let mut out = Writer {
+        env,
+        row,
+        config: &config,
+        dest,
+        details: delivery_status(status)?,
+        checked: false,
+        wrote: false,
+        report,
+    };
+
+    // Scan in seq order up to the first captured event whose window is still open, writing
+    // files every FLUSH_AT records so memory stays bounded on large backlogs.
     let mut due: BTreeMap<FileGroup, Vec<Pending>> = BTreeMap::new();
+    let mut held = 0usize;
     let mut cursor = state.cursor_seq;
     let mut blocked_until = None;
     'scan: loop {
@@ -177,51 +198,106 @@ fn deliver_trail(
         } in batch
         {
             let in_period = time_ms >= start_ms && until_ms.is_none_or(|u| time_ms < u);
-            let captured = in_period
-                && serde_json::from_str::<Value>(&record)
-                    .map(|v| compiled.captures(&v))
-                    .unwrap_or(false);
-            if captured {
+            let parsed = if in_period {
+                serde_json::from_str::<Value>(&record)
+                    .ok()
+                    .filter(|v| compiled.captures(v))
+            } else {
+                None
+            };
+            if let Some(v) = parsed {
                 let window_end = (time_ms.div_euclid(WINDOW_MS) + 1) * WINDOW_MS;
                 if window_end > now_ms {
                     blocked_until = Some(window_end);
                     break 'scan;
                 }
-                let recipient = recipient_of(&record).unwrap_or(account);
+                let recipient = v
+                    .get("recipientAccountId")
+                    .and_then(Value::as_str)
+                    .map(String::from)
+                    .unwrap_or(account);
                 due.entry((window_end, recipient, region))
                     .or_default()
                     .push((time_ms, seq, record));
+                held += 1;
             }
             cursor = seq;
         }
+        if held >= FLUSH_AT {
+            if !out.flush(std::mem::take(&mut due))? {
+                return out.refused(status);
+            }
+            held = 0;
+        }
+    }
+    if !due.is_empty() && !out.flush(due)? {
+        return out.refused(status);
+    }
+    if out.wrote {
+        save_status(env, row, status, &out.details)?;
     }
 
-    let mut details = delivery_status(status)?;
-    if !due.is_empty() {
-        let dest = Destination {
-            bucket: config.s3_bucket_name.clone(),
-            prefix: config.s3_key_prefix.clone().filter(|p| !p.is_empty()),
-            org_id: org.as_ref().map(|o| o.id.clone()),
-            kms_key_id: config.kms_key_id.clone(),
-        };
-        details.latest_delivery_attempt_ms = Some(now_ms);
-        let allowed = destinations::delivery_allowed(
-            env,
-            &row.arn,
-            &row.account_id,
-            &config,
-            dest.org_id.as_deref(),
-        )?;
-        if let Err(code) = allowed {
-            // Nothing is delivered and the cursor stays: the events wait for the fix.
-            details.latest_delivery_error = Some(code.to_string());
-            report.errors.push((row.arn.clone(), code.to_string()));
-            save_status(env, row, status, &details)?;
-            return Ok(());
+    state.cursor_seq = cursor;
+    state.next_due_ms = blocked_until;
+    // With a pending event the scan stopped early: the events after it are not seen yet.
+    state.scanned_seq = if blocked_until.is_some() {
+        state.scanned_seq.max(cursor)
+    } else {
+        max_seq
+    };
+    if blocked_until.is_none() {
+        state.drained_stop_ms = until_ms;
+    }
+    let body = serde_json::to_value(&state).map_err(StoreError::from)?;
+    env.db.put_document(&state_key(row), &body, now_ms)?;
+    Ok(())
+}
+
+/// Writes a trail's files and keeps its delivery status up to date.
+struct Writer<'e, 'a> {
+    env: &'e Env<'a>,
+    row: &'e TrailRow,
+    config: &'e TrailConfig,
+    dest: Destination,
+    details: DeliveryStatus,
+    /// The destination was checked in this run (once per run).
+    checked: bool,
+    wrote: bool,
+    report: &'e mut DeliveryReport,
+}
+
+impl Writer<'_, '_> {
+    /// Writes one file per group; false when the destination refuses delivery (nothing is
+    /// written then: the check happens before the first file).
+    fn flush(&mut self, due: BTreeMap<FileGroup, Vec<Pending>>) -> Result<bool, AwsError> {
+        if due.is_empty() {
+            return Ok(true);
         }
+        let (env, row, config) = (self.env, self.row, self.config);
+        let now_ms = clock::to_millis(env.now);
+        if !self.checked {
+            self.checked = true;
+            self.details.latest_delivery_attempt_ms = Some(now_ms);
+            let allowed = destinations::delivery_allowed(
+                env,
+                &row.arn,
+                &row.account_id,
+                config,
+                self.dest.org_id.as_deref(),
+            )?;
+            if let Err(code) = allowed {
+                self.details.latest_delivery_error = Some(code.to_string());
+                self.report.errors.push((row.arn.clone(), code.to_string()));
+                return Ok(false);
+            }
+        }
+        let details = &mut self.details;
         for ((window_end, account, region), mut records) in due {
             records.sort_by_key(|(t, seq, _)| (*t, *seq));
-            let file = write_file(env, row, &dest, window_end, &account, &region, &records)?;
+            let file = write_file(
+                env, row, &self.dest, window_end, &account, &region, &records,
+            )?;
+            self.wrote = true;
             details.latest_delivery_ms = Some(now_ms);
             details.latest_delivery_attempt_succeeded_ms = Some(now_ms);
             details.latest_delivery_error = None;
@@ -255,25 +331,16 @@ fn deliver_trail(
                     Err(e) => details.latest_notification_error = Some(e.code),
                 }
             }
-            report.files.push(file);
+            self.report.files.push(file);
         }
-        save_status(env, row, status, &details)?;
+        Ok(true)
     }
 
-    state.cursor_seq = cursor;
-    state.next_due_ms = blocked_until;
-    // With a pending event the scan stopped early: the events after it are not seen yet.
-    state.scanned_seq = if blocked_until.is_some() {
-        state.scanned_seq.max(cursor)
-    } else {
-        max_seq
-    };
-    if blocked_until.is_none() {
-        state.drained_stop_ms = until_ms;
+    /// Records a refused delivery. The cursor stays where it was: the events wait for the
+    /// destination to be fixed.
+    fn refused(self, status: &StatusRow) -> Result<(), AwsError> {
+        save_status(self.env, self.row, status, &self.details)
     }
-    let body = serde_json::to_value(&state).map_err(StoreError::from)?;
-    env.db.put_document(&state_key(row), &body, now_ms)?;
-    Ok(())
 }
 
 fn state_key(row: &TrailRow) -> DocKey<'_> {
@@ -284,12 +351,6 @@ fn state_key(row: &TrailRow) -> DocKey<'_> {
         region: &row.region,
         id: &row.arn,
     }
-}
-
-fn recipient_of(record: &str) -> Option<String> {
-    // Only the top-level field is wanted; parsing again is cheaper than threading the Value.
-    let v: Value = serde_json::from_str(record).ok()?;
-    v.get("recipientAccountId")?.as_str().map(String::from)
 }
 
 fn delivery_status(status: &StatusRow) -> Result<DeliveryStatus, AwsError> {
