@@ -14,7 +14,7 @@ use crate::services::{Env, s3};
 
 #[derive(Subcommand)]
 pub enum LogsCommand {
-    /// Delivered log files, oldest window first: bucket, key, records, size, delivery time.
+    /// Delivered log files in delivery order: bucket, key, records, size, delivery time.
     List {
         /// Only files of this trail (name or ARN).
         #[arg(long)]

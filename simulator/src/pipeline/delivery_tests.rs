@@ -513,3 +513,47 @@ fn cloudwatch_logs_and_sns_receive_each_file() {
     assert!(s["LatestCloudWatchLogsDeliveryTime"].is_number());
     assert!(s["LatestNotificationTime"].is_number());
 }
+
+#[test]
+fn generated_traffic_is_delivered_once_per_captured_event() {
+    use crate::generate::{Generator, Profile};
+    use crate::pipeline::selectors::{Selectors, TrailScope, trail_captures};
+
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(dir.path(), json!({"IsMultiRegionTrail": true}));
+    sim.set_time(at("2026-01-01T00:01:00Z")).unwrap();
+    start(&sim);
+    let profile = Profile::new(7, at("2026-01-01T00:01:00Z"), 5_000, vec![ME.to_string()]);
+    let records: Vec<Value> = Generator::new(profile).unwrap().collect(); // valid profile
+    sim.append_records(records.clone()).unwrap();
+    sim.advance_time(Duration::hours(1)).unwrap();
+
+    let scope = TrailScope {
+        home_region: "us-east-1".into(),
+        multi_region: true,
+        include_global_service_events: true,
+        account_id: ME.into(),
+        organization_accounts: vec![],
+    };
+    let expected: BTreeSet<String> = records
+        .iter()
+        .filter(|r| trail_captures(&scope, &Selectors::Default, r))
+        .map(|r| r["eventID"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let delivered = all_records(&sim);
+    let ids: BTreeSet<String> = delivered
+        .iter()
+        .map(|r| r["eventID"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), delivered.len(), "no duplicates");
+    assert!(expected.len() > 1_000);
+    assert!(expected.is_subset(&ids), "every captured generated event");
+    // Besides the generated ones, only StartLogging (the call that began logging).
+    assert_eq!(ids.len(), expected.len() + 1);
+    // Files are per account, region and 5-minute window, and hold their window's events.
+    for f in log_files(&sim) {
+        let key = f["key"].as_str().unwrap_or_default();
+        let region = f["region"].as_str().unwrap_or_default();
+        assert!(key.contains(&format!("/CloudTrail/{region}/")), "{key}");
+    }
+}
