@@ -197,7 +197,7 @@ fn deliver_trail(
             record,
         } in batch
         {
-            let in_period = time_ms >= start_ms && until_ms.is_none_or(|u| time_ms < u);
+            let in_period = time_ms >= start_ms && until_ms.is_none_or(|u| time_ms <= u);
             let parsed = if in_period {
                 serde_json::from_str::<Value>(&record)
                     .ok()

@@ -193,10 +193,13 @@ fn stopped_trails_deliver_nothing_and_a_restart_skips_the_gap() {
     sim.set_time(at("2026-01-01T00:20:00Z")).unwrap();
     ok(&sim, &me(), "sns", "ListTopics", json!({}));
     let before = all_records(&sim);
-    // What was captured while logging is still delivered; nothing after the stop.
+    // What was captured while logging (StopLogging included) is still delivered; nothing
+    // after the stop.
     assert_eq!(
         names(&before),
-        ["ListBuckets", "StartLogging"].map(String::from).into()
+        ["ListBuckets", "StartLogging", "StopLogging"]
+            .map(String::from)
+            .into()
     );
     sim.set_time(at("2026-01-01T00:21:00Z")).unwrap();
     start(&sim);
