@@ -48,10 +48,18 @@ impl Simulator {
             )),
             other => other.into(),
         })?;
-        Ok(Simulator {
+        let sim = Simulator {
             state_dir,
             store: Mutex::new(store),
-        })
+        };
+        sim.run_due_work()?;
+        Ok(sim)
+    }
+
+    /// Does the clock-driven work that has come due (log delivery), unrecorded, in one
+    /// write transaction. Cheap when nothing is due.
+    pub fn run_due_work(&self) -> Result<(), AwsError> {
+        self.run_unrecorded(crate::pipeline::run_due)
     }
 
     /// Opens `$CTSIM_HOME`, or `./.ctsim`.
@@ -244,7 +252,8 @@ impl Simulator {
     /// Fixes the clock at `t`.
     pub fn set_time(&self, t: DateTime<Utc>) -> Result<(), AwsError> {
         self.lock()
-            .write(|db| Ok::<_, AwsError>(db.set_clock(Clock::Fixed(t))?))
+            .write(|db| Ok::<_, AwsError>(db.set_clock(Clock::Fixed(t))?))?;
+        self.run_due_work()
     }
 
     /// Moves the clock forward (a real clock becomes fixed at now + `by`). Returns the new now.
@@ -255,11 +264,13 @@ impl Simulator {
                 "The clock can only be advanced forward.",
             ));
         }
-        self.lock().write(|db| {
+        let now = self.lock().write(|db| {
             let c = db.clock()?.advanced(by);
             db.set_clock(c)?;
             Ok::<_, AwsError>(c.now())
-        })
+        })?;
+        self.run_due_work()?;
+        Ok(now)
     }
 
     /// Returns the clock to real time.
@@ -344,6 +355,7 @@ impl Simulator {
             stats.duplicates += batch.len() - stored;
             progress((stats.stored + stats.duplicates) as u64);
         }
+        self.run_due_work()?;
         Ok(stats)
     }
 

@@ -12,6 +12,7 @@ use crate::Simulator;
 mod bench;
 mod demo;
 mod generate;
+mod logs;
 mod render;
 pub mod terraform;
 
@@ -54,6 +55,9 @@ enum Command {
     Generate(generate::GenerateArgs),
     /// Ingest CloudTrail log files ({"Records": [...]}, .json or .json.gz, or directories).
     Ingest(generate::IngestArgs),
+    /// Delivered CloudTrail log files: `logs list`, `logs print KEY`.
+    #[command(subcommand)]
+    Logs(logs::LogsCommand),
     /// Benchmarks (not tests): times and ratios against a floor measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -142,6 +146,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Generate(args) => generate::generate(&open(&cli.home)?, &args),
         Command::Ingest(args) => generate::ingest(&open(&cli.home)?, &args),
+        Command::Logs(cmd) => {
+            print!("{}", logs::run(&open(&cli.home)?, cmd)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);

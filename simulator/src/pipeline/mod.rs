@@ -1,3 +1,16 @@
-//! The event data plane: pure functions that decide where a recorded CloudTrail event goes.
+//! The event data plane: pure functions that decide where a recorded CloudTrail event goes,
+//! and the clock-driven work that delivers it.
 
+pub mod delivery;
 pub mod selectors;
+
+use crate::error::AwsError;
+use crate::services::Env;
+
+/// Runs every piece of pipeline work that has come due at `env.now` (log files; digests
+/// are added here too). Called in one write transaction whenever the simulator opens, the
+/// clock moves or records are appended.
+pub fn run_due(env: &Env<'_>) -> Result<(), AwsError> {
+    delivery::deliver_due(env)?;
+    Ok(())
+}

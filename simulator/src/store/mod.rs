@@ -158,6 +158,24 @@ pub struct StatusRow {
     pub details: String,
 }
 
+/// An event as log delivery reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryEvent {
+    pub seq: i64,
+    pub account_id: String,
+    pub region: String,
+    pub event_time_ms: i64,
+    pub record: String,
+}
+
+/// A trail, its status and one of its documents (e.g. its delivery cursor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrailWithStatus {
+    pub trail: TrailRow,
+    pub status: StatusRow,
+    pub document: Option<String>,
+}
+
 /// Which selector form a trail uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelectorKind {
@@ -716,6 +734,79 @@ impl<'a> Db<'a> {
             .conn
             .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
         Ok(n.max(0) as u64)
+    }
+
+    /// The highest event sequence number (0 when there are no events).
+    pub fn max_event_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM events")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// Up to `limit` events with a sequence number above `after`, in sequence order, as
+    /// (seq, account, region, event time ms, record JSON): log delivery reads in batches.
+    pub fn events_after(&self, after: i64, limit: u32) -> Result<Vec<DeliveryEvent>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, account_id, region, event_time_ms, record FROM events
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![after, limit], |r| {
+            Ok(DeliveryEvent {
+                seq: r.get(0)?,
+                account_id: r.get(1)?,
+                region: r.get(2)?,
+                event_time_ms: r.get(3)?,
+                record: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every trail with its status and one document of `kind` (service "cloudtrail", id =
+    /// trail ARN) if stored, plus the highest event sequence number: in one query, so that
+    /// checking whether log delivery has work costs one statement.
+    pub fn trails_with_status(&self, kind: &str) -> Result<(Vec<TrailWithStatus>, i64)> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT t.arn, t.account_id, t.region, t.name, t.multi_region, t.config,
+                    t.created_ms, t.updated_ms,
+                    s.is_logging, s.start_logging_ms, s.stop_logging_ms, s.details, d.body,
+                    (SELECT COALESCE(MAX(seq), 0) FROM events)
+             FROM trails t
+             JOIN trail_status s ON s.trail_arn = t.arn
+             LEFT JOIN documents d ON d.service = 'cloudtrail' AND d.kind = ?1
+                  AND d.account_id = t.account_id AND d.region = t.region AND d.id = t.arn
+             ORDER BY t.arn",
+        )?;
+        let mut max_seq = None;
+        let rows = st.query_map([kind], |r| {
+            Ok((
+                trail_from_row(r)?,
+                StatusRow {
+                    is_logging: r.get(8)?,
+                    start_logging_ms: r.get(9)?,
+                    stop_logging_ms: r.get(10)?,
+                    details: r.get(11)?,
+                },
+                r.get::<_, Option<String>>(12)?,
+                r.get::<_, i64>(13)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (t, s, d, m) = row?;
+            max_seq = Some(m);
+            out.push(TrailWithStatus {
+                trail: t,
+                status: s,
+                document: d,
+            });
+        }
+        let max_seq = match max_seq {
+            Some(m) => m,
+            None => self.max_event_seq()?,
+        };
+        Ok((out, max_seq))
     }
 
     /// All records in append order (tests, export).

@@ -262,3 +262,31 @@ fn check_cloud_watch_logs(
         .collect();
     policy::role_can_write_log_group(&permissions, &group.arn).map_err(|e| denied(e.to_string()))
 }
+
+/// Whether log delivery may write to the trail's bucket now: the bucket exists and its
+/// policy still lets CloudTrail write. `Err` carries the error code GetTrailStatus reports
+/// as LatestDeliveryError (`NoSuchBucket`, `AccessDenied`).
+pub(crate) fn delivery_allowed(
+    env: &Env<'_>,
+    trail_arn: &str,
+    owner_account: &str,
+    config: &TrailConfig,
+    org_id: Option<&str>,
+) -> Result<Result<(), &'static str>, AwsError> {
+    let name = &config.s3_bucket_name;
+    let Some(bucket) = s3::bucket(env, name)? else {
+        return Ok(Err("NoSuchBucket"));
+    };
+    let Some(policy) = bucket.policy.as_deref().and_then(parse_policy) else {
+        return Ok(Err("AccessDenied"));
+    };
+    Ok(policy::bucket_policy_allows_cloudtrail(
+        &policy,
+        name,
+        config.s3_key_prefix.as_deref(),
+        owner_account,
+        trail_arn,
+        org_id,
+    )
+    .map_err(|_| "AccessDenied"))
+}

@@ -1,0 +1,221 @@
+//! `ctsim logs`: the CloudTrail log files delivered into simulated buckets. Reading goes
+//! through the S3 helpers, so what is shown is what S3 GetObject would return.
+
+use std::fmt::Write;
+use std::io::Read;
+
+use anyhow::{Result, anyhow};
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use crate::Simulator;
+use crate::pipeline::delivery::LOG_FILE_KIND;
+use crate::services::{Env, s3};
+
+#[derive(Subcommand)]
+pub enum LogsCommand {
+    /// Delivered log files in delivery order: bucket, key, records, size, delivery time.
+    List {
+        /// Only files of this trail (name or ARN).
+        #[arg(long)]
+        trail: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one delivered log file (gunzipped, pretty JSON). KEY is the object key, or
+    /// BUCKET/KEY.
+    Print { key: String },
+}
+
+fn aws(e: crate::AwsError) -> anyhow::Error {
+    anyhow!("{}: {}", e.code, e.message)
+}
+
+pub fn run(sim: &Simulator, cmd: LogsCommand) -> Result<String> {
+    match cmd {
+        LogsCommand::List { trail, json } => {
+            let files = delivered(sim, trail.as_deref())?;
+            Ok(if json {
+                let mut s = serde_json::to_string_pretty(&Value::Array(files))?;
+                s.push('\n');
+                s
+            } else {
+                list_text(&files)
+            })
+        }
+        LogsCommand::Print { key } => print(sim, &key),
+    }
+}
+
+/// The log-file documents (optionally of one trail), by delivery window.
+fn delivered(sim: &Simulator, trail: Option<&str>) -> Result<Vec<Value>> {
+    let docs = sim
+        .read(|db| Ok(db.documents("cloudtrail", LOG_FILE_KIND, None, None)?))
+        .map_err(aws)?;
+    let mut files: Vec<Value> = docs
+        .into_iter()
+        .map(|d| d.body)
+        .filter(|b| {
+            let arn = b["trailArn"].as_str().unwrap_or_default();
+            trail
+                .is_none_or(|t| arn == t || arn.rsplit_once(":trail/").is_some_and(|(_, n)| n == t))
+        })
+        .map(|b| {
+            json!({
+                "trailArn": b["trailArn"],
+                "bucket": b["bucket"],
+                "key": b["key"],
+                "records": b["records"],
+                "size": b["size"],
+                "deliveredAt": b["deliveredAt"],
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| {
+        (a["deliveredAt"].as_str(), a["key"].as_str())
+            .cmp(&(b["deliveredAt"].as_str(), b["key"].as_str()))
+    });
+    Ok(files)
+}
+
+/// A table for people.
+pub fn list_text(files: &[Value]) -> String {
+    if files.is_empty() {
+        return "No log files delivered yet.\n".to_string();
+    }
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{:<20}  {:>7}  {:>8}  {:<20}  KEY",
+        "DELIVERED AT", "RECORDS", "SIZE", "BUCKET"
+    );
+    for f in files {
+        let _ = writeln!(
+            out,
+            "{:<20}  {:>7}  {:>8}  {:<20}  {}",
+            f["deliveredAt"].as_str().unwrap_or("-"),
+            f["records"].as_u64().unwrap_or(0),
+            f["size"].as_u64().unwrap_or(0),
+            f["bucket"].as_str().unwrap_or("-"),
+            f["key"].as_str().unwrap_or("-"),
+        );
+    }
+    out
+}
+
+fn print(sim: &Simulator, wanted: &str) -> Result<String> {
+    let files = delivered(sim, None)?;
+    let file = files
+        .iter()
+        .find(|f| {
+            let (b, k) = (
+                f["bucket"].as_str().unwrap_or_default(),
+                f["key"].as_str().unwrap_or_default(),
+            );
+            k == wanted || format!("{b}/{k}") == wanted
+        })
+        .ok_or_else(|| anyhow!("no delivered log file {wanted} (see `ctsim logs list`)"))?;
+    let (bucket, key) = (
+        file["bucket"].as_str().unwrap_or_default(),
+        file["key"].as_str().unwrap_or_default(),
+    );
+    let now = sim.now();
+    let bytes = sim
+        .read(|db| {
+            s3::object_bytes(
+                &Env {
+                    db,
+                    now,
+                    state_dir: sim.state_dir(),
+                },
+                bucket,
+                key,
+            )
+        })
+        .map_err(aws)?
+        .ok_or_else(|| anyhow!("s3://{bucket}/{key} no longer exists"))?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .map_err(|e| anyhow!("s3://{bucket}/{key} is not a gzip file: {e}"))?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| anyhow!("s3://{bucket}/{key} is not JSON: {e}"))?;
+    let mut s = serde_json::to_string_pretty(&v)?;
+    s.push('\n');
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_renders_one_line_per_file() {
+        let files = [
+            json!({"trailArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
+            "bucket": "logs", "key": "AWSLogs/123456789012/CloudTrail/us-east-1/2026/01/01/123456789012_CloudTrail_us-east-1_20260101T0005Z_AbCdEfGhIjKlMnOp.json.gz",
+            "records": 3, "size": 812, "deliveredAt": "2026-01-01T00:12:30Z"}),
+        ];
+        insta::assert_snapshot!(list_text(&files));
+        assert_eq!(list_text(&[]), "No log files delivered yet.\n");
+    }
+
+    #[test]
+    fn print_shows_a_delivered_file_and_list_filters_by_trail() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let sim = Simulator::open(dir.path()).unwrap(); // test setup
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap() // literal
+            .with_timezone(&chrono::Utc);
+        sim.set_time(t0).unwrap(); // test setup
+        let me = crate::CallerContext::new("123456789012", "us-east-1");
+        let policy = crate::policy::documented_bucket_policy("logs", None, "123456789012");
+        for (svc, op, req) in [
+            ("s3", "CreateBucket", json!({"Bucket": "logs"})),
+            (
+                "s3",
+                "PutBucketPolicy",
+                json!({"Bucket": "logs", "Policy": policy}),
+            ),
+            (
+                "cloudtrail",
+                "CreateTrail",
+                json!({"Name": "audit", "S3BucketName": "logs"}),
+            ),
+            ("cloudtrail", "StartLogging", json!({"Name": "audit"})),
+        ] {
+            sim.invoke(&me, svc, op, req).unwrap(); // test setup
+        }
+        sim.advance_time(chrono::Duration::minutes(10)).unwrap(); // test setup
+        let listed = delivered(&sim, Some("audit")).unwrap(); // test read
+        assert_eq!(listed.len(), 1);
+        assert!(delivered(&sim, Some("other")).unwrap().is_empty()); // test read
+        let key = listed[0]["key"].as_str().unwrap().to_string(); // stored as a string
+        let printed = run(
+            &sim,
+            LogsCommand::Print {
+                key: format!("logs/{key}"),
+            },
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&printed).unwrap(); // printed JSON
+        // Every call happened at the instant logging started, so all are delivered.
+        let names: Vec<&str> = v["Records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["eventName"].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "CreateBucket",
+                "PutBucketPolicy",
+                "CreateTrail",
+                "StartLogging"
+            ]
+        );
+        assert!(run(&sim, LogsCommand::Print { key: "nope".into() }).is_err());
+    }
+}
