@@ -72,9 +72,17 @@ pub struct ValidationReport {
     pub log_files: Vec<FileResult>,
     /// The period the checked digests cover, if any were found.
     pub found: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Every check in order (each digest followed by its log files), labelled
+    /// `Digest file` or `Log file`, as the CLI prints them.
+    pub checked: Vec<(&'static str, FileResult)>,
 }
 
 impl ValidationReport {
+    fn push_digest(&mut self, r: FileResult) {
+        self.checked.push(("Digest file", r.clone()));
+        self.digests.push(r);
+    }
+
     /// A digest missing, moved or not matching its successor's hash.
     pub fn chain_broken(&self) -> bool {
         self.digests.iter().any(|d| {
@@ -104,20 +112,15 @@ impl ValidationReport {
             iso(self.start),
             iso(self.end)
         );
-        for (label, files) in [
-            ("Digest file", &self.digests),
-            ("Log file", &self.log_files),
-        ] {
-            for f in files {
-                if verbose || f.status != FileStatus::Valid {
-                    let _ = writeln!(
-                        out,
-                        "{label}\ts3://{}/{}\t{}",
-                        f.bucket,
-                        f.key,
-                        f.status.text()
-                    );
-                }
+        for (label, f) in &self.checked {
+            if verbose || f.status != FileStatus::Valid {
+                let _ = writeln!(
+                    out,
+                    "{label}\ts3://{}/{}\t{}",
+                    f.bucket,
+                    f.key,
+                    f.status.text()
+                );
             }
         }
         let _ = writeln!(
@@ -309,6 +312,7 @@ pub fn validate_logs(
         digests: Vec::new(),
         log_files: Vec::new(),
         found: None,
+        checked: Vec::new(),
     };
     let mut found: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
     for ((_, region), mut list) in chains {
@@ -335,12 +339,12 @@ pub fn validate_logs(
             let loaded = match load(env, &bucket, &key)? {
                 Load::Missing => {
                     result.status = FileStatus::NotFound;
-                    report.digests.push(result);
+                    report.push_digest(result);
                     continue;
                 }
                 Load::BadFormat => {
                     result.status = FileStatus::InvalidFormat;
-                    report.digests.push(result);
+                    report.push_digest(result);
                     continue;
                 }
                 Load::Ok(l) => l,
@@ -356,7 +360,7 @@ pub fn validate_logs(
                 FileStatus::Valid
             };
             let valid = result.status == FileStatus::Valid;
-            report.digests.push(result);
+            report.push_digest(result);
             if !valid {
                 continue;
             }
@@ -378,11 +382,13 @@ pub fn validate_logs(
                     }
                     Ok(Some(_)) => FileStatus::Valid,
                 };
-                report.log_files.push(FileResult {
+                let r = FileResult {
                     bucket: f.s3_bucket.clone(),
                     key: f.s3_object.clone(),
                     status,
-                });
+                };
+                report.checked.push(("Log file", r.clone()));
+                report.log_files.push(r);
             }
             // Follow the chain while the previous digest still covers the range.
             if let (Some(prev), Some(hash)) =
