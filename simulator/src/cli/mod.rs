@@ -14,6 +14,7 @@ mod demo;
 mod generate;
 mod render;
 pub mod terraform;
+mod validate;
 
 #[derive(Parser)]
 #[command(
@@ -57,6 +58,8 @@ enum Command {
     /// Benchmarks (not tests): times and ratios against a floor measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
+    ValidateLogs(validate::ValidateArgs),
 }
 
 #[derive(Subcommand)]
@@ -142,6 +145,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Generate(args) => generate::generate(&open(&cli.home)?, &args),
         Command::Ingest(args) => generate::ingest(&open(&cli.home)?, &args),
+        Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);
