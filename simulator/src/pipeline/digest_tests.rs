@@ -264,3 +264,46 @@ fn a_missing_bucket_is_a_digest_delivery_error_then_retried() {
     crate::services::cloudtrail::tests::cloudtrail_bucket(&sim, &c, BUCKET);
     assert_eq!(run_at(&sim, t0() + Duration::minutes(75)), 1);
 }
+
+#[test]
+fn list_public_keys_returns_the_region_key_and_checks_the_range() {
+    let (_dir, sim) = fixture();
+    let c = ctx(&sim);
+    let now = clock::to_epoch_seconds(t0());
+    let out = sim
+        .invoke(
+            &c,
+            "cloudtrail",
+            "ListPublicKeys",
+            json!({"StartTime": now - 60.0}),
+        )
+        .unwrap(); // test setup
+    let key = &out["PublicKeyList"][0];
+    assert_eq!(key["ValidityStartTime"].as_f64(), Some(now));
+    assert_eq!(key["Fingerprint"].as_str().map(str::len), Some(32));
+    // The same seed and region give the same key in another state folder.
+    let (_dir2, other) = fixture();
+    let again = other
+        .invoke(&ctx(&other), "cloudtrail", "ListPublicKeys", json!({}))
+        .unwrap(); // test setup
+    assert_eq!(again["PublicKeyList"][0]["Value"], key["Value"]);
+    // Another region has its own key.
+    let west = sim
+        .invoke(
+            &sim.default_caller("us-west-2"),
+            "cloudtrail",
+            "ListPublicKeys",
+            json!({}),
+        )
+        .unwrap(); // test setup
+    assert_ne!(west["PublicKeyList"][0]["Value"], key["Value"]);
+    let err = sim
+        .invoke(
+            &c,
+            "cloudtrail",
+            "ListPublicKeys",
+            json!({"StartTime": now, "EndTime": now - 10.0}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidTimeRangeException");
+}
