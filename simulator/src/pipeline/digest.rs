@@ -110,6 +110,25 @@ struct Cursor {
     next_start_ms: Option<i64>,
     /// Chain heads by `account/region`.
     chains: BTreeMap<String, ChainHead>,
+    /// Log file validation was turned off: no hour is owed until it is turned on again.
+    paused: bool,
+}
+
+/// Log file validation is off: forget the owed hours (the chains are kept).
+fn pause(env: &Env<'_>, row: &TrailRow, now_ms: i64) -> Result<(), AwsError> {
+    let Some(v) = env.db.document(&cursor_key(row))? else {
+        return Ok(());
+    };
+    let mut cursor: Cursor =
+        serde_json::from_value(v).map_err(|e| internal("corrupt digest cursor", e))?;
+    if cursor.paused {
+        return Ok(());
+    }
+    cursor.paused = true;
+    cursor.next_start_ms = None;
+    let body = serde_json::to_value(&cursor).map_err(StoreError::from)?;
+    env.db.put_document(&cursor_key(row), &body, now_ms)?;
+    Ok(())
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> AwsError {
@@ -347,6 +366,7 @@ pub fn deliver_digests_due(env: &Env<'_>) -> Result<usize, AwsError> {
         let config: TrailConfig = serde_json::from_str(&row.config)
             .map_err(|e| internal(&format!("stored trail {} is unreadable", row.arn), e))?;
         if !config.log_file_validation_enabled {
+            pause(env, &row, now_ms)?;
             continue;
         }
         let status = env.db.status(&row.arn)?;
@@ -368,8 +388,11 @@ pub fn deliver_digests_due(env: &Env<'_>) -> Result<usize, AwsError> {
         let mut start_ms = match cursor.next_start_ms {
             Some(s) if status.is_logging && started_ms > s => started_ms,
             Some(s) => s,
+            // Validation turned back on: digests resume from the first run that sees it.
+            None if cursor.paused => now_ms.max(started_ms),
             None => started_ms,
         };
+        cursor.paused = false;
         let stop_ms = if status.is_logging {
             None
         } else {

@@ -307,3 +307,33 @@ fn list_public_keys_returns_the_region_key_and_checks_the_range() {
         .unwrap_err();
     assert_eq!(err.code, "InvalidTimeRangeException");
 }
+
+#[test]
+fn turning_validation_off_and_on_owes_no_digests_for_the_pause() {
+    let (_dir, sim) = fixture();
+    let c = ctx(&sim);
+    assert_eq!(run_at(&sim, t0() + Duration::minutes(61)), 1);
+    sim.invoke(
+        &c,
+        "cloudtrail",
+        "UpdateTrail",
+        json!({"Name": "main", "EnableLogFileValidation": false}),
+    )
+    .unwrap(); // test setup
+    assert_eq!(run_at(&sim, t0() + Duration::minutes(62)), 0);
+    sim.set_time(t0() + Duration::hours(5)).unwrap(); // test setup
+    sim.invoke(
+        &c,
+        "cloudtrail",
+        "UpdateTrail",
+        json!({"Name": "main", "EnableLogFileValidation": true}),
+    )
+    .unwrap(); // test setup
+    // The first run after re-enabling starts a new period; nothing is back-filled.
+    assert_eq!(run_at(&sim, t0() + Duration::minutes(301)), 0);
+    assert_eq!(run_at(&sim, t0() + Duration::minutes(361)), 1);
+    let (d, _) = read_digest(&sim, &digest_key_at(6));
+    assert_eq!(d["digestStartTime"], "2024-01-01T05:01:00Z");
+    // The chain continues from the digest before the pause.
+    assert_eq!(d["previousDigestS3Object"], digest_key_at(1));
+}
