@@ -45,8 +45,9 @@ locals {
 }
 
 resource "aws_s3_bucket" "logs" {
-  bucket = local.bucket
-  tags   = local.tags
+  bucket        = local.bucket
+  force_destroy = true # delivered log files go with the bucket on destroy
+  tags          = local.tags
 }
 
 resource "aws_s3_bucket_public_access_block" "logs" {

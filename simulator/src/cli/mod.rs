@@ -15,6 +15,7 @@ mod generate;
 mod logs;
 mod render;
 pub mod terraform;
+mod validate;
 
 #[derive(Parser)]
 #[command(
@@ -61,6 +62,8 @@ enum Command {
     /// Benchmarks (not tests): times and ratios against a floor measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
+    ValidateLogs(validate::ValidateArgs),
 }
 
 #[derive(Subcommand)]
@@ -150,6 +153,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", logs::run(&open(&cli.home)?, cmd)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);

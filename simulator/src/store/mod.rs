@@ -433,6 +433,15 @@ impl<'a> Db<'a> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every trail of every account, ordered by ARN (work that comes due, e.g. digests).
+    pub fn all_trails(&self) -> Result<Vec<TrailRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {TRAIL_COLUMNS} FROM trails ORDER BY arn"))?;
+        let rows = st.query_map([], trail_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// All trails of the account, ordered by ARN.
     pub fn trails(&self, account_id: &str) -> Result<Vec<TrailRow>> {
         let mut st = self.conn.prepare_cached(&format!(

@@ -18,7 +18,8 @@ variable "bucket" {
 data "aws_caller_identity" "current" {}
 
 resource "aws_s3_bucket" "this" {
-  bucket = var.bucket
+  bucket        = var.bucket
+  force_destroy = true
 }
 
 data "aws_iam_policy_document" "bucket" {

@@ -9,6 +9,7 @@ pub mod insights;
 pub mod lookup;
 pub mod model;
 pub mod names;
+pub mod public_keys;
 pub mod selectors;
 pub mod status;
 pub mod tags;
@@ -25,6 +26,7 @@ pub use delegated_admin::{
 };
 pub use insights::{get_insight_selectors, put_insight_selectors};
 pub use lookup::lookup_events;
+pub use public_keys::list_public_keys;
 pub use selectors::{get_event_selectors, put_event_selectors};
 pub use status::{get_trail_status, start_logging, stop_logging};
 pub use tags::{add_tags, list_tags, remove_tags};
@@ -45,6 +47,7 @@ pub const OPERATIONS: &[&str] = &[
     "GetInsightSelectors",
     "GetTrail",
     "GetTrailStatus",
+    "ListPublicKeys",
     "ListTags",
     "ListTrails",
     "LookupEvents",
@@ -79,6 +82,7 @@ pub fn dispatch(
         "GetInsightSelectors" => op!(get_insight_selectors),
         "GetTrail" => op!(get_trail),
         "GetTrailStatus" => op!(get_trail_status),
+        "ListPublicKeys" => op!(list_public_keys),
         "ListTags" => op!(list_tags),
         "ListTrails" => op!(list_trails),
         "LookupEvents" => op!(lookup_events),

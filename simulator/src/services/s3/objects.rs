@@ -672,6 +672,20 @@ pub fn put_object_internal(
     content_type: &str,
     sse: Option<(&str, Option<&str>)>,
 ) -> Result<ObjectInfo, AwsError> {
+    put_object_internal_with_metadata(env, bucket, key, bytes, content_type, sse, BTreeMap::new())
+}
+
+/// [`put_object_internal`] with user metadata (`x-amz-meta-*`, keys without the prefix),
+/// e.g. the `signature` of a CloudTrail digest file.
+pub fn put_object_internal_with_metadata(
+    env: &Env<'_>,
+    bucket: &str,
+    key: &str,
+    bytes: &[u8],
+    content_type: &str,
+    sse: Option<(&str, Option<&str>)>,
+    metadata: BTreeMap<String, String>,
+) -> Result<ObjectInfo, AwsError> {
     let b = buckets::load(env, bucket)?.ok_or_else(no_such_bucket)?;
     check_key(key)?;
     let (alg, kms_key, bucket_key) = match sse {
@@ -689,6 +703,7 @@ pub fn put_object_internal(
         bucket_key_enabled: bucket_key,
         storage_class: "STANDARD".into(),
         owner_account_id: b.owner_account_id.clone(),
+        metadata,
         ..Default::default()
     };
     let stored = store(env, &b, doc, bytes)?;
@@ -698,6 +713,15 @@ pub fn put_object_internal(
 /// One object's metadata, or `None`.
 pub fn object(env: &Env<'_>, bucket: &str, key: &str) -> Result<Option<ObjectInfo>, AwsError> {
     Ok(load(env, bucket, key)?.map(|o| info(env, bucket, o)))
+}
+
+/// One object's user metadata (keys without `x-amz-meta-`), or `None` if there is no object.
+pub fn object_metadata(
+    env: &Env<'_>,
+    bucket: &str,
+    key: &str,
+) -> Result<Option<BTreeMap<String, String>>, AwsError> {
+    Ok(load(env, bucket, key)?.map(|o| o.metadata))
 }
 
 /// One object's body, or `None`.
