@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::Simulator;
 
 mod bench;
+mod bench_delivery;
 mod demo;
 mod generate;
 mod logs;
@@ -76,6 +77,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         plans: usize,
     },
+    /// generate -> record -> match 5 trails -> delivered gzip files, vs serialise+gzip only.
+    Delivery {
+        #[arg(long, default_value_t = 200_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -141,6 +149,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo => demo::run(&state_dir(&cli.home)),
         Command::Bench(BenchCommand::Terraform { count, plans }) => {
             bench::run(&bench::BenchArgs { count, plans })
+        }
+        Command::Bench(BenchCommand::Delivery { events, seed }) => {
+            bench_delivery::run(&bench_delivery::Args { events, seed })
         }
         Command::Events(args) => {
             let sim = open(&cli.home)?;
