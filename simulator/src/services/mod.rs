@@ -3,6 +3,27 @@
 //! returns the AWS-shaped response or an [`AwsError`]. Services know nothing of HTTP,
 //! Terraform or recording: [`crate::Simulator::invoke`] records every call, in one place.
 
+/// A request or response shape with the AWS member names: serde, PascalCase as most AWS
+/// JSON protocols spell them. Defined before the service modules so they all share it.
+macro_rules! shape {
+    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+        #[serde(rename_all = "PascalCase")]
+        pub struct $name { $($body)* }
+    };
+}
+
+/// [`shape!`] for services whose JSON members are camelCase (CloudWatch Logs).
+macro_rules! camel_shape {
+    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$m])*
+        #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name { $($body)* }
+    };
+}
+
 pub mod cloudtrail;
 pub mod iam;
 pub mod kms;

@@ -4,15 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! shape {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
-        #[serde(rename_all = "PascalCase")]
-        pub struct $name { $($body)* }
-    };
-}
-
 shape! {
     /// A KMS tag: both members are required (the value may be empty).
     pub struct Tag {

@@ -6,18 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! shape {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $name { $($body)* }
-    };
-}
-
 pub type Tags = BTreeMap<String, String>;
 
-shape! {
+camel_shape! {
     /// A log group as DescribeLogGroups returns it (and as the store holds it).
     pub struct LogGroup {
         pub log_group_name: String,
@@ -34,7 +25,7 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct LogStream {
         pub log_stream_name: String,
         pub creation_time: i64,
@@ -47,14 +38,14 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct InputLogEvent {
         pub timestamp: i64,
         pub message: String,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct OutputLogEvent {
         pub timestamp: i64,
         pub message: String,
@@ -62,18 +53,18 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     /// The events of one stream, in the store (kind `events`).
     pub struct StoredEvents {
         pub events: Vec<OutputLogEvent>,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct EmptyResponse {}
 }
 
-shape! {
+camel_shape! {
     pub struct CreateLogGroupRequest {
         pub log_group_name: String,
         pub kms_key_id: Option<String>,
@@ -82,13 +73,13 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct LogGroupNameRequest {
         pub log_group_name: String,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct DescribeLogGroupsRequest {
         pub account_identifiers: Option<Vec<String>>,
         pub log_group_name_prefix: Option<String>,
@@ -100,27 +91,27 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct DescribeLogGroupsResponse {
         pub log_groups: Vec<LogGroup>,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct PutRetentionPolicyRequest {
         pub log_group_name: String,
         pub retention_in_days: i64,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct AssociateKmsKeyRequest {
         pub log_group_name: String,
         pub kms_key_id: String,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct CreateLogStreamRequest {
         pub log_group_name: String,
         pub log_stream_name: String,
@@ -129,7 +120,7 @@ shape! {
 
 pub type DeleteLogStreamRequest = CreateLogStreamRequest;
 
-shape! {
+camel_shape! {
     pub struct DescribeLogStreamsRequest {
         pub log_group_name: Option<String>,
         pub log_group_identifier: Option<String>,
@@ -141,13 +132,13 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct DescribeLogStreamsResponse {
         pub log_streams: Vec<LogStream>,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct PutLogEventsRequest {
         pub log_group_name: String,
         pub log_stream_name: String,
@@ -156,7 +147,7 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct RejectedLogEventsInfo {
         pub too_new_log_event_start_index: Option<i64>,
         pub too_old_log_event_end_index: Option<i64>,
@@ -164,14 +155,14 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct PutLogEventsResponse {
         pub next_sequence_token: String,
         pub rejected_log_events_info: Option<RejectedLogEventsInfo>,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct GetLogEventsRequest {
         pub log_group_name: Option<String>,
         pub log_group_identifier: Option<String>,
@@ -184,7 +175,7 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct GetLogEventsResponse {
         pub events: Vec<OutputLogEvent>,
         pub next_forward_token: String,
@@ -192,7 +183,7 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct FilterLogEventsRequest {
         pub log_group_name: Option<String>,
         pub log_group_identifier: Option<String>,
@@ -206,7 +197,7 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct FilteredLogEvent {
         pub log_stream_name: String,
         pub timestamp: i64,
@@ -216,54 +207,54 @@ shape! {
     }
 }
 
-shape! {
+camel_shape! {
     pub struct SearchedLogStream {
         pub log_stream_name: String,
         pub searched_completely: bool,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct FilterLogEventsResponse {
         pub events: Vec<FilteredLogEvent>,
         pub searched_log_streams: Vec<SearchedLogStream>,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct TagResourceRequest {
         pub resource_arn: String,
         pub tags: Tags,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct UntagResourceRequest {
         pub resource_arn: String,
         pub tag_keys: Vec<String>,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct ListTagsForResourceRequest {
         pub resource_arn: String,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct TagsResponse {
         pub tags: Tags,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct TagLogGroupRequest {
         pub log_group_name: String,
         pub tags: Tags,
     }
 }
 
-shape! {
+camel_shape! {
     pub struct UntagLogGroupRequest {
         pub log_group_name: String,
         pub tags: Vec<String>,

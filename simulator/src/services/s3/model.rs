@@ -6,15 +6,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-macro_rules! shape {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
-        #[serde(rename_all = "PascalCase")]
-        pub struct $name { $($body)* }
-    };
-}
-
 /// A request timestamp: epoch seconds, or an RFC 3339 string for convenience.
 pub fn de_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     #[derive(Deserialize)]

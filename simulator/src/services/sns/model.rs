@@ -5,15 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! shape {
-    ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {
-        $(#[$m])*
-        #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]
-        #[serde(rename_all = "PascalCase")]
-        pub struct $name { $($body)* }
-    };
-}
-
 shape! {
     pub struct Empty {}
 }
