@@ -1,6 +1,6 @@
-//! aws_iam_policy: a customer managed IAM policy. Also holds the IAM policy-document
-//! comparison the IAM and KMS resources use to suppress diffs between equivalent documents
-//! (hashicorp/aws: awspolicyequivalence + `verify.PolicyToSet`).
+//! aws_iam_policy: a customer managed IAM policy. Also holds the planning and read-back of
+//! policy arguments the IAM and KMS resources share (`verify.PolicyToSet`), on top of the
+//! equivalence in [`super::policy_json`].
 
 use serde_json::{Value as Json, json};
 use tfplugin6::value::{Type, Value};
@@ -9,7 +9,7 @@ use super::support::{
     after_write, arg, fail, generated_name, json_num, json_str, name_prefix_from_name, tag_diff,
     tag_values, tags_from_list, tags_to_list,
 };
-use super::{Ctx, Resource, api_error, missing};
+use super::{Ctx, Resource, api_error, missing, policy_json};
 use crate::data_sources::iam_policy_document::normalize_json;
 use crate::diagnostics::{Diag, Diags};
 use crate::schema::{Attribute, Block, Schema, Validator, tags_attributes};
@@ -17,131 +17,11 @@ use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "IAM Policy";
 
-// ---------------------------------------------------------------------------------------
-// Policy equivalence.
-// ---------------------------------------------------------------------------------------
-
-/// A canonical form of a policy document: statements as a sorted list, string-or-list
-/// members as sorted sets, `"*"` principals as `{"AWS": ["*"]}`, account IDs in AWS
-/// principals as root ARNs, condition values as strings.
-fn canonical(doc: &Json) -> Json {
-    let Json::Object(obj) = doc else {
-        return doc.clone();
-    };
-    let mut out = serde_json::Map::new();
-    for (k, v) in obj {
-        if k == "Statement" {
-            let list = match v {
-                Json::Array(a) => a.clone(),
-                other => vec![other.clone()],
-            };
-            let mut stmts: Vec<Json> = list.iter().map(canonical_statement).collect();
-            stmts.sort_by_key(|s| s.to_string());
-            out.insert(k.clone(), Json::Array(stmts));
-        } else {
-            out.insert(k.clone(), v.clone());
-        }
-    }
-    crate::data_sources::iam_policy_document::sort_keys(&Json::Object(out))
-}
-
-fn string_set(v: &Json) -> Json {
-    let mut items: Vec<String> = match v {
-        Json::Array(a) => a.iter().map(scalar_string).collect(),
-        other => vec![scalar_string(other)],
-    };
-    items.sort();
-    items.dedup();
-    json!(items)
-}
-
-fn scalar_string(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn canonical_statement(stmt: &Json) -> Json {
-    let Json::Object(obj) = stmt else {
-        return stmt.clone();
-    };
-    let mut out = serde_json::Map::new();
-    for (k, v) in obj {
-        let value = match k.as_str() {
-            "Action" | "NotAction" | "Resource" | "NotResource" => string_set(v),
-            "Principal" | "NotPrincipal" => canonical_principal(v),
-            "Condition" => match v {
-                Json::Object(tests) => Json::Object(
-                    tests
-                        .iter()
-                        .map(|(test, vars)| {
-                            let vars = match vars {
-                                Json::Object(m) => Json::Object(
-                                    m.iter()
-                                        .map(|(var, vals)| (var.clone(), string_set(vals)))
-                                        .collect(),
-                                ),
-                                other => other.clone(),
-                            };
-                            (test.clone(), vars)
-                        })
-                        .collect(),
-                ),
-                other => other.clone(),
-            },
-            "Sid" if v.as_str() == Some("") => continue,
-            _ => v.clone(),
-        };
-        out.insert(k.clone(), value);
-    }
-    Json::Object(out)
-}
-
-fn canonical_principal(v: &Json) -> Json {
-    match v {
-        Json::String(s) if s == "*" => json!({"AWS": ["*"]}),
-        Json::Object(m) => Json::Object(
-            m.iter()
-                .map(|(kind, ids)| {
-                    let mut set = string_set(ids);
-                    if kind == "AWS"
-                        && let Json::Array(items) = &mut set
-                    {
-                        for item in items.iter_mut() {
-                            if let Some(s) = item.as_str()
-                                && s.len() == 12
-                                && s.bytes().all(|b| b.is_ascii_digit())
-                            {
-                                *item = json!(format!("arn:aws:iam::{s}:root"));
-                            }
-                        }
-                        items.sort_by_key(|i| i.to_string());
-                    }
-                    (kind.clone(), set)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// True when two policy documents say the same thing (both must be valid JSON).
-pub fn policies_equivalent(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<Json>(a),
-        serde_json::from_str::<Json>(b),
-    ) {
-        (Ok(x), Ok(y)) => canonical(&x) == canonical(&y),
-        _ => false,
-    }
-}
-
 /// `verify.PolicyToSet`: keep the value in state when AWS returned an equivalent document,
 /// else the AWS document, normalized.
 pub fn policy_to_set(existing: &Value, remote: &str) -> Value {
     if let Some(prior) = existing.str_opt().filter(|s| !s.is_empty())
-        && policies_equivalent(prior, remote)
+        && policy_json::equivalent(prior, remote)
     {
         return string(prior);
     }
@@ -159,7 +39,7 @@ pub fn plan_policy(prior: &Value, planned: &mut Value, attr: &str) {
         return;
     };
     if let Some(old) = prior.attr(attr).str_opt()
-        && policies_equivalent(old, &new)
+        && policy_json::equivalent(old, &new)
     {
         set_attr(planned, attr, string(old));
         return;
@@ -461,7 +341,7 @@ impl Resource for Policy {
         let arn = policy_arn(prior);
         let old = prior.attr("policy").str_opt().unwrap_or_default();
         let new = planned.attr("policy").str_opt().unwrap_or_default();
-        if !policies_equivalent(old, new) {
+        if !policy_json::equivalent(old, new) {
             self.put_version(ctx, &region, &arn, new)
                 .map_err(fail(None))?;
         }
@@ -577,16 +457,16 @@ mod tests {
     fn equivalent_documents_differ_only_in_form() {
         let a = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:B","s3:A"],"Resource":"*","Principal":"*"}]}"#;
         let b = r#"{"Statement":{"Principal":{"AWS":"*"},"Resource":["*"],"Action":["s3:A","s3:B"],"Effect":"Allow"},"Version":"2012-10-17"}"#;
-        assert!(policies_equivalent(a, b));
+        assert!(policy_json::equivalent(a, b));
         let c = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:A","Resource":"*"}]}"#;
-        assert!(!policies_equivalent(a, c));
+        assert!(!policy_json::equivalent(a, c));
     }
 
     #[test]
     fn account_ids_equal_root_arns_in_aws_principals() {
         let a = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}]}"#;
         let b = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;
-        assert!(policies_equivalent(a, b));
+        assert!(policy_json::equivalent(a, b));
     }
 
     #[test]

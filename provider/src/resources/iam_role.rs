@@ -7,9 +7,9 @@ use serde_json::{Value as Json, json};
 use tfplugin6::value::{Type, Value};
 
 use super::iam_policy::{
-    decode_document, plan_policy, policies_equivalent, policy_to_set, validate_name_conflict,
-    validate_policy_json,
+    decode_document, plan_policy, policy_to_set, validate_name_conflict, validate_policy_json,
 };
+use super::policy_json;
 use super::support::{
     after_write, arg, fail, generated_name, json_str, json_strings, json_time,
     name_prefix_from_name, tag_diff, tag_values, tags_from_list, tags_to_list,
@@ -302,7 +302,7 @@ impl Resource for Role {
             let same = old.len() == new.len()
                 && new
                     .iter()
-                    .all(|(k, v)| old.get(k).is_some_and(|o| policies_equivalent(o, v)));
+                    .all(|(k, v)| old.get(k).is_some_and(|o| policy_json::equivalent(o, v)));
             if same {
                 set_attr(
                     planned,
@@ -437,7 +437,7 @@ impl Resource for Role {
             .attr("assume_role_policy")
             .str_opt()
             .unwrap_or_default();
-        if !policies_equivalent(old_trust, new_trust) {
+        if !policy_json::equivalent(old_trust, new_trust) {
             call(
                 "UpdateAssumeRolePolicy",
                 "assume role policy",
@@ -484,7 +484,7 @@ impl Resource for Role {
                 .map_err(fail(None))?;
             let put: BTreeMap<String, String> = new
                 .into_iter()
-                .filter(|(k, v)| old.get(k).is_none_or(|o| !policies_equivalent(o, v)))
+                .filter(|(k, v)| old.get(k).is_none_or(|o| !policy_json::equivalent(o, v)))
                 .collect();
             self.put_inline(ctx, &name, &put).map_err(fail(None))?;
         }

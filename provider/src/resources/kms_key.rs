@@ -3,7 +3,8 @@
 use serde_json::{Value as Json, json};
 use tfplugin6::value::{Type, Value};
 
-use super::iam_policy::{plan_policy, policies_equivalent, policy_to_set, validate_policy_json};
+use super::iam_policy::{plan_policy, policy_to_set, validate_policy_json};
+use super::policy_json;
 use super::support::{
     after_write, arg, fail, json_str, tag_diff, tag_values, tags_from_list, tags_to_list,
 };
@@ -401,7 +402,7 @@ impl Resource for Key {
             prior.attr("policy").str_opt().unwrap_or(""),
             planned.attr("policy").str_opt().unwrap_or(""),
         );
-        if !new.is_empty() && !policies_equivalent(old, new) {
+        if !new.is_empty() && !policy_json::equivalent(old, new) {
             ctx.call(
                 &region,
                 SERVICE,

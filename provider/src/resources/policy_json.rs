@@ -67,22 +67,7 @@ pub fn json_to_set(prior: Option<&str>, remote: &str) -> String {
     }
 }
 
-/// A copy with every object's keys in sorted order.
-fn sorted(v: &Json) -> Json {
-    match v {
-        Json::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            Json::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), sorted(&m[k])))
-                    .collect(),
-            )
-        }
-        Json::Array(a) => Json::Array(a.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
-}
+use crate::data_sources::iam_policy_document::sort_keys as sorted;
 
 /// A scalar as the string IAM evaluates it against.
 fn scalar_string(v: &Json) -> Json {
