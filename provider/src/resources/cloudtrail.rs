@@ -1,10 +1,9 @@
 //! aws_cloudtrail: a CloudTrail trail, with the hashicorp/aws v6 schema.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value as Json, json};
 use tfplugin6::value::{Type, Value};
 
+use super::support::{json_str, json_strings, tag_diff, tag_values, tags_from_list, tags_to_list};
 use super::{Ctx, Resource, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
 use crate::schema::{
@@ -13,7 +12,7 @@ use crate::schema::{
 };
 use crate::values::{
     ValueExt, object, opt_string, semantically_equal, string, string_list as list_value,
-    string_map, string_set as set_value,
+    string_set as set_value,
 };
 
 const SERVICE: &str = "cloudtrail";
@@ -155,14 +154,6 @@ fn trail_id(state: &Value) -> String {
         .to_string()
 }
 
-fn tags_list(tags: &BTreeMap<String, String>) -> Json {
-    Json::Array(
-        tags.iter()
-            .map(|(k, v)| json!({"Key": k, "Value": v}))
-            .collect(),
-    )
-}
-
 fn expand_event_selectors(planned: &Value) -> Json {
     let mut selectors: Vec<Json> = planned
         .attr("event_selector")
@@ -245,20 +236,6 @@ fn expand_insight_selectors(planned: &Value) -> Json {
             .map(|s| json!({"InsightType": s.attr("insight_type").str_opt()}))
             .collect(),
     )
-}
-
-fn json_strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn json_str(v: &Json) -> Value {
-    opt_string(v.as_str().filter(|s| !s.is_empty()))
 }
 
 /// `flattenEventSelector`: the single default selector reads as no selector at all.
@@ -434,13 +411,8 @@ impl Trail {
         prior: &Value,
         planned: &Value,
     ) -> Result<(), Diag> {
-        let old = prior.attr("tags_all").string_map();
-        let new = planned.attr("tags_all").string_map();
-        let removed: Vec<Json> = old
-            .keys()
-            .filter(|k| !new.contains_key(*k))
-            .map(|k| json!({"Key": k}))
-            .collect();
+        let (removed, changed) = tag_diff(prior, planned);
+        let removed: Vec<Json> = removed.iter().map(|k| json!({"Key": k})).collect();
         if !removed.is_empty() {
             ctx.call(
                 region,
@@ -457,16 +429,12 @@ impl Trail {
                 )
             })?;
         }
-        let changed: BTreeMap<String, String> = new
-            .into_iter()
-            .filter(|(k, v)| old.get(k) != Some(v))
-            .collect();
         if !changed.is_empty() {
             ctx.call(
                 region,
                 SERVICE,
                 "AddTags",
-                json!({"ResourceId": arn, "TagsList": tags_list(&changed)}),
+                json!({"ResourceId": arn, "TagsList": tags_to_list(&changed, "Key", "Value")}),
             )
             .map_err(|e| {
                 api_error(
@@ -525,7 +493,7 @@ impl Resource for Trail {
             "Name": name,
             "S3BucketName": planned.attr("s3_bucket_name").str_opt(),
             "IncludeGlobalServiceEvents": planned.attr("include_global_service_events").bool_opt().unwrap_or(true),
-            "TagsList": tags_list(&planned.attr("tags_all").string_map()),
+            "TagsList": tags_to_list(&planned.attr("tags_all").string_map(), "Key", "Value"),
         });
         for (tf, aws) in [
             ("cloud_watch_logs_group_arn", "CloudWatchLogsLogGroupArn"),
@@ -693,22 +661,15 @@ impl Resource for Trail {
                     &e,
                 )]
             })?;
-        let all_tags: BTreeMap<String, String> = listed["ResourceTagList"]
-            .as_array()
-            .and_then(|l| l.first())
-            .and_then(|r| r["TagsList"].as_array())
-            .map(|tags| {
-                tags.iter()
-                    .filter_map(|t| {
-                        Some((
-                            t["Key"].as_str()?.to_string(),
-                            t["Value"].as_str().unwrap_or("").to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let own_tags = resource_tags(&all_tags, &ctx.default_tags, state.attr("tags"));
+        let all_tags = tags_from_list(
+            listed["ResourceTagList"]
+                .as_array()
+                .and_then(|l| l.first())
+                .map_or(&Json::Null, |r| &r["TagsList"]),
+            "Key",
+            "Value",
+        );
+        let (tags, tags_all) = tag_values(&all_tags, &ctx.default_tags, state.attr("tags"));
 
         // sns_topic_name reads back as the name when the topic is in the trail's account and
         // home region, and as the full ARN otherwise (hashicorp/aws behaviour).
@@ -768,15 +729,8 @@ impl Resource for Trail {
             ("s3_key_prefix", json_str(&trail["S3KeyPrefix"])),
             ("sns_topic_arn", opt_string(sns_topic_arn)),
             ("sns_topic_name", opt_string(sns_topic_name)),
-            (
-                "tags",
-                if own_tags.is_empty() {
-                    Value::Null
-                } else {
-                    string_map(&own_tags)
-                },
-            ),
-            ("tags_all", string_map(&all_tags)),
+            ("tags", tags),
+            ("tags_all", tags_all),
         ])))
     }
 
@@ -918,23 +872,12 @@ impl Resource for Trail {
     }
 }
 
-/// `tags`: every tag on the trail except those that only come from the provider's
-/// default_tags (a key also set on the resource stays, as hashicorp/aws keeps it).
-fn resource_tags(
-    all: &BTreeMap<String, String>,
-    defaults: &BTreeMap<String, String>,
-    configured: &Value,
-) -> BTreeMap<String, String> {
-    let configured = configured.string_map();
-    all.iter()
-        .filter(|(k, v)| configured.contains_key(*k) || defaults.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::values::string_map;
 
     #[test]
     fn default_selector_reads_as_no_selector() {
@@ -960,10 +903,16 @@ mod tests {
             ("team".to_string(), "sec".to_string()),
         ]);
         let defaults = BTreeMap::from([("env".to_string(), "dev".to_string())]);
-        let own = resource_tags(&all, &defaults, &Value::Null);
-        assert_eq!(own.keys().collect::<Vec<_>>(), vec!["team"]);
+        let (own, _) = tag_values(&all, &defaults, &Value::Null);
+        assert_eq!(own.string_map().keys().collect::<Vec<_>>(), vec!["team"]);
         let configured = string_map(&BTreeMap::from([("env".to_string(), "dev".to_string())]));
-        assert_eq!(resource_tags(&all, &defaults, &configured).len(), 2);
+        assert_eq!(
+            tag_values(&all, &defaults, &configured)
+                .0
+                .string_map()
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -111,17 +111,7 @@ pub fn tags_from_list(v: &Json) -> BTreeMap<String, String> {
 /// `tags`: every tag except those only inherited from the provider's default_tags (a key
 /// also set on the resource stays, as hashicorp/aws keeps it); null when none remain.
 pub fn own_tags(all: &BTreeMap<String, String>, ctx: &Ctx, configured: &Value) -> Value {
-    let configured = configured.string_map();
-    let own: BTreeMap<String, String> = all
-        .iter()
-        .filter(|(k, v)| configured.contains_key(*k) || ctx.default_tags.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if own.is_empty() {
-        Value::Null
-    } else {
-        crate::values::string_map(&own)
-    }
+    super::support::tag_values(all, &ctx.default_tags, configured).0
 }
 
 /// Splits the v6 `ID@region` import form; the region defaults to the provider's.
