@@ -291,6 +291,15 @@ impl<'a> Db<'a> {
         Ok(())
     }
 
+    /// A store's records in ingestion order (tests, export).
+    pub fn lake_records(&self, n: i64) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT record FROM lake_events WHERE eds = ?1 ORDER BY seq")?;
+        let rows = st.query_map([n], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Adds to a store's event and byte counts (after an ingest batch or an expiry).
     pub fn add_eds_volume(&self, n: i64, events: i64, bytes: i64) -> Result<()> {
         self.conn
