@@ -4,6 +4,7 @@
 pub mod delivery;
 pub mod digest;
 pub mod lake;
+pub mod lake_sql;
 pub mod selectors;
 pub mod validate;
 

@@ -392,6 +392,24 @@ impl<'a> Db<'a> {
         Ok(())
     }
 
+    /// Stores a query's final state (status, error, statistics, columns, row count).
+    pub fn finish_lake_query(&self, q: &QueryRow) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE lake_queries SET status = ?2, error = ?3, stats = ?4, columns = ?5,
+                    row_count = ?6 WHERE query_id = ?1",
+            )?
+            .execute(params![
+                q.query_id,
+                q.status,
+                q.error,
+                q.stats,
+                q.columns,
+                q.row_count
+            ])?;
+        Ok(())
+    }
+
     pub fn set_lake_query_status(&self, query_id: &str, status: &str) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE lake_queries SET status = ?2 WHERE query_id = ?1")?

@@ -8,6 +8,7 @@ mod destinations_tests;
 pub mod event_data_stores;
 pub mod insights;
 pub mod lake_model;
+pub mod lake_queries;
 pub mod lookup;
 pub mod model;
 pub mod names;
@@ -32,6 +33,9 @@ pub use event_data_stores::{
     update_event_data_store,
 };
 pub use insights::{get_insight_selectors, put_insight_selectors};
+pub use lake_queries::{
+    cancel_query, describe_query, get_query_results, list_queries, start_query,
+};
 pub use lookup::lookup_events;
 pub use public_keys::list_public_keys;
 pub use selectors::{get_event_selectors, put_event_selectors};
@@ -46,19 +50,23 @@ pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
 /// The operations this simulator implements.
 pub const OPERATIONS: &[&str] = &[
     "AddTags",
+    "CancelQuery",
     "CreateEventDataStore",
     "CreateTrail",
     "DeleteEventDataStore",
     "DeleteTrail",
     "DeregisterOrganizationDelegatedAdmin",
+    "DescribeQuery",
     "DescribeTrails",
     "GetEventDataStore",
     "GetEventSelectors",
     "GetInsightSelectors",
+    "GetQueryResults",
     "GetTrail",
     "GetTrailStatus",
     "ListEventDataStores",
     "ListPublicKeys",
+    "ListQueries",
     "ListTags",
     "ListTrails",
     "LookupEvents",
@@ -69,6 +77,7 @@ pub const OPERATIONS: &[&str] = &[
     "RestoreEventDataStore",
     "StartEventDataStoreIngestion",
     "StartLogging",
+    "StartQuery",
     "StopEventDataStoreIngestion",
     "StopLogging",
     "UpdateEventDataStore",
@@ -97,6 +106,11 @@ pub fn dispatch(
         "RestoreEventDataStore" => op!(restore_event_data_store),
         "StartEventDataStoreIngestion" => op!(start_event_data_store_ingestion),
         "StopEventDataStoreIngestion" => op!(stop_event_data_store_ingestion),
+        "StartQuery" => op!(start_query),
+        "DescribeQuery" => op!(describe_query),
+        "GetQueryResults" => op!(get_query_results),
+        "CancelQuery" => op!(cancel_query),
+        "ListQueries" => op!(list_queries),
         "CreateTrail" => op!(create_trail),
         "DeleteTrail" => op!(delete_trail),
         "DeregisterOrganizationDelegatedAdmin" => op!(deregister_organization_delegated_admin),
