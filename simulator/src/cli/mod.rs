@@ -13,6 +13,7 @@ mod bench;
 mod bench_delivery;
 mod demo;
 mod generate;
+mod lake;
 mod logs;
 mod render;
 pub mod terraform;
@@ -65,6 +66,9 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
+    /// CloudTrail Lake: event data stores and Lake SQL queries.
+    #[command(subcommand)]
+    Lake(lake::LakeCommand),
 }
 
 #[derive(Subcommand)]
@@ -165,6 +169,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
+        Command::Lake(cmd) => {
+            print!("{}", lake::run(&open(&cli.home)?, cmd)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);
