@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod bench_lake;
 mod demo;
 mod generate;
 mod lake;
@@ -88,6 +89,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Lake ingestion (events/s) and Lake SQL vs hand-written SQLite queries.
+    Lake {
+        #[arg(long, default_value_t = 5_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -156,6 +166,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Delivery { events, seed }) => {
             bench_delivery::run(&bench_delivery::Args { events, seed })
+        }
+        Command::Bench(BenchCommand::Lake { events, seed, runs }) => {
+            bench_lake::run(&bench_lake::Args { events, seed, runs })
         }
         Command::Events(args) => {
             let sim = open(&cli.home)?;

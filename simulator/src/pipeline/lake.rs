@@ -5,6 +5,7 @@
 //! events are never changed; retention (by eventTime, on the simulator clock) removes them,
 //! and a store whose 7-day restore window has passed is removed with its events.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::selectors::{CompiledTrail, EventView, TrailScope};
@@ -163,6 +164,205 @@ pub fn lake_event<'r>(
     }
 }
 
+/// The fields of a record that ingestion reads, borrowed from the record text: parsing
+/// these skips everything else without building a `Value`. Records whose strings carry JSON
+/// escapes in these fields cannot be borrowed; [`offer_record`] then reads a full `Value`.
+#[derive(Debug, Default, Deserialize)]
+pub struct LiteRecord<'a> {
+    #[serde(rename = "eventVersion", borrow, default)]
+    event_version: Option<&'a str>,
+    #[serde(rename = "eventTime", borrow, default)]
+    event_time: Option<&'a str>,
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Option<&'a str>,
+    #[serde(rename = "eventName", borrow, default)]
+    event_name: Option<&'a str>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Option<&'a str>,
+    #[serde(rename = "eventType", borrow, default)]
+    event_type: Option<&'a str>,
+    #[serde(rename = "eventCategory", borrow, default)]
+    event_category: Option<&'a str>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Option<&'a str>,
+    #[serde(rename = "recipientAccountId", borrow, default)]
+    recipient_account_id: Option<&'a str>,
+    #[serde(rename = "sourceIPAddress", borrow, default)]
+    source_ip: Option<&'a str>,
+    #[serde(rename = "userAgent", borrow, default)]
+    user_agent: Option<&'a str>,
+    #[serde(rename = "errorCode", borrow, default)]
+    error_code: Option<&'a str>,
+    #[serde(rename = "errorMessage", borrow, default)]
+    error_message: Option<&'a str>,
+    #[serde(rename = "requestID", borrow, default)]
+    request_id: Option<&'a str>,
+    #[serde(rename = "vpcEndpointId", borrow, default)]
+    vpc_endpoint_id: Option<&'a str>,
+    #[serde(rename = "readOnly", default)]
+    read_only: Option<Value>,
+    #[serde(rename = "managementEvent", default)]
+    management_event: Option<Value>,
+    #[serde(rename = "sessionCredentialFromConsole", default)]
+    console: Option<Value>,
+    #[serde(rename = "userIdentity", borrow, default)]
+    user: Option<LiteUser<'a>>,
+    #[serde(default)]
+    resources: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LiteUser<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Option<&'a str>,
+    #[serde(rename = "principalId", borrow, default)]
+    principal_id: Option<&'a str>,
+    #[serde(borrow, default)]
+    arn: Option<&'a str>,
+    #[serde(rename = "accountId", borrow, default)]
+    account_id: Option<&'a str>,
+    #[serde(rename = "accessKeyId", borrow, default)]
+    access_key_id: Option<&'a str>,
+    #[serde(rename = "userName", borrow, default)]
+    user_name: Option<&'a str>,
+    #[serde(rename = "sessionContext", borrow, default)]
+    session: Option<LiteSession<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LiteSession<'a> {
+    #[serde(rename = "sessionIssuer", borrow, default)]
+    issuer: Option<LiteIssuer<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LiteIssuer<'a> {
+    #[serde(rename = "userName", borrow, default)]
+    user_name: Option<&'a str>,
+    #[serde(borrow, default)]
+    arn: Option<&'a str>,
+}
+
+fn flag_text(v: &Option<Value>) -> Option<&'static str> {
+    match flag(v.as_ref())? {
+        true => Some("true"),
+        false => Some("false"),
+    }
+}
+
+impl<'a> LiteRecord<'a> {
+    pub fn parse(record: &'a str) -> Option<LiteRecord<'a>> {
+        serde_json::from_str(record).ok()
+    }
+
+    /// The record's eventTime in epoch ms, if it has a valid one.
+    pub fn event_time_ms(&self) -> Option<i64> {
+        self.event_time
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp_millis())
+    }
+
+    /// What the selector evaluator reads (as `EventView::of` would from the full record).
+    pub fn view(&self) -> EventView<'_> {
+        let event_category = self
+            .event_category
+            .or(match flag(self.management_event.as_ref()) {
+                Some(true) => Some("Management"),
+                Some(false) => Some("Data"),
+                None => None,
+            });
+        EventView {
+            event_source: self.event_source,
+            event_name: self.event_name,
+            event_category,
+            event_type: self.event_type,
+            error_code: self.error_code,
+            read_only: flag_text(&self.read_only),
+            user_arn: self.user.as_ref().and_then(|u| u.arn),
+            console: flag_text(&self.console),
+            vpc_endpoint: self.vpc_endpoint_id,
+            aws_region: self.aws_region,
+            recipient_account: self.recipient_account_id,
+            resources: self.resources.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// The typed columns, as [`lake_event`] computes them from a `Value`.
+    pub fn lake_event(&self, seq: i64, event_time_ms: i64, record: &'a str) -> LakeEvent<'_> {
+        let u = self.user.as_ref();
+        let issuer = u
+            .and_then(|u| u.session.as_ref())
+            .and_then(|s| s.issuer.as_ref());
+        LakeEvent {
+            seq,
+            event_time_ms,
+            event_id: self.event_id,
+            event_version: self.event_version,
+            event_name: self.event_name,
+            event_source: self.event_source,
+            event_type: self.event_type,
+            event_category: self.event_category,
+            aws_region: self.aws_region,
+            recipient_account_id: self.recipient_account_id,
+            user_type: u.and_then(|u| u.kind),
+            user_arn: u.and_then(|u| u.arn),
+            user_principal_id: u.and_then(|u| u.principal_id),
+            user_account_id: u.and_then(|u| u.account_id),
+            user_access_key_id: u.and_then(|u| u.access_key_id),
+            user_name: u.and_then(|u| u.user_name),
+            issuer_user_name: issuer.and_then(|i| i.user_name),
+            issuer_arn: issuer.and_then(|i| i.arn),
+            source_ip: self.source_ip,
+            user_agent: self.user_agent,
+            error_code: self.error_code,
+            error_message: self.error_message,
+            read_only: flag(self.read_only.as_ref()),
+            management_event: flag(self.management_event.as_ref()),
+            request_id: self.request_id,
+            record,
+        }
+    }
+}
+
+/// Offers one recorded event (its text) to every target; returns how many stored it.
+/// `event_time_ms` is the time the event log indexed it by (`None`: read from the record).
+pub fn offer_record(
+    db: Db<'_>,
+    targets: &mut [Target],
+    seq: i64,
+    event_time_ms: Option<i64>,
+    record: &str,
+) -> Result<u64, AwsError> {
+    let mut n = 0;
+    if let Some(lite) = LiteRecord::parse(record) {
+        let ms = event_time_ms.or(lite.event_time_ms()).unwrap_or_default();
+        let view = lite.view();
+        let row = lite.lake_event(seq, ms, record);
+        for t in targets.iter_mut() {
+            n += t.offer(db, &view, &row)? as u64;
+        }
+        return Ok(n);
+    }
+    // Strings with escapes: read the full record.
+    let Ok(v) = serde_json::from_str::<Value>(record) else {
+        return Ok(0); // an unreadable record cannot be selected
+    };
+    let ms = event_time_ms
+        .or_else(|| {
+            v.get("eventTime")
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.timestamp_millis())
+        })
+        .unwrap_or_default();
+    let view = EventView::of(&v);
+    let row = lake_event(seq, ms, &v, record);
+    for t in targets.iter_mut() {
+        n += t.offer(db, &view, &row)? as u64;
+    }
+    Ok(n)
+}
+
 /// Ingests newly recorded events, applies retention and removes stores past their restore
 /// window. Cheap when nothing is due.
 pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
@@ -201,16 +401,13 @@ pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
             break;
         };
         for e in &batch {
-            let Ok(v) = serde_json::from_str::<Value>(&e.record) else {
-                continue; // an unreadable record cannot be selected
-            };
-            let view = EventView::of(&v);
-            let row = lake_event(e.seq, e.event_time_ms, &v, &e.record);
-            for t in targets.iter_mut() {
-                if t.offer(env.db, &view, &row)? {
-                    report.ingested += 1;
-                }
-            }
+            report.ingested += offer_record(
+                env.db,
+                &mut targets,
+                e.seq,
+                Some(e.event_time_ms),
+                &e.record,
+            )?;
         }
         after = last;
     }

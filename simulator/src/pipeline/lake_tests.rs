@@ -180,3 +180,35 @@ fn purged_store_loses_its_events() {
     let gone = sim.read(|db| Ok(db.eds_by_arn(&arn)?)).unwrap(); // test read
     assert!(gone.is_none());
 }
+
+#[test]
+fn borrowed_reading_agrees_with_the_full_record() {
+    let profile = Profile::new(11, t0(), 500, vec![ACCOUNT.to_string()]);
+    let mut lite_parsed = 0;
+    for v in Generator::new(profile).unwrap() {
+        // valid profile
+        let text = v.to_string();
+        let Some(lite) = super::LiteRecord::parse(&text) else {
+            continue;
+        };
+        lite_parsed += 1;
+        let full = super::lake_event(7, 1, &v, &text);
+        assert_eq!(lite.lake_event(7, 1, &text), full);
+        assert_eq!(
+            format!("{:?}", lite.view()),
+            format!("{:?}", super::EventView::of(&v))
+        );
+    }
+    assert!(lite_parsed > 450, "{lite_parsed}");
+    // A record with escaped strings is still read (through the full record).
+    let (_d, sim) = sim();
+    let arn = create(&sim, json!({"Name": "escapes"}));
+    let rec = json!({"eventVersion": "1.11", "eventTime": "2024-01-01T00:00:01Z",
+        "eventSource": "iam.amazonaws.com", "eventName": "GetUser", "awsRegion": "us-east-1",
+        "userAgent": "say \"hi\"", "eventID": "e-1", "readOnly": true, "eventType": "AwsApiCall",
+        "managementEvent": true, "recipientAccountId": ACCOUNT, "eventCategory": "Management",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/q\"uote"}});
+    sim.append_records([rec]).unwrap(); // test setup
+    let got = records(&sim, &arn);
+    assert!(got.iter().any(|r| r["userAgent"] == "say \"hi\""));
+}
