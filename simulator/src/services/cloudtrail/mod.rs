@@ -5,7 +5,9 @@ pub mod delegated_admin;
 pub mod destinations;
 #[cfg(test)]
 mod destinations_tests;
+pub mod event_data_stores;
 pub mod insights;
+pub mod lake_model;
 pub mod lookup;
 pub mod model;
 pub mod names;
@@ -24,6 +26,11 @@ use crate::error::AwsError;
 pub use delegated_admin::{
     deregister_organization_delegated_admin, register_organization_delegated_admin,
 };
+pub use event_data_stores::{
+    create_event_data_store, delete_event_data_store, get_event_data_store, list_event_data_stores,
+    restore_event_data_store, start_event_data_store_ingestion, stop_event_data_store_ingestion,
+    update_event_data_store,
+};
 pub use insights::{get_insight_selectors, put_insight_selectors};
 pub use lookup::lookup_events;
 pub use public_keys::list_public_keys;
@@ -39,14 +46,18 @@ pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
 /// The operations this simulator implements.
 pub const OPERATIONS: &[&str] = &[
     "AddTags",
+    "CreateEventDataStore",
     "CreateTrail",
+    "DeleteEventDataStore",
     "DeleteTrail",
     "DeregisterOrganizationDelegatedAdmin",
     "DescribeTrails",
+    "GetEventDataStore",
     "GetEventSelectors",
     "GetInsightSelectors",
     "GetTrail",
     "GetTrailStatus",
+    "ListEventDataStores",
     "ListPublicKeys",
     "ListTags",
     "ListTrails",
@@ -55,8 +66,12 @@ pub const OPERATIONS: &[&str] = &[
     "PutInsightSelectors",
     "RegisterOrganizationDelegatedAdmin",
     "RemoveTags",
+    "RestoreEventDataStore",
+    "StartEventDataStoreIngestion",
     "StartLogging",
+    "StopEventDataStoreIngestion",
     "StopLogging",
+    "UpdateEventDataStore",
     "UpdateTrail",
 ];
 
@@ -74,6 +89,14 @@ pub fn dispatch(
     }
     match operation {
         "AddTags" => op!(add_tags),
+        "CreateEventDataStore" => op!(create_event_data_store),
+        "GetEventDataStore" => op!(get_event_data_store),
+        "ListEventDataStores" => op!(list_event_data_stores),
+        "UpdateEventDataStore" => op!(update_event_data_store),
+        "DeleteEventDataStore" => op!(delete_event_data_store),
+        "RestoreEventDataStore" => op!(restore_event_data_store),
+        "StartEventDataStoreIngestion" => op!(start_event_data_store_ingestion),
+        "StopEventDataStoreIngestion" => op!(stop_event_data_store_ingestion),
         "CreateTrail" => op!(create_trail),
         "DeleteTrail" => op!(delete_trail),
         "DeregisterOrganizationDelegatedAdmin" => op!(deregister_organization_delegated_admin),
@@ -106,6 +129,9 @@ pub fn is_read_only(operation: &str) -> bool {
 
 /// The trail a request names (by `Name`, `TrailName` or `ResourceId`), as an event resource.
 pub fn resources(operation: &str, req: &Value, ctx: &CallerContext) -> Vec<EventResource> {
+    if operation.ends_with("EventDataStore") || operation.ends_with("EventDataStoreIngestion") {
+        return event_data_stores::event_resources(req, ctx);
+    }
     let member = match operation {
         "CreateTrail" | "UpdateTrail" | "DeleteTrail" | "GetTrail" | "GetTrailStatus"
         | "StartLogging" | "StopLogging" => "Name",
