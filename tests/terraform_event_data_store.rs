@@ -118,7 +118,10 @@ fn event_data_store_lifecycle() {
     );
     let store = get_store(&ws, &arn);
     assert_eq!(store["RetentionPeriod"], 90);
-    assert_eq!(store["AdvancedEventSelectors"][0]["Name"], "S3 object writes");
+    assert_eq!(
+        store["AdvancedEventSelectors"][0]["Name"],
+        "S3 object writes"
+    );
 
     // Import by ARN into a fresh state: the same configuration plans no change.
     ws.ok(&["state", "rm", "-no-color", ADDRESS]);
