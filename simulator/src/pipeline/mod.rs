@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod digest;
+pub mod insights;
 pub mod selectors;
 pub mod validate;
 
@@ -15,5 +16,6 @@ use crate::services::Env;
 pub fn run_due(env: &Env<'_>) -> Result<(), AwsError> {
     delivery::deliver_due(env)?;
     digest::deliver_digests_due(env)?;
+    insights::detect_due(env)?;
     Ok(())
 }

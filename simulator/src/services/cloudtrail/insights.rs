@@ -6,8 +6,22 @@ use super::trails::{resolve, resolve_home};
 use crate::context::CallerContext;
 use crate::error::{AwsError, StoreError};
 use crate::services::Env;
+use crate::store::{DocKey, TrailRow};
 
 pub const INSIGHT_TYPES: &[&str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
+/// Document kind (service "cloudtrail", id = trail ARN) holding when Insights was turned on.
+pub const ENABLED_KIND: &str = "insights-enabled";
+
+/// The document that says since when a trail has had insight selectors.
+pub fn enabled_key(row: &TrailRow) -> DocKey<'_> {
+    DocKey {
+        service: "cloudtrail",
+        kind: ENABLED_KIND,
+        account_id: &row.account_id,
+        region: &row.region,
+        id: &row.arn,
+    }
+}
 
 fn invalid(message: impl Into<String>) -> AwsError {
     AwsError::client("InvalidInsightSelectorsException", message)
@@ -76,6 +90,15 @@ pub fn put_insight_selectors(
     };
     env.db
         .put_insight_selectors(&t.row.arn, stored.as_deref())?;
+    // When Insights was turned on: detection starts there (with a full baseline behind it).
+    let key = enabled_key(&t.row);
+    if stored.is_none() {
+        env.db.delete_document(&key)?;
+    } else if env.db.document(&key)?.is_none() {
+        let now_ms = crate::clock::to_millis(env.now);
+        env.db
+            .put_document(&key, &serde_json::json!({"enabledMs": now_ms}), now_ms)?;
+    }
     Ok(PutInsightSelectorsResponse {
         trail_arn: Some(t.row.arn),
         insight_selectors: Some(req.insight_selectors),
