@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::Simulator;
 use crate::pipeline::delivery::LOG_FILE_KIND;
+use crate::pipeline::insights::INSIGHT_FILE_KIND;
 use crate::services::{Env, s3};
 
 #[derive(Subcommand)]
@@ -49,8 +50,13 @@ pub fn run(sim: &Simulator, cmd: LogsCommand) -> Result<String> {
 
 /// The log-file documents (optionally of one trail), by delivery window.
 fn delivered(sim: &Simulator, trail: Option<&str>) -> Result<Vec<Value>> {
+    // Log files and CloudTrail Insights files alike.
     let docs = sim
-        .read(|db| Ok(db.documents("cloudtrail", LOG_FILE_KIND, None, None)?))
+        .read(|db| {
+            let mut d = db.documents("cloudtrail", LOG_FILE_KIND, None, None)?;
+            d.extend(db.documents("cloudtrail", INSIGHT_FILE_KIND, None, None)?);
+            Ok(d)
+        })
         .map_err(aws)?;
     let mut files: Vec<Value> = docs
         .into_iter()

@@ -6,6 +6,7 @@ pub mod destinations;
 #[cfg(test)]
 mod destinations_tests;
 pub mod insights;
+pub mod insights_metric;
 pub mod lookup;
 pub mod model;
 pub mod names;
@@ -25,6 +26,7 @@ pub use delegated_admin::{
     deregister_organization_delegated_admin, register_organization_delegated_admin,
 };
 pub use insights::{get_insight_selectors, put_insight_selectors};
+pub use insights_metric::list_insights_metric_data;
 pub use lookup::lookup_events;
 pub use public_keys::list_public_keys;
 pub use selectors::{get_event_selectors, put_event_selectors};
@@ -47,6 +49,7 @@ pub const OPERATIONS: &[&str] = &[
     "GetInsightSelectors",
     "GetTrail",
     "GetTrailStatus",
+    "ListInsightsMetricData",
     "ListPublicKeys",
     "ListTags",
     "ListTrails",
@@ -82,6 +85,7 @@ pub fn dispatch(
         "GetInsightSelectors" => op!(get_insight_selectors),
         "GetTrail" => op!(get_trail),
         "GetTrailStatus" => op!(get_trail_status),
+        "ListInsightsMetricData" => op!(list_insights_metric_data),
         "ListPublicKeys" => op!(list_public_keys),
         "ListTags" => op!(list_tags),
         "ListTrails" => op!(list_trails),
