@@ -125,7 +125,10 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         .iter()
         .flat_map(|s| s.records(args.seed, &profile.accounts[0], &profile.regions[0]))
         .collect();
-    let end = spikes.iter().map(|s| s.end()).fold(profile.end(), |a, b| a.max(b));
+    let end = spikes
+        .iter()
+        .map(|s| s.end())
+        .fold(profile.end(), |a, b| a.max(b));
     let accounts = profile.accounts.len();
     let generator = Generator::new(profile).map_err(aws)?;
     let progress = bar(count);
@@ -134,7 +137,9 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         .append_records_with(generator, |n| progress.set_position(n))
         .map_err(aws)?;
     if !spike_records.is_empty() {
-        let more = sim.append_records_with(spike_records, |_| {}).map_err(aws)?;
+        let more = sim
+            .append_records_with(spike_records, |_| {})
+            .map_err(aws)?;
         stats.stored += more.stored;
         stats.duplicates += more.duplicates;
     }

@@ -82,9 +82,7 @@ impl Spike {
             .strip_prefix('x')
             .and_then(|n| n.parse().ok())
             .filter(|n| (1..=MAX_PER_MINUTE).contains(n))
-            .ok_or_else(|| {
-                format!("{rate:?}: give calls per minute as x1 to x{MAX_PER_MINUTE}")
-            })?;
+            .ok_or_else(|| format!("{rate:?}: give calls per minute as x1 to x{MAX_PER_MINUTE}"))?;
         let mut spike = Spike {
             event_source: source.to_string(),
             event_name: name.to_string(),
@@ -144,7 +142,10 @@ impl Spike {
                     "requestID".into(),
                     json!(ids::uuid_from(&id_seed, "request", n)),
                 );
-                r.insert("eventID".into(), json!(ids::uuid_from(&id_seed, "event", n)));
+                r.insert(
+                    "eventID".into(),
+                    json!(ids::uuid_from(&id_seed, "event", n)),
+                );
                 r.insert("readOnly".into(), json!(false));
                 r.insert("eventType".into(), json!("AwsApiCall"));
                 r.insert("managementEvent".into(), json!(true));
@@ -176,7 +177,10 @@ mod tests {
         assert_eq!(s.event_name, "RunInstances");
         assert_eq!(clock::iso_seconds(s.start), "2026-01-08T10:00:00Z");
         assert_eq!(s.duration, Duration::minutes(15));
-        assert_eq!((s.per_minute, s.region.clone(), s.error_code.clone()), (40, None, None));
+        assert_eq!(
+            (s.per_minute, s.region.clone(), s.error_code.clone()),
+            (40, None, None)
+        );
         let e = Spike::parse(
             "iam.amazonaws.com:CreateUser@2026-01-08T10:00:00Z/1h x5 region=us-east-1 error=AccessDenied",
         )
@@ -204,7 +208,10 @@ mod tests {
         .unwrap();
         let rs = s.records(1, "123456789012", "us-west-2");
         assert_eq!(rs.len(), 6);
-        let times: Vec<&str> = rs.iter().map(|r| r["eventTime"].as_str().unwrap()).collect();
+        let times: Vec<&str> = rs
+            .iter()
+            .map(|r| r["eventTime"].as_str().unwrap())
+            .collect();
         assert_eq!(
             times,
             [
@@ -221,6 +228,9 @@ mod tests {
             && r["readOnly"] == false
             && r["userIdentity"]["arn"] == "arn:aws:iam::123456789012:user/deploy-bot"));
         assert_eq!(rs, s.records(1, "123456789012", "us-west-2"));
-        assert_ne!(rs[0]["eventID"], s.records(2, "123456789012", "us-west-2")[0]["eventID"]);
+        assert_ne!(
+            rs[0]["eventID"],
+            s.records(2, "123456789012", "us-west-2")[0]["eventID"]
+        );
     }
 }

@@ -200,12 +200,12 @@ pub fn list_insights_metric_data(
         let buckets = (0..)
             .map(move |i| first + i * period_ms)
             .take_while(move |b| *b < end_ms);
-        Box::new(buckets.map(move |b| {
-            match counts.next_if(|(rb, _)| *rb == b) {
+        Box::new(
+            buckets.map(move |b| match counts.next_if(|(rb, _)| *rb == b) {
                 Some((_, n)) => (b, n),
                 None => (b, 0),
-            }
-        }))
+            }),
+        )
     } else {
         Box::new(rows.into_iter())
     };
