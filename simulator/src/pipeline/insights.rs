@@ -623,8 +623,8 @@ impl<'r> Trail<'r> {
         key: &SeriesKey,
         from_ms: i64,
         to_ms: i64,
-    ) -> Result<Vec<(&'static str, BTreeMap<String, u64>)>, AwsError> {
-        let mut by: Vec<(&'static str, BTreeMap<String, u64>)> = attributes_of(key)
+    ) -> Result<Vec<Attribution>, AwsError> {
+        let mut by: Vec<Attribution> = attributes_of(key)
             .iter()
             .map(|a| (*a, BTreeMap::new()))
             .collect();
@@ -663,7 +663,7 @@ impl<'r> Trail<'r> {
         env: &Env<'_>,
         o: &OpenInsight,
         state: &str,
-        insight: &[(&'static str, BTreeMap<String, u64>)],
+        insight: &[Attribution],
         duration: i64,
     ) -> Result<Value, AwsError> {
         let a = &o.active;
@@ -854,6 +854,9 @@ fn id_seed(env: &Env<'_>) -> Result<String, AwsError> {
     Ok(settings::get(env.db, settings::ID_SEED)?)
 }
 
+/// Calls per value of one attribute (userIdentityArn, userAgent or errorCode).
+type Attribution = (&'static str, BTreeMap<String, u64>);
+
 /// The attributes an Insights event is attributed by.
 fn attributes_of(key: &SeriesKey) -> &'static [&'static str] {
     if key.insight_type == ERROR_RATE {
@@ -865,7 +868,7 @@ fn attributes_of(key: &SeriesKey) -> &'static [&'static str] {
 
 /// `[{"attribute", "values": [{value, average}...]}]`: the top values by calls per minute
 /// over `minutes`, ties by value.
-fn attributions_json(by: &[(&'static str, BTreeMap<String, u64>)], minutes: i64) -> Value {
+fn attributions_json(by: &[Attribution], minutes: i64) -> Value {
     let minutes = minutes.max(1) as f64;
     Value::Array(
         by.iter()
