@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod bench_insights;
 mod demo;
 mod generate;
 mod logs;
@@ -84,6 +85,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Insights detection over days of traffic with a spike, vs one SQL GROUP BY.
+    Insights {
+        #[arg(long, default_value_t = 8)]
+        days: u64,
+        /// Generated events per second.
+        #[arg(long, default_value_t = 2.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -152,6 +163,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Delivery { events, seed }) => {
             bench_delivery::run(&bench_delivery::Args { events, seed })
+        }
+        Command::Bench(BenchCommand::Insights { days, rate, seed }) => {
+            bench_insights::run(&bench_insights::Args { days, rate, seed })
         }
         Command::Events(args) => {
             let sim = open(&cli.home)?;

@@ -212,3 +212,17 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+impl Db<'_> {
+    /// The number of (account, region, eventSource, eventName, minute) groups of write
+    /// management calls: the hand-written aggregate `ctsim bench insights` measures against.
+    pub fn write_call_minute_groups(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM events
+               WHERE event_category = 'Management' AND read_only = 0
+               GROUP BY account_id, region, event_source, event_name, event_time_ms / 60000)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
