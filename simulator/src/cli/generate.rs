@@ -125,6 +125,11 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         .iter()
         .flat_map(|s| s.records(args.seed, &profile.accounts[0], &profile.regions[0]))
         .collect();
+    let spike_note = if spike_records.is_empty() {
+        String::new()
+    } else {
+        format!(" + {} spike records", spike_records.len())
+    };
     let end = spikes
         .iter()
         .map(|s| s.end())
@@ -151,7 +156,7 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         sim.set_time(end).map_err(aws)?;
     }
     println!(
-        "generated {count} records ({} stored, {} already present) for {accounts} account(s), {} .. {}, in {secs:.2}s ({:.0} records/s)",
+        "generated {count} records{spike_note} ({} stored, {} already present) for {accounts} account(s), {} .. {}, in {secs:.2}s ({:.0} records/s)",
         stats.stored,
         stats.duplicates,
         crate::clock::iso_seconds(start),
