@@ -121,14 +121,13 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         .iter()
         .map(|s| generate::spike::Spike::parse(s).map_err(|m| anyhow!(m)))
         .collect::<Result<Vec<_>>>()?;
-    let spike_records: Vec<serde_json::Value> = spikes
-        .iter()
-        .flat_map(|s| s.records(args.seed, &profile.accounts[0], &profile.regions[0]))
-        .collect();
-    let spike_note = if spike_records.is_empty() {
+    // validate() guarantees at least one account and one region.
+    let (spike_account, spike_region) = (profile.accounts[0].clone(), profile.regions[0].clone());
+    let spike_count: u64 = spikes.iter().map(|s| s.len()).sum();
+    let spike_note = if spike_count == 0 {
         String::new()
     } else {
-        format!(" + {} spike records", spike_records.len())
+        format!(" + {spike_count} spike records")
     };
     let end = spikes
         .iter()
@@ -141,10 +140,11 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
     let mut stats = sim
         .append_records_with(generator, |n| progress.set_position(n))
         .map_err(aws)?;
-    if !spike_records.is_empty() {
-        let more = sim
-            .append_records_with(spike_records, |_| {})
-            .map_err(aws)?;
+    if spike_count > 0 {
+        let records = spikes
+            .iter()
+            .flat_map(|s| s.records(args.seed, &spike_account, &spike_region));
+        let more = sim.append_records_with(records, |_| {}).map_err(aws)?;
         stats.stored += more.stored;
         stats.duplicates += more.duplicates;
     }

@@ -47,12 +47,12 @@ fn duration(text: &str) -> Option<Duration> {
     let unit = text.chars().last()?;
     let n: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
     let d = match unit {
-        's' => Duration::seconds(n),
-        'm' => Duration::minutes(n),
-        'h' => Duration::hours(n),
-        'd' => Duration::days(n),
-        _ => return None,
-    };
+        's' => Duration::try_seconds(n),
+        'm' => Duration::try_minutes(n),
+        'h' => Duration::try_hours(n),
+        'd' => Duration::try_days(n),
+        _ => None,
+    }?;
     (n > 0 && d <= Duration::days(7)).then_some(d)
 }
 
@@ -108,61 +108,92 @@ impl Spike {
         self.start + self.duration
     }
 
+    /// How many records the spike makes.
+    pub fn len(&self) -> u64 {
+        self.duration.num_minutes().max(1) as u64 * u64::from(self.per_minute.max(1))
+    }
+
+    /// Whether the spike makes no records (never, once parsed).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The spike's records, oldest first: `per_minute` calls spread evenly over each minute.
-    pub fn records(&self, seed: u64, account: &str, default_region: &str) -> Vec<Value> {
+    /// Made one at a time, so long spikes need no memory.
+    pub fn records<'s>(
+        &'s self,
+        seed: u64,
+        account: &'s str,
+        default_region: &'s str,
+    ) -> impl Iterator<Item = Value> + 's {
         let region = self.region.as_deref().unwrap_or(default_region);
         let actor = Actor::User(Principal::iam_user(account, SPIKE_USER));
         let arn = actor_arn(account, &actor);
         let id_seed = format!("spike:{seed}:{}", self.spec);
+        let per_minute = i64::from(self.per_minute.max(1));
+        let step = 60_000 / per_minute;
+        (0..self.len() as i64).map(move |n| {
+            let (m, i) = (n / per_minute, n % per_minute);
+            self.record(
+                account,
+                region,
+                &actor,
+                &arn,
+                &id_seed,
+                n as u64,
+                m * 60_000 + i * step,
+            )
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        account: &str,
+        region: &str,
+        actor: &Actor,
+        arn: &str,
+        id_seed: &str,
+        n: u64,
+        offset_ms: i64,
+    ) -> Value {
         let service = self.event_source.trim_end_matches(".amazonaws.com");
-        let minutes = self.duration.num_minutes().max(1);
-        let step = 60_000 / i64::from(self.per_minute);
-        let mut out = Vec::with_capacity((minutes as usize) * self.per_minute as usize);
-        for m in 0..minutes {
-            for i in 0..i64::from(self.per_minute) {
-                let n = (m * i64::from(self.per_minute) + i) as u64;
-                let time = self.start + Duration::milliseconds(m * 60_000 + i * step);
-                let mut r = Map::new();
-                r.insert("eventVersion".into(), json!(EVENT_VERSION));
-                r.insert("userIdentity".into(), identity(account, &actor, time, true));
-                r.insert("eventTime".into(), json!(clock::iso_seconds(time)));
-                r.insert("eventSource".into(), json!(self.event_source));
-                r.insert("eventName".into(), json!(self.event_name));
-                r.insert("awsRegion".into(), json!(region));
-                r.insert("sourceIPAddress".into(), json!("198.51.100.23"));
-                r.insert("userAgent".into(), json!(USER_AGENTS[0]));
-                if let Some(code) = &self.error_code {
-                    let (_, message) = denied(&self.event_source, &self.event_name, arn.clone());
-                    r.insert("errorCode".into(), json!(code));
-                    r.insert("errorMessage".into(), json!(message));
-                }
-                r.insert("requestParameters".into(), Value::Null);
-                r.insert("responseElements".into(), Value::Null);
-                r.insert(
-                    "requestID".into(),
-                    json!(ids::uuid_from(&id_seed, "request", n)),
-                );
-                r.insert(
-                    "eventID".into(),
-                    json!(ids::uuid_from(&id_seed, "event", n)),
-                );
-                r.insert("readOnly".into(), json!(false));
-                r.insert("eventType".into(), json!("AwsApiCall"));
-                r.insert("managementEvent".into(), json!(true));
-                r.insert("recipientAccountId".into(), json!(account));
-                r.insert("eventCategory".into(), json!("Management"));
-                r.insert(
-                    "tlsDetails".into(),
-                    json!({
-                        "tlsVersion": "TLSv1.3",
-                        "cipherSuite": "TLS_AES_128_GCM_SHA256",
-                        "clientProvidedHostHeader": format!("{service}.{region}.amazonaws.com"),
-                    }),
-                );
-                out.push(Value::Object(r));
-            }
+        let time = self.start + Duration::milliseconds(offset_ms);
+        let mut r = Map::new();
+        r.insert("eventVersion".into(), json!(EVENT_VERSION));
+        r.insert("userIdentity".into(), identity(account, actor, time, true));
+        r.insert("eventTime".into(), json!(clock::iso_seconds(time)));
+        r.insert("eventSource".into(), json!(self.event_source));
+        r.insert("eventName".into(), json!(self.event_name));
+        r.insert("awsRegion".into(), json!(region));
+        r.insert("sourceIPAddress".into(), json!("198.51.100.23"));
+        r.insert("userAgent".into(), json!(USER_AGENTS[0]));
+        if let Some(code) = &self.error_code {
+            let (_, message) = denied(&self.event_source, &self.event_name, arn.to_string());
+            r.insert("errorCode".into(), json!(code));
+            r.insert("errorMessage".into(), json!(message));
         }
-        out
+        r.insert("requestParameters".into(), Value::Null);
+        r.insert("responseElements".into(), Value::Null);
+        r.insert(
+            "requestID".into(),
+            json!(ids::uuid_from(id_seed, "request", n)),
+        );
+        r.insert("eventID".into(), json!(ids::uuid_from(id_seed, "event", n)));
+        r.insert("readOnly".into(), json!(false));
+        r.insert("eventType".into(), json!("AwsApiCall"));
+        r.insert("managementEvent".into(), json!(true));
+        r.insert("recipientAccountId".into(), json!(account));
+        r.insert("eventCategory".into(), json!("Management"));
+        r.insert(
+            "tlsDetails".into(),
+            json!({
+                "tlsVersion": "TLSv1.3",
+                "cipherSuite": "TLS_AES_128_GCM_SHA256",
+                "clientProvidedHostHeader": format!("{service}.{region}.amazonaws.com"),
+            }),
+        );
+        Value::Object(r)
     }
 }
 
@@ -192,6 +223,8 @@ mod tests {
             "RunInstances@2026-01-08T10:00Z/15m x40",
             "ec2.amazonaws.com:RunInstances@yesterday/15m x40",
             "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/8d x40",
+            "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/99999999999999999d x40",
+            "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/-5m x40",
             "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/15m 40",
             "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/15m x0",
             "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/15m x4 colour=red",
@@ -206,8 +239,8 @@ mod tests {
             "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/2m x3 error=Client.UnauthorizedOperation",
         )
         .unwrap();
-        let rs = s.records(1, "123456789012", "us-west-2");
-        assert_eq!(rs.len(), 6);
+        let rs: Vec<Value> = s.records(1, "123456789012", "us-west-2").collect();
+        assert_eq!((rs.len(), s.len()), (6, 6));
         let times: Vec<&str> = rs
             .iter()
             .map(|r| r["eventTime"].as_str().unwrap())
@@ -227,10 +260,12 @@ mod tests {
             && r["errorCode"] == "Client.UnauthorizedOperation"
             && r["readOnly"] == false
             && r["userIdentity"]["arn"] == "arn:aws:iam::123456789012:user/deploy-bot"));
-        assert_eq!(rs, s.records(1, "123456789012", "us-west-2"));
+        let again: Vec<Value> = s.records(1, "123456789012", "us-west-2").collect();
+        assert_eq!(rs, again);
+        let other = s.records(2, "123456789012", "us-west-2").next();
         assert_ne!(
-            rs[0]["eventID"],
-            s.records(2, "123456789012", "us-west-2")[0]["eventID"]
+            Some(&rs[0]["eventID"]),
+            other.as_ref().map(|r| &r["eventID"])
         );
     }
 }
