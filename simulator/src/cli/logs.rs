@@ -168,6 +168,35 @@ mod tests {
     }
 
     #[test]
+    fn list_includes_insights_files() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let sim = Simulator::open(dir.path()).unwrap(); // test setup
+        let key = "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/01/09/123456789012_CloudTrail-Insight_us-east-1_20260109T0000Z_AbCdEfGhIjKlMnOp.json.gz";
+        sim.run_unrecorded(|env| {
+            let doc = json!({"trailArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
+                "bucket": "logs", "key": key, "records": 2, "size": 900,
+                "deliveredAt": "2026-01-09T00:00:00Z"});
+            let id = format!("logs/{key}");
+            env.db.put_document(
+                &crate::store::DocKey {
+                    service: "cloudtrail",
+                    kind: INSIGHT_FILE_KIND,
+                    account_id: "123456789012",
+                    region: "us-east-1",
+                    id: &id,
+                },
+                &doc,
+                0,
+            )?;
+            Ok(())
+        })
+        .unwrap(); // test setup
+        let listed = delivered(&sim, Some("audit")).unwrap(); // test read
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0]["key"], key);
+    }
+
+    #[test]
     fn print_shows_a_delivered_file_and_list_filters_by_trail() {
         let dir = tempfile::tempdir().unwrap(); // test setup
         let sim = Simulator::open(dir.path()).unwrap(); // test setup
