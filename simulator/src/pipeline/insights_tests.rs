@@ -295,9 +295,9 @@ fn a_seeded_spike_produces_exactly_one_start_end_pair() {
 fn flat_traffic_produces_no_insight() {
     let dir = tempfile::tempdir().unwrap(); // test setup
     let sim = setup(dir.path(), &["ApiCallRateInsight", "ApiErrorRateInsight"]);
-    // Background plus a steady 8 calls a minute of one API for the whole window.
-    let steady = "ec2.amazonaws.com:CreateTags@2026-01-01T00:00Z/7d x8";
-    let steady_tail = "ec2.amazonaws.com:CreateTags@2026-01-08T00:00Z/1d x8";
+    // Background plus a steady 3 calls a minute of one API for the whole window.
+    let steady = "ec2.amazonaws.com:CreateTags@2026-01-01T00:00Z/7d x3";
+    let steady_tail = "ec2.amazonaws.com:CreateTags@2026-01-08T00:00Z/1d x3";
     run(
         &sim,
         traffic(2, &[steady, steady_tail]),
@@ -572,4 +572,23 @@ fn turning_insights_off_forgets_the_series() {
 
 fn trail_arn() -> String {
     format!("arn:aws:cloudtrail:us-east-1:{ME}:trail/audit")
+}
+
+#[test]
+fn turning_insights_on_needs_a_bucket_cloudtrail_can_write_to() {
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(dir.path(), &["ApiCallRateInsight"]);
+    ok(&sim, "s3", "DeleteBucketPolicy", json!({"Bucket": "logs"}));
+    let put = |types: Value| {
+        sim.invoke(
+            &me(),
+            "cloudtrail",
+            "PutInsightSelectors",
+            json!({"TrailName": "audit", "InsightSelectors": types}),
+        )
+    };
+    let e = put(json!([{"InsightType": "ApiErrorRateInsight"}])).unwrap_err();
+    assert_eq!(e.code, "InsufficientS3BucketPolicyException");
+    // Turning Insights off needs no bucket.
+    put(json!([])).unwrap(); // allowed
 }

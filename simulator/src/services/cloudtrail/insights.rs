@@ -1,8 +1,9 @@
 //! PutInsightSelectors and GetInsightSelectors (trails only; event data stores come later).
 
+use super::destinations::{self, Touched};
 use super::model::*;
 use super::selectors::{logs_management_events, stored_selectors};
-use super::trails::{resolve, resolve_home};
+use super::trails::{TrailConfig, resolve, resolve_home};
 use crate::context::CallerContext;
 use crate::error::{AwsError, StoreError};
 use crate::services::Env;
@@ -86,6 +87,14 @@ pub fn put_insight_selectors(
     let stored = if req.insight_selectors.is_empty() {
         None
     } else {
+        // Insights events go to the trail's bucket: it must exist and let CloudTrail write.
+        let mut config: TrailConfig =
+            serde_json::from_str(&t.row.config).map_err(StoreError::from)?;
+        let bucket_only = Touched {
+            bucket: true,
+            ..Touched::default()
+        };
+        destinations::check(env, ctx, &t.row.arn, &mut config, bucket_only)?;
         Some(serde_json::to_string(&req.insight_selectors).map_err(StoreError::from)?)
     };
     env.db
