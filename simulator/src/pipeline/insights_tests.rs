@@ -521,6 +521,10 @@ fn list_insights_metric_data_validates_like_aws() {
     let base = json!({"EventSource": "ec2.amazonaws.com", "EventName": "RunInstances", "InsightType": "ApiCallRateInsight"});
     for (change, needle) in [
         (json!({"InsightType": "ApiErrorRateInsight"}), "ErrorCode"),
+        (
+            json!({"InsightType": "ApiErrorRateInsight", "ErrorCode": "Access/Denied"}),
+            "ErrorCode",
+        ),
         (json!({"InsightType": "Nope"}), "InsightType"),
         (json!({"Period": 120}), "Period"),
         (json!({"DataType": "All"}), "DataType"),

@@ -111,13 +111,22 @@ pub fn list_insights_metric_data(
     let insight_type = req.insight_type.as_deref().unwrap_or_default();
     let filter = match insight_type {
         "ApiCallRateInsight" => MetricFilter::WriteCalls,
-        "ApiErrorRateInsight" => MetricFilter::Errors(
-            required(&req.error_code, "ErrorCode", MAX_ERROR_CODE)
-                .map_err(|_| {
-                    invalid("ErrorCode is required when InsightType is ApiErrorRateInsight.")
-                })?
-                .to_string(),
-        ),
+        "ApiErrorRateInsight" => {
+            let code = required(&req.error_code, "ErrorCode", MAX_ERROR_CODE).map_err(|_| {
+                invalid(format!(
+                    "ErrorCode is required when InsightType is ApiErrorRateInsight, at most {MAX_ERROR_CODE} characters."
+                ))
+            })?;
+            // AWS's pattern: ^[\w\d\s_.,\-:\[\]]+$
+            let allowed =
+                |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.,-:[]".contains(c);
+            if !code.chars().all(allowed) {
+                return Err(invalid(format!(
+                    "ErrorCode {code:?} is not valid: use letters, digits, spaces and _.,-:[] only."
+                )));
+            }
+            MetricFilter::Errors(code.to_string())
+        }
         "" => return Err(invalid("InsightType is required.")),
         other => {
             return Err(invalid(format!(
