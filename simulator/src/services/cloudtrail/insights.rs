@@ -103,7 +103,13 @@ pub fn put_insight_selectors(
     let key = enabled_key(&t.row);
     if stored.is_none() {
         env.db.delete_document(&key)?;
-    } else if env.db.document(&key)?.is_none() {
+    } else if env
+        .db
+        .document(&key)?
+        .and_then(|d| d.get("enabledMs").and_then(serde_json::Value::as_i64))
+        // A document older than the trail belonged to a deleted trail of the same ARN.
+        .is_none_or(|ms| ms < t.row.created_ms)
+    {
         let now_ms = crate::clock::to_millis(env.now);
         env.db
             .put_document(&key, &serde_json::json!({"enabledMs": now_ms}), now_ms)?;
