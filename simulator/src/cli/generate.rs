@@ -38,6 +38,11 @@ pub struct GenerateArgs {
     /// Fraction of records that are data events.
     #[arg(long, default_value_t = 0.35)]
     pub data_rate: f64,
+    /// A burst of one API on top of the traffic, for Insights to detect (repeatable):
+    /// "SOURCE:NAME@START/DURATION xN [region=R] [error=CODE]" = N calls a minute, e.g.
+    /// "ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/15m x40".
+    #[arg(long)]
+    pub spike: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -111,14 +116,38 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         profile.regions = args.regions.clone();
     }
     profile.validate().map_err(|m| anyhow!(m))?;
-    let end = profile.end();
+    let spikes = args
+        .spike
+        .iter()
+        .map(|s| generate::spike::Spike::parse(s).map_err(|m| anyhow!(m)))
+        .collect::<Result<Vec<_>>>()?;
+    // validate() guarantees at least one account and one region.
+    let (spike_account, spike_region) = (profile.accounts[0].clone(), profile.regions[0].clone());
+    let spike_count: u64 = spikes.iter().map(|s| s.len()).sum();
+    let spike_note = if spike_count == 0 {
+        String::new()
+    } else {
+        format!(" + {spike_count} spike records")
+    };
+    let end = spikes
+        .iter()
+        .map(|s| s.end())
+        .fold(profile.end(), |a, b| a.max(b));
     let accounts = profile.accounts.len();
     let generator = Generator::new(profile).map_err(aws)?;
     let progress = bar(count);
     let began = std::time::Instant::now();
-    let stats = sim
+    let mut stats = sim
         .append_records_with(generator, |n| progress.set_position(n))
         .map_err(aws)?;
+    if spike_count > 0 {
+        let records = spikes
+            .iter()
+            .flat_map(|s| s.records(args.seed, &spike_account, &spike_region));
+        let more = sim.append_records_with(records, |_| {}).map_err(aws)?;
+        stats.stored += more.stored;
+        stats.duplicates += more.duplicates;
+    }
     progress.finish_and_clear();
     let secs = began.elapsed().as_secs_f64();
     if let Clock::Fixed(t) = clock
@@ -127,7 +156,7 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
         sim.set_time(end).map_err(aws)?;
     }
     println!(
-        "generated {count} records ({} stored, {} already present) for {accounts} account(s), {} .. {}, in {secs:.2}s ({:.0} records/s)",
+        "generated {count} records{spike_note} ({} stored, {} already present) for {accounts} account(s), {} .. {}, in {secs:.2}s ({:.0} records/s)",
         stats.stored,
         stats.duplicates,
         crate::clock::iso_seconds(start),

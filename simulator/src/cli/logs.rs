@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::Simulator;
 use crate::pipeline::delivery::LOG_FILE_KIND;
+use crate::pipeline::insights::INSIGHT_FILE_KIND;
 use crate::services::{Env, s3};
 
 #[derive(Subcommand)]
@@ -49,8 +50,13 @@ pub fn run(sim: &Simulator, cmd: LogsCommand) -> Result<String> {
 
 /// The log-file documents (optionally of one trail), by delivery window.
 fn delivered(sim: &Simulator, trail: Option<&str>) -> Result<Vec<Value>> {
+    // Log files and CloudTrail Insights files alike.
     let docs = sim
-        .read(|db| Ok(db.documents("cloudtrail", LOG_FILE_KIND, None, None)?))
+        .read(|db| {
+            let mut d = db.documents("cloudtrail", LOG_FILE_KIND, None, None)?;
+            d.extend(db.documents("cloudtrail", INSIGHT_FILE_KIND, None, None)?);
+            Ok(d)
+        })
         .map_err(aws)?;
     let mut files: Vec<Value> = docs
         .into_iter()
@@ -159,6 +165,35 @@ mod tests {
         ];
         insta::assert_snapshot!(list_text(&files));
         assert_eq!(list_text(&[]), "No log files delivered yet.\n");
+    }
+
+    #[test]
+    fn list_includes_insights_files() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let sim = Simulator::open(dir.path()).unwrap(); // test setup
+        let key = "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/01/09/123456789012_CloudTrail-Insight_us-east-1_20260109T0000Z_AbCdEfGhIjKlMnOp.json.gz";
+        sim.run_unrecorded(|env| {
+            let doc = json!({"trailArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
+                "bucket": "logs", "key": key, "records": 2, "size": 900,
+                "deliveredAt": "2026-01-09T00:00:00Z"});
+            let id = format!("logs/{key}");
+            env.db.put_document(
+                &crate::store::DocKey {
+                    service: "cloudtrail",
+                    kind: INSIGHT_FILE_KIND,
+                    account_id: "123456789012",
+                    region: "us-east-1",
+                    id: &id,
+                },
+                &doc,
+                0,
+            )?;
+            Ok(())
+        })
+        .unwrap(); // test setup
+        let listed = delivered(&sim, Some("audit")).unwrap(); // test read
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0]["key"], key);
     }
 
     #[test]

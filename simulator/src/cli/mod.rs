@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod bench_insights;
 mod bench_lake;
 mod demo;
 mod generate;
@@ -98,6 +99,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Insights detection over days of traffic with a spike, vs one SQL GROUP BY.
+    Insights {
+        #[arg(long, default_value_t = 8)]
+        days: u64,
+        /// Generated events per second.
+        #[arg(long, default_value_t = 2.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +180,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Lake { events, seed, runs }) => {
             bench_lake::run(&bench_lake::Args { events, seed, runs })
+        }
+        Command::Bench(BenchCommand::Insights { days, rate, seed }) => {
+            bench_insights::run(&bench_insights::Args { days, rate, seed })
         }
         Command::Events(args) => {
             let sim = open(&cli.home)?;

@@ -29,6 +29,9 @@ pub struct EventsArgs {
     /// Print the CloudTrail records as JSON.
     #[arg(long)]
     pub json: bool,
+    /// CloudTrail Insights events instead of management events (EventCategory=insight).
+    #[arg(long)]
+    pub insights: bool,
 }
 
 fn aws(e: crate::AwsError) -> anyhow::Error {
@@ -69,6 +72,7 @@ fn lookup(sim: &Simulator, args: &EventsArgs) -> Result<Vec<(model::Event, Value
             lookup_attributes: attribute.clone().map(|a| vec![a]),
             max_results: Some((args.max - out.len()).min(50) as i64),
             next_token: token.take(),
+            event_category: args.insights.then(|| "insight".to_string()),
             ..Default::default()
         };
         let page = sim
@@ -99,9 +103,14 @@ pub fn events(sim: &Simulator, args: &EventsArgs) -> Result<String> {
     let rows: Vec<[String; 5]> = found
         .iter()
         .map(|(event, record)| {
-            let outcome = match record["errorCode"].as_str() {
-                Some(code) => code.to_string(),
-                None => "ok".to_string(),
+            let insight = &record["insightDetails"];
+            let outcome = match (record["errorCode"].as_str(), insight["state"].as_str()) {
+                (Some(code), _) => code.to_string(),
+                // Insights events: "Start ApiCallRateInsight".
+                (None, Some(state)) => {
+                    format!("{state} {}", insight["insightType"].as_str().unwrap_or("-"))
+                }
+                (None, None) => "ok".to_string(),
             };
             [
                 record["eventTime"].as_str().unwrap_or_default().to_string(),
@@ -219,6 +228,38 @@ pub fn table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Strin
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn events_insights_lists_only_insights_events() {
+        let (_dir, sim) = seeded();
+        let account = sim.default_caller("us-east-1").account_id;
+        let record = json!({"eventVersion": "1.07", "eventTime": "2026-01-01T12:00:00Z",
+            "awsRegion": "us-east-1", "eventID": "0a1b2c3d-0000-4000-8000-000000000001",
+            "eventType": "AwsCloudTrailInsight", "recipientAccountId": account,
+            "sharedEventID": "0a1b2c3d-0000-4000-8000-000000000002",
+            "insightDetails": {"state": "Start", "eventSource": "ec2.amazonaws.com",
+                "eventName": "RunInstances", "insightType": "ApiCallRateInsight"},
+            "eventCategory": "Insight"});
+        sim.append_records([record]).unwrap(); // a valid record
+        let args = EventsArgs {
+            insights: true,
+            max: 20,
+            ..Default::default()
+        };
+        let text = events(&sim, &args).unwrap(); // test read
+        assert!(text.contains("RunInstances"), "{text}");
+        assert!(text.contains("Start ApiCallRateInsight"), "{text}");
+        assert!(!text.contains("CreateTrail"), "{text}");
+        let plain = events(
+            &sim,
+            &EventsArgs {
+                max: 20,
+                ..Default::default()
+            },
+        )
+        .unwrap(); // test read
+        assert!(!plain.contains("RunInstances"), "{plain}");
+    }
 
     fn seeded() -> (tempfile::TempDir, Simulator) {
         let dir = tempfile::tempdir().unwrap();

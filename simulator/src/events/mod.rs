@@ -208,9 +208,17 @@ pub fn new_event_from_record(record: &Value) -> Result<NewEvent, String> {
             None => Err(format!("{k} is missing")),
         }
     };
+    // Insights records name their API inside insightDetails.
+    let insight = |k: &str| {
+        obj.get("insightDetails")
+            .and_then(|d| d.get(k))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty() && !obj.contains_key(k))
+            .map(str::to_string)
+    };
     let event_id = text("eventID")?;
-    let event_name = text("eventName")?;
-    let event_source = text("eventSource")?;
+    let event_name = insight("eventName").map_or_else(|| text("eventName"), Ok)?;
+    let event_source = insight("eventSource").map_or_else(|| text("eventSource"), Ok)?;
     let time = text("eventTime")?;
     let event_time = DateTime::parse_from_rfc3339(&time)
         .map_err(|_| format!("eventTime {time:?} is not an ISO 8601 instant"))?
@@ -274,6 +282,28 @@ pub fn new_event_from_record(record: &Value) -> Result<NewEvent, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn insights_records_are_looked_up_by_their_api() {
+        let r = json!({"eventVersion": "1.07", "eventTime": "2026-01-08T10:00:00Z",
+            "awsRegion": "us-east-1", "eventID": "e", "eventType": "AwsCloudTrailInsight",
+            "recipientAccountId": "123456789012", "sharedEventID": "s",
+            "insightDetails": {"state": "Start", "eventSource": "ec2.amazonaws.com",
+                "eventName": "RunInstances", "insightType": "ApiCallRateInsight"},
+            "eventCategory": "Insight"});
+        let e = new_event_from_record(&r).unwrap(); // a complete Insights record
+        assert_eq!(
+            (
+                e.event_name.as_str(),
+                e.event_source.as_str(),
+                e.event_category.as_str()
+            ),
+            ("RunInstances", "ec2.amazonaws.com", "Insight")
+        );
+        let mut bare = r.clone();
+        bare["insightDetails"] = json!({});
+        assert!(new_event_from_record(&bare).is_err());
+    }
 
     #[test]
     fn camel_case_lowers_first_letter_recursively() {

@@ -5,6 +5,7 @@
 
 pub mod ingest;
 mod profile;
+pub mod spike;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};

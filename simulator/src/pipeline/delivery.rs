@@ -392,6 +392,20 @@ pub fn log_file_key(
     at: DateTime<Utc>,
     unique: &str,
 ) -> String {
+    object_key("CloudTrail", prefix, org_id, account, region, at, unique)
+}
+
+/// The key of a delivered file of `kind` (`CloudTrail`, `CloudTrail-Insight`):
+/// `[prefix/]AWSLogs/[o-org/]ACCOUNT/KIND/REGION/YYYY/MM/DD/ACCOUNT_KIND_REGION_YYYYMMDDTHHmmZ_UNIQUE.json.gz`.
+pub(crate) fn object_key(
+    kind: &str,
+    prefix: Option<&str>,
+    org_id: Option<&str>,
+    account: &str,
+    region: &str,
+    at: DateTime<Utc>,
+    unique: &str,
+) -> String {
     let mut key = String::new();
     if let Some(p) = prefix.filter(|p| !p.is_empty()) {
         key.push_str(p.trim_end_matches('/'));
@@ -403,7 +417,7 @@ pub fn log_file_key(
         key.push('/');
     }
     key.push_str(&format!(
-        "{account}/CloudTrail/{region}/{:04}/{:02}/{:02}/{account}_CloudTrail_{region}_{:04}{:02}{:02}T{:02}{:02}Z_{unique}.json.gz",
+        "{account}/{kind}/{region}/{:04}/{:02}/{:02}/{account}_{kind}_{region}_{:04}{:02}{:02}T{:02}{:02}Z_{unique}.json.gz",
         at.year(),
         at.month(),
         at.day(),
@@ -417,7 +431,7 @@ pub fn log_file_key(
 }
 
 /// 16 alphanumeric characters derived from the trail and the file's first event.
-fn unique_of(trail_arn: &str, account: &str, region: &str, first_seq: i64) -> String {
+pub(crate) fn unique_of(trail_arn: &str, account: &str, region: &str, first_seq: i64) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let d = Sha256::new()
         .chain_update(trail_arn.as_bytes())
@@ -433,7 +447,7 @@ fn unique_of(trail_arn: &str, account: &str, region: &str, first_seq: i64) -> St
         .collect()
 }
 
-fn gzip(bytes: &[u8]) -> Result<Vec<u8>, AwsError> {
+pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>, AwsError> {
     let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::default());
     enc.write_all(bytes)
         .and_then(|_| enc.finish())

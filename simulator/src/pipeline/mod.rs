@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod digest;
+pub mod insights;
 pub mod lake;
 pub mod lake_sql;
 pub mod selectors;
@@ -18,5 +19,6 @@ pub fn run_due(env: &Env<'_>) -> Result<(), AwsError> {
     delivery::deliver_due(env)?;
     digest::deliver_digests_due(env)?;
     lake::ingest_due(env)?;
+    insights::detect_due(env)?;
     Ok(())
 }

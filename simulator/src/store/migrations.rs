@@ -186,4 +186,21 @@ CREATE TABLE lake_query_pages (
     PRIMARY KEY (query_id, page)
 );
 "#,
+    // Insights: per trail, the per-minute counts of the management calls Insights analyses
+    // (write calls for ApiCallRateInsight, failed calls per error code for
+    // ApiErrorRateInsight), kept by the pipeline as it scans new events.
+    r#"
+CREATE TABLE insight_minutes (
+    trail_arn     TEXT NOT NULL REFERENCES trails (arn) ON DELETE CASCADE,
+    insight_type  TEXT NOT NULL,
+    account_id    TEXT NOT NULL,
+    region        TEXT NOT NULL,
+    event_source  TEXT NOT NULL,
+    event_name    TEXT NOT NULL,
+    error_code    TEXT NOT NULL,
+    minute        INTEGER NOT NULL,
+    count         INTEGER NOT NULL,
+    PRIMARY KEY (trail_arn, minute, insight_type, account_id, region, event_source, event_name, error_code)
+);
+"#,
 ];

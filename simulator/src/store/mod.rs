@@ -2,6 +2,7 @@
 //! several processes can share the folder, and ordered schema migrations. This module is the
 //! one place that owns SQL; everything above it works with the row types defined here.
 
+mod insights;
 pub mod lake;
 mod migrations;
 
@@ -13,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::clock::{self, Clock};
 use crate::error::StoreError;
 
+pub use insights::{InsightCount, InsightScanEvent, MetricFilter, MetricQuery};
 pub use lake::{EdsRow, LakeEvent, LakeTable, QueryRow};
 pub use migrations::MIGRATIONS;
 
@@ -250,6 +252,8 @@ pub struct EventQuery {
     pub filter: Option<EventFilter>,
     pub before: Option<(i64, i64)>,
     pub limit: u32,
+    /// Insights events (EventCategory=insight) instead of management events.
+    pub insights: bool,
 }
 
 fn trail_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailRow> {
@@ -836,16 +840,17 @@ impl<'a> Db<'a> {
                     access_key_id, record
              FROM events
              WHERE account_id = ?1 AND region = ?2 AND event_time_ms >= ?3 AND event_time_ms <= ?4
-               AND event_category = 'Management'",
+               AND event_category = ?5",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![
             q.account_id.clone().into(),
             q.region.clone().into(),
             q.start_ms.into(),
             q.end_ms.into(),
+            String::from(if q.insights { "Insight" } else { "Management" }).into(),
         ];
         if let Some((t, s)) = q.before {
-            sql.push_str(" AND (event_time_ms < ?5 OR (event_time_ms = ?5 AND seq < ?6))");
+            sql.push_str(" AND (event_time_ms < ?6 OR (event_time_ms = ?6 AND seq < ?7))");
             args.push(t.into());
             args.push(s.into());
         }

@@ -1,13 +1,28 @@
 //! PutInsightSelectors and GetInsightSelectors (trails only; event data stores come later).
 
+use super::destinations::{self, Touched};
 use super::model::*;
 use super::selectors::{logs_management_events, stored_selectors};
-use super::trails::{resolve, resolve_home};
+use super::trails::{TrailConfig, resolve, resolve_home};
 use crate::context::CallerContext;
 use crate::error::{AwsError, StoreError};
 use crate::services::Env;
+use crate::store::{DocKey, TrailRow};
 
 pub const INSIGHT_TYPES: &[&str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
+/// Document kind (service "cloudtrail", id = trail ARN) holding when Insights was turned on.
+pub const ENABLED_KIND: &str = "insights-enabled";
+
+/// The document that says since when a trail has had insight selectors.
+pub fn enabled_key(row: &TrailRow) -> DocKey<'_> {
+    DocKey {
+        service: "cloudtrail",
+        kind: ENABLED_KIND,
+        account_id: &row.account_id,
+        region: &row.region,
+        id: &row.arn,
+    }
+}
 
 fn invalid(message: impl Into<String>) -> AwsError {
     AwsError::client("InvalidInsightSelectorsException", message)
@@ -72,10 +87,33 @@ pub fn put_insight_selectors(
     let stored = if req.insight_selectors.is_empty() {
         None
     } else {
+        // Insights events go to the trail's bucket: it must exist and let CloudTrail write.
+        let mut config: TrailConfig =
+            serde_json::from_str(&t.row.config).map_err(StoreError::from)?;
+        let bucket_only = Touched {
+            bucket: true,
+            ..Touched::default()
+        };
+        destinations::check(env, ctx, &t.row.arn, &mut config, bucket_only)?;
         Some(serde_json::to_string(&req.insight_selectors).map_err(StoreError::from)?)
     };
     env.db
         .put_insight_selectors(&t.row.arn, stored.as_deref())?;
+    // When Insights was turned on: detection starts there (with a full baseline behind it).
+    let key = enabled_key(&t.row);
+    if stored.is_none() {
+        env.db.delete_document(&key)?;
+    } else if env
+        .db
+        .document(&key)?
+        .and_then(|d| d.get("enabledMs").and_then(serde_json::Value::as_i64))
+        // A document older than the trail belonged to a deleted trail of the same ARN.
+        .is_none_or(|ms| ms < t.row.created_ms)
+    {
+        let now_ms = crate::clock::to_millis(env.now);
+        env.db
+            .put_document(&key, &serde_json::json!({"enabledMs": now_ms}), now_ms)?;
+    }
     Ok(PutInsightSelectorsResponse {
         trail_arn: Some(t.row.arn),
         insight_selectors: Some(req.insight_selectors),

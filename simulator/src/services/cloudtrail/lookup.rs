@@ -147,22 +147,18 @@ pub fn lookup_events(
             Some((t.t, t.s))
         }
     };
-    match req.event_category.as_deref() {
-        None => {}
-        // Insights events are not generated yet: there are none to return.
-        Some("insight") => {
-            return Ok(LookupEventsResponse {
-                events: Vec::new(),
-                next_token: None,
-            });
-        }
+    // Without EventCategory, LookupEvents returns management events only; `insight`
+    // returns the Insights events of trails with insight selectors.
+    let insights = match req.event_category.as_deref() {
+        None => false,
+        Some("insight") => true,
         Some(other) => {
             return Err(AwsError::client(
                 "InvalidEventCategoryException",
                 format!("EventCategory {other} is not valid. The only valid value is insight."),
             ));
         }
-    }
+    };
     let now_ms = clock::to_millis(env.now);
     let window_start = env
         .now
@@ -176,6 +172,7 @@ pub fn lookup_events(
         filter,
         before,
         limit: max as u32 + 1,
+        insights,
     };
     let mut rows = env.db.lookup_events(&q)?;
     let more = rows.len() > max as usize;

@@ -7,6 +7,7 @@ pub mod destinations;
 mod destinations_tests;
 pub mod event_data_stores;
 pub mod insights;
+pub mod insights_metric;
 pub mod lake_model;
 pub mod lake_queries;
 pub mod lookup;
@@ -33,6 +34,7 @@ pub use event_data_stores::{
     update_event_data_store,
 };
 pub use insights::{get_insight_selectors, put_insight_selectors};
+pub use insights_metric::list_insights_metric_data;
 pub use lake_queries::{
     cancel_query, describe_query, get_query_results, list_queries, start_query,
 };
@@ -65,6 +67,7 @@ pub const OPERATIONS: &[&str] = &[
     "GetTrail",
     "GetTrailStatus",
     "ListEventDataStores",
+    "ListInsightsMetricData",
     "ListPublicKeys",
     "ListQueries",
     "ListTags",
@@ -119,6 +122,7 @@ pub fn dispatch(
         "GetInsightSelectors" => op!(get_insight_selectors),
         "GetTrail" => op!(get_trail),
         "GetTrailStatus" => op!(get_trail_status),
+        "ListInsightsMetricData" => op!(list_insights_metric_data),
         "ListPublicKeys" => op!(list_public_keys),
         "ListTags" => op!(list_tags),
         "ListTrails" => op!(list_trails),

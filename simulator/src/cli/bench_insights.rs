@@ -1,0 +1,121 @@
+//! `ctsim bench insights`: CloudTrail Insights detection (count every captured management
+//! call per minute, then evaluate every minute of the last day against its 7-day baseline)
+//! over days of generated traffic with one spike, against a floor measured in the same run:
+//! one SQL GROUP BY that counts the same write calls per API and minute, with no JSON, no
+//! selectors and no evaluation.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Result, anyhow};
+use chrono::TimeZone;
+use serde_json::json;
+
+use crate::Simulator;
+use crate::generate::spike::Spike;
+use crate::generate::{Generator, Profile};
+use crate::pipeline::insights;
+use crate::services::Env;
+
+pub struct Args {
+    pub days: u64,
+    /// Generated events per second.
+    pub rate: f64,
+    pub seed: u64,
+}
+
+fn aws(e: crate::AwsError) -> anyhow::Error {
+    anyhow!("{}: {}", e.code, e.message)
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    anyhow::ensure!(
+        args.days >= 8,
+        "--days must be at least 8 (7 days of baseline + 1)"
+    );
+    let tmp = tempfile::tempdir()?;
+    let sim = Simulator::open(tmp.path()).map_err(aws)?;
+    let t0 = chrono::Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or_else(|| anyhow!("bad start"))?;
+    sim.set_time(t0).map_err(aws)?;
+    let ctx = sim.default_caller("us-east-1");
+    let policy = crate::policy::documented_bucket_policy("bench-logs", None, &ctx.account_id);
+    sim.invoke(&ctx, "s3", "CreateBucket", json!({"Bucket": "bench-logs"}))
+        .map_err(aws)?;
+    sim.invoke(
+        &ctx,
+        "s3",
+        "PutBucketPolicy",
+        json!({"Bucket": "bench-logs", "Policy": policy}),
+    )
+    .map_err(aws)?;
+    let trail = json!({"Name": "bench", "S3BucketName": "bench-logs", "IsMultiRegionTrail": true});
+    sim.invoke(&ctx, "cloudtrail", "CreateTrail", trail)
+        .map_err(aws)?;
+    sim.invoke(&ctx, "cloudtrail", "StartLogging", json!({"Name": "bench"}))
+        .map_err(aws)?;
+
+    // The traffic is appended while the clock stays at its start, so nothing is due yet.
+    let count = (args.days as f64 * 86_400.0 * args.rate) as u64;
+    let mut profile = Profile::new(args.seed, t0, count, vec![ctx.account_id.clone()]);
+    profile.rate_per_sec = args.rate;
+    let end = profile.end();
+    let spike_at = t0 + chrono::Duration::days(args.days as i64 - 1) + chrono::Duration::hours(10);
+    let spike = Spike::parse(&format!(
+        "ec2.amazonaws.com:RunInstances@{}/15m x60",
+        crate::clock::iso_seconds(spike_at)
+    ))
+    .map_err(|m| anyhow!(m))?;
+    let region = profile.regions[0].clone();
+    sim.append_records(Generator::new(profile).map_err(aws)?)
+        .map_err(aws)?;
+    sim.append_records(spike.records(args.seed, &ctx.account_id, &region))
+        .map_err(aws)?;
+    let selectors = json!({"TrailName": "bench", "InsightSelectors": [
+        {"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}]});
+    sim.invoke(&ctx, "cloudtrail", "PutInsightSelectors", selectors)
+        .map_err(aws)?;
+    println!(
+        "ctsim bench insights: {count} generated events over {} days + a 15-minute spike; 1 trail, both insight types",
+        args.days
+    );
+
+    let began = Instant::now();
+    let report = sim
+        .run_unrecorded(|env| {
+            env.db.set_clock(crate::Clock::Fixed(end))?;
+            insights::detect_due(&Env { now: end, ..*env })
+        })
+        .map_err(aws)?;
+    let ours = began.elapsed();
+
+    let began = Instant::now();
+    let groups = sim
+        .read(|db| Ok(db.write_call_minute_groups()?))
+        .map_err(aws)?;
+    let floor = began.elapsed();
+
+    println!("{:<52} {:>10}", "", "seconds");
+    println!(
+        "{:<52} {:>10.2}",
+        "floor: SQL GROUP BY write calls per API and minute",
+        floor.as_secs_f64()
+    );
+    println!(
+        "{:<52} {:>10.2}",
+        "ctsim: count (selectors, JSON) + evaluate last day",
+        ours.as_secs_f64()
+    );
+    println!(
+        "ratio (ctsim / floor time): {:.2}",
+        ours.as_secs_f64() / floor.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "floor groups: {groups}; Insights records: {}; events/s counted: {:.0}",
+        report.records.len(),
+        count as f64 / ours.as_secs_f64().max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}
