@@ -15,6 +15,7 @@ mod demo;
 mod generate;
 mod logs;
 mod render;
+mod serve;
 pub mod terraform;
 mod validate;
 
@@ -65,6 +66,8 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
+    /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Subcommand)]
@@ -165,6 +168,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
+        Command::Serve(args) => serve::run(&state_dir(&cli.home), &args),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);
