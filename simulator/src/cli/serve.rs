@@ -55,7 +55,8 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
     if args.credentials.is_some() && !file.exists() {
         anyhow::bail!("credentials file {} does not exist", file.display());
     }
-    let credentials = Credentials::load(Some(&file), &account, &user).map_err(anyhow::Error::msg)?;
+    let credentials =
+        Credentials::load(Some(&file), &account, &user).map_err(anyhow::Error::msg)?;
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
@@ -72,19 +73,27 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
         let addr = listener.local_addr()?;
-        // The first line is for scripts and tests waiting for the port.
-        println!("ctsim serve listening on http://{addr}");
-        println!(
+        // The first line is for scripts and tests waiting for the port. Write errors are
+        // ignored: whoever started us may have closed our stdout.
+        say(&format!("ctsim serve listening on http://{addr}"));
+        say(&format!(
             "state {}; credentials test/test -> account {account}, user {user}",
             state_dir.display()
-        );
+        ));
         server::serve(listener, server, server::shutdown_signal())
             .await
             .context("serving")?;
-        println!("ctsim serve stopped");
+        say("ctsim serve stopped");
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 /// Access and server logs on stderr; `RUST_LOG` overrides the default `info`.

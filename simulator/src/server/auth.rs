@@ -19,10 +19,16 @@ pub enum AuthFailure {
     ExpiredToken,
     /// Temporary credentials without (or with another) session token.
     BadToken,
-    Skewed { request: String, now: String },
+    Skewed {
+        request: String,
+        now: String,
+    },
     PresignExpired,
     MissingContentSha256,
-    ContentSha256Mismatch { client: String, computed: String },
+    ContentSha256Mismatch {
+        client: String,
+        computed: String,
+    },
     BadSignature,
 }
 
@@ -107,11 +113,9 @@ impl AuthFailure {
                 403,
             ),
             (PresignExpired, S3) => AwsError::new("AccessDenied", "Request has expired", 403),
-            (PresignExpired, Json) => AwsError::new(
-                "InvalidSignatureException",
-                "Signature expired",
-                400,
-            ),
+            (PresignExpired, Json) => {
+                AwsError::new("InvalidSignatureException", "Signature expired", 400)
+            }
             (PresignExpired, Query) => {
                 AwsError::new("SignatureDoesNotMatch", "Signature expired", 403)
             }

@@ -89,8 +89,7 @@ impl Credentials {
             let parsed: File = serde_json::from_str(&text)
                 .map_err(|e| format!("{} is not a credentials file: {e}", path.display()))?;
             for e in parsed.credentials {
-                if e.account_id.len() != 12 || !e.account_id.bytes().all(|b| b.is_ascii_digit())
-                {
+                if e.account_id.len() != 12 || !e.account_id.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(format!(
                         "{}: AccountId {:?} of {} must be 12 digits",
                         path.display(),
@@ -133,7 +132,9 @@ impl Credentials {
             principal.access_key_id = Some(access_key_id.to_string());
             return Lookup::Known {
                 secret: DEFAULT_SECRET.into(),
-                caller: Box::new(CallerContext::new(access_key_id, region).with_principal(principal)),
+                caller: Box::new(
+                    CallerContext::new(access_key_id, region).with_principal(principal),
+                ),
                 session_token: None,
             };
         }
@@ -194,8 +195,14 @@ mod tests {
             Lookup::Known { caller, .. } => assert_eq!(caller.account_id, "222222222222"),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(c.lookup(&sim, "AKIANOPE", "us-east-1"), Lookup::Unknown));
-        assert!(matches!(c.lookup(&sim, "ASIANOPE", "us-east-1"), Lookup::Unknown));
+        assert!(matches!(
+            c.lookup(&sim, "AKIANOPE", "us-east-1"),
+            Lookup::Unknown
+        ));
+        assert!(matches!(
+            c.lookup(&sim, "ASIANOPE", "us-east-1"),
+            Lookup::Unknown
+        ));
     }
 
     #[test]
@@ -241,7 +248,10 @@ mod tests {
                 serde_json::json!({"RoleArn": "arn:aws:iam::123456789012:role/r", "RoleSessionName": "ci"}),
             )
             .unwrap();
-        let key = out["Credentials"]["AccessKeyId"].as_str().unwrap().to_string();
+        let key = out["Credentials"]["AccessKeyId"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let secret = out["Credentials"]["SecretAccessKey"].as_str().unwrap();
         let c = Credentials::load(None, "123456789012", "ctsim").unwrap();
         match c.lookup(&sim, &key, "us-east-1") {

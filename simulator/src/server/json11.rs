@@ -80,7 +80,9 @@ pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
             }
         }
     };
-    let inv = server.sim.invoke_detailed(&caller, service, operation, input);
+    let inv = server
+        .sim
+        .invoke_detailed(&caller, service, operation, input);
     let request_id = inv
         .request_id
         .clone()
@@ -108,7 +110,10 @@ mod tests {
             parse_target("Logs_20140328.CreateLogGroup"),
             Some(("logs", "CreateLogGroup"))
         );
-        assert_eq!(parse_target("TrentService.CreateKey"), Some(("kms", "CreateKey")));
+        assert_eq!(
+            parse_target("TrentService.CreateKey"),
+            Some(("kms", "CreateKey"))
+        );
         assert_eq!(
             parse_target("AWSOrganizationsV20161128.DescribeOrganization"),
             Some(("organizations", "DescribeOrganization"))

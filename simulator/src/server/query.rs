@@ -169,10 +169,14 @@ fn to_json(name: &str, node: Node) -> Value {
             if !m.is_empty() && m.keys().all(|k| k.parse::<u64>().is_ok()) {
                 return Value::Array(indexed(m).into_iter().map(|n| to_json(name, n)).collect());
             }
-            Value::Object(m.into_iter().map(|(k, v)| {
-                let j = to_json(&k, v);
-                (k, j)
-            }).collect())
+            Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let j = to_json(&k, v);
+                        (k, j)
+                    })
+                    .collect(),
+            )
         }
     }
 }
@@ -267,8 +271,12 @@ pub fn handle(server: &Server, req: &Incoming) -> Reply {
     let caller = match auth::authenticate(server, req, Protocol::Query) {
         Ok(c) => c,
         Err(f) => {
-            return error_reply(&f.to_error(Protocol::Query), &server.fresh_request_id(), service)
-                .operation(&action);
+            return error_reply(
+                &f.to_error(Protocol::Query),
+                &server.fresh_request_id(),
+                service,
+            )
+            .operation(&action);
         }
     };
     let input = params_to_json(&params);

@@ -175,7 +175,9 @@ fn route(
     let not_implemented = |what: &str| {
         AwsError::new(
             "NotImplemented",
-            format!("A header or query you provided implies functionality that is not implemented ({what})."),
+            format!(
+                "A header or query you provided implies functionality that is not implemented ({what})."
+            ),
             501,
         )
     };
@@ -238,7 +240,10 @@ fn route(
                     ("x-amz-acl", "ACL"),
                     ("x-amz-server-side-encryption", "ServerSideEncryption"),
                     ("x-amz-server-side-encryption-aws-kms-key-id", "SSEKMSKeyId"),
-                    ("x-amz-server-side-encryption-bucket-key-enabled", "BucketKeyEnabled"),
+                    (
+                        "x-amz-server-side-encryption-bucket-key-enabled",
+                        "BucketKeyEnabled",
+                    ),
                     ("x-amz-storage-class", "StorageClass"),
                     ("x-amz-tagging", "Tagging"),
                 ];
@@ -317,7 +322,10 @@ fn route(
             }
             if let Some(v) = get("max-keys") {
                 let n = v.parse::<i64>().map_err(|_| {
-                    AwsError::client("InvalidArgument", "Provided max-keys not an integer or within integer range")
+                    AwsError::client(
+                        "InvalidArgument",
+                        "Provided max-keys not an integer or within integer range",
+                    )
                 })?;
                 input.insert("MaxKeys".into(), json!(n));
             }
@@ -372,7 +380,8 @@ fn text<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
 
 /// `ListObjectsV2` as `<ListBucketResult>`.
 pub fn render_list_objects(v: &Value) -> String {
-    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"{NS}\">");
+    let mut out =
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"{NS}\">");
     xml::element(&mut out, "Name", text(v, "Name").unwrap_or_default());
     xml::element(&mut out, "Prefix", text(v, "Prefix").unwrap_or_default());
     if let Some(d) = text(v, "Delimiter") {
@@ -381,14 +390,31 @@ pub fn render_list_objects(v: &Value) -> String {
     let num = |k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0).to_string();
     xml::element(&mut out, "MaxKeys", &num("MaxKeys"));
     xml::element(&mut out, "KeyCount", &num("KeyCount"));
-    let truncated = v.get("IsTruncated").and_then(Value::as_bool).unwrap_or(false);
-    xml::element(&mut out, "IsTruncated", if truncated { "true" } else { "false" });
-    for k in ["ContinuationToken", "NextContinuationToken", "StartAfter", "EncodingType"] {
+    let truncated = v
+        .get("IsTruncated")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    xml::element(
+        &mut out,
+        "IsTruncated",
+        if truncated { "true" } else { "false" },
+    );
+    for k in [
+        "ContinuationToken",
+        "NextContinuationToken",
+        "StartAfter",
+        "EncodingType",
+    ] {
         if let Some(t) = text(v, k) {
             xml::element(&mut out, k, t);
         }
     }
-    for o in v.get("Contents").and_then(Value::as_array).into_iter().flatten() {
+    for o in v
+        .get("Contents")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         out.push_str("<Contents>");
         xml::element(&mut out, "Key", text(o, "Key").unwrap_or_default());
         let lm = o.get("LastModified").and_then(Value::as_f64).unwrap_or(0.0);
@@ -397,7 +423,10 @@ pub fn render_list_objects(v: &Value) -> String {
         xml::element(
             &mut out,
             "Size",
-            &o.get("Size").and_then(Value::as_i64).unwrap_or(0).to_string(),
+            &o.get("Size")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+                .to_string(),
         );
         if let Some(owner) = o.get("Owner") {
             out.push_str("<Owner>");
@@ -443,7 +472,12 @@ pub fn render_list_buckets(v: &Value) -> String {
         out.push_str("</Owner>");
     }
     out.push_str("<Buckets>");
-    for b in v.get("Buckets").and_then(Value::as_array).into_iter().flatten() {
+    for b in v
+        .get("Buckets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         out.push_str("<Bucket>");
         xml::element(&mut out, "Name", text(b, "Name").unwrap_or_default());
         let cd = b.get("CreationDate").and_then(Value::as_f64).unwrap_or(0.0);
@@ -514,15 +548,19 @@ fn render(op: &str, v: &Value, request_id: &str, bucket: &str, region: &str) -> 
             let mut body = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"{NS}\">"
             );
-            body.push_str(&xml::escape(text(v, "LocationConstraint").unwrap_or_default()));
+            body.push_str(&xml::escape(
+                text(v, "LocationConstraint").unwrap_or_default(),
+            ));
             body.push_str("</LocationConstraint>");
             xml_reply(body)
         }
         "GetBucketPolicy" => s3_reply(200, request_id)
             .header("content-type", "application/json")
             .body(text(v, "Policy").unwrap_or_default().as_bytes().to_vec()),
-        "CreateBucket" => s3_reply(200, request_id)
-            .header("location", text(v, "Location").unwrap_or(&format!("/{bucket}"))),
+        "CreateBucket" => s3_reply(200, request_id).header(
+            "location",
+            text(v, "Location").unwrap_or(&format!("/{bucket}")),
+        ),
         "HeadBucket" => s3_reply(200, request_id).header(
             "x-amz-bucket-region",
             text(v, "BucketRegion").unwrap_or(region),
@@ -547,7 +585,11 @@ fn render(op: &str, v: &Value, request_id: &str, bucket: &str, region: &str) -> 
             let body = text(v, "Body")
                 .and_then(|b| B64.decode(b).ok())
                 .unwrap_or_default();
-            let status = if v.get("ContentRange").is_some() { 206 } else { 200 };
+            let status = if v.get("ContentRange").is_some() {
+                206
+            } else {
+                200
+            };
             let mut r = s3_reply(status, request_id);
             r = object_headers(r, v);
             r.body(body)
@@ -588,8 +630,14 @@ pub fn handle(server: &Server, req: &Incoming) -> Reply {
         .clone()
         .unwrap_or_else(|| server.fresh_request_id());
     match inv.result {
-        Ok(v) => render(op, &v, &request_id, bucket.as_deref().unwrap_or_default(), &region)
-            .operation(op),
+        Ok(v) => render(
+            op,
+            &v,
+            &request_id,
+            bucket.as_deref().unwrap_or_default(),
+            &region,
+        )
+        .operation(op),
         Err(e) => error_reply(&e, &request_id, bucket.as_deref(), head).operation(op),
     }
 }
@@ -600,8 +648,14 @@ mod tests {
 
     #[test]
     fn virtual_host_names_select_the_bucket() {
-        assert_eq!(bucket_from_host("logs.localhost:4566").as_deref(), Some("logs"));
-        assert_eq!(bucket_from_host("logs.s3.localhost").as_deref(), Some("logs"));
+        assert_eq!(
+            bucket_from_host("logs.localhost:4566").as_deref(),
+            Some("logs")
+        );
+        assert_eq!(
+            bucket_from_host("logs.s3.localhost").as_deref(),
+            Some("logs")
+        );
         assert_eq!(
             bucket_from_host("my.logs.s3.us-east-1.amazonaws.com").as_deref(),
             Some("my.logs")

@@ -426,9 +426,13 @@ pub enum TimeCheck {
     /// `X-Amz-Date` could not be read.
     Malformed,
     /// More than 15 minutes from real time (header signatures).
-    Skewed { request: DateTime<Utc> },
+    Skewed {
+        request: DateTime<Utc>,
+    },
     /// A presigned URL past its `X-Amz-Expires`.
-    Expired { expired_at: DateTime<Utc> },
+    Expired {
+        expired_at: DateTime<Utc>,
+    },
 }
 
 /// Checks the request time against `now` (real time, not the simulator's clock: clients sign
@@ -622,7 +626,17 @@ mod tests {
         ];
         let body = br#"{"trailNameList":[]}"#;
         let added = sign(
-            "POST", "/", "", &base, body, "test", "test", None, "us-east-1", "cloudtrail", now,
+            "POST",
+            "/",
+            "",
+            &base,
+            body,
+            "test",
+            "test",
+            None,
+            "us-east-1",
+            "cloudtrail",
+            now,
         );
         let mut headers = base.clone();
         headers.extend(added);
@@ -672,7 +686,10 @@ mod tests {
             headers: &v2,
             ..req
         };
-        assert!(matches!(parse(&req), Err(SigError::UnsupportedAlgorithm(_))));
+        assert!(matches!(
+            parse(&req),
+            Err(SigError::UnsupportedAlgorithm(_))
+        ));
     }
 
     #[test]

@@ -177,7 +177,10 @@ mod tests {
     #[test]
     fn escapes_and_unescapes() {
         assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
-        assert_eq!(unescape("a&lt;b&gt;&amp;&#65;&#x42;&bogus;"), "a<b>&AB&bogus;");
+        assert_eq!(
+            unescape("a&lt;b&gt;&amp;&#65;&#x42;&bogus;"),
+            "a<b>&AB&bogus;"
+        );
         assert_eq!(unescape("&"), "&");
     }
 
