@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod bench_serve;
 mod demo;
 mod generate;
 mod logs;
@@ -87,6 +88,8 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Load on `ctsim serve` (signed DescribeTrails, LookupEvents) vs a trivial hyper handler.
+    Serve(bench_serve::Args),
 }
 
 #[derive(Subcommand)]
@@ -156,6 +159,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Delivery { events, seed }) => {
             bench_delivery::run(&bench_delivery::Args { events, seed })
         }
+        Command::Bench(BenchCommand::Serve(args)) => bench_serve::run(&args),
         Command::Events(args) => {
             let sim = open(&cli.home)?;
             print!("{}", render::events(&sim, &args)?);
