@@ -249,6 +249,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         )
         .map_err(aws)?;
     }
+    // The simulator alone: DescribeTrails through the facade, one thread, no HTTP.
+    let began = Instant::now();
+    let mut calls = 0u64;
+    while began.elapsed() < Duration::from_secs(args.seconds.clamp(1, 2)) {
+        sim.invoke(&ctx, "cloudtrail", "DescribeTrails", json!({}))
+            .map_err(aws)?;
+        calls += 1;
+    }
+    let in_process = calls as f64 / began.elapsed().as_secs_f64();
     let creds = Credentials::load(None, &ctx.account_id, "ctsim").map_err(anyhow::Error::msg)?;
     let server = Arc::new(Server::new(Arc::new(sim), creds, Limits::default()));
 
@@ -261,6 +270,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     drop(fstop);
     let _ = fthread.join();
     println!("{}", floor.line("floor (trivial hyper 200)"));
+    println!(
+        "{:<28} {in_process:>10.0} calls/s (Simulator::invoke, one thread, recorded)",
+        "in-process DescribeTrails"
+    );
 
     let s = server.clone();
     let (addr, thread, stop) = spawn_server(args.threads, move |l, stop| async move {
