@@ -58,6 +58,16 @@ fn signed(
 }
 
 fn json_call(target: &str, body: &Value, secret: &str, now: chrono::DateTime<Utc>) -> Incoming {
+    json_call_as("test", target, body, secret, now)
+}
+
+fn json_call_as(
+    key: &str,
+    target: &str,
+    body: &Value,
+    secret: &str,
+    now: chrono::DateTime<Utc>,
+) -> Incoming {
     signed(
         "POST",
         "/",
@@ -70,7 +80,7 @@ fn json_call(target: &str, body: &Value, secret: &str, now: chrono::DateTime<Utc
         ],
         body.to_string().as_bytes(),
         "cloudtrail",
-        "test",
+        key,
         secret,
         now,
     )
@@ -355,4 +365,80 @@ fn concurrent_writers_on_one_state_folder_lose_nothing() {
     let n = groups["logGroups"].as_array().map(Vec::len).unwrap_or(0);
     // DescribeLogGroups pages at 50.
     assert!(n == 50 || n == WRITERS * CALLS, "{n}");
+}
+
+/// The verified caller decides permissions: a member account's key sees the organization
+/// trail over the wire but cannot change it.
+#[test]
+fn member_account_keys_cannot_change_the_organization_trail() {
+    let (_d, s) = server();
+    let me = s.sim.default_caller("us-east-1");
+    let call = |service: &str, op: &str, req: Value| s.sim.invoke(&me, service, op, req).unwrap();
+    let org = call(
+        "organizations",
+        "CreateOrganization",
+        json!({"FeatureSet": "ALL"}),
+    );
+    let org_id = org["Organization"]["Id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    call(
+        "organizations",
+        "EnableAWSServiceAccess",
+        json!({"ServicePrincipal": "cloudtrail.amazonaws.com"}),
+    );
+    let created = call(
+        "organizations",
+        "CreateAccount",
+        json!({"AccountName": "member", "Email": "m@example.com"}),
+    );
+    let member = created["CreateAccountStatus"]["AccountId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut policy: Value = serde_json::from_str(&crate::policy::documented_bucket_policy(
+        "logs",
+        None,
+        "123456789012",
+    ))
+    .unwrap();
+    policy["Statement"][1]["Resource"] = json!([
+        "arn:aws:s3:::logs/AWSLogs/123456789012/*",
+        format!("arn:aws:s3:::logs/AWSLogs/{org_id}/*")
+    ]);
+    call("s3", "CreateBucket", json!({"Bucket": "logs"}));
+    call(
+        "s3",
+        "PutBucketPolicy",
+        json!({"Bucket": "logs", "Policy": policy.to_string()}),
+    );
+    let trail = call(
+        "cloudtrail",
+        "CreateTrail",
+        json!({"Name": "org", "S3BucketName": "logs", "IsOrganizationTrail": true, "IsMultiRegionTrail": true}),
+    );
+    let arn = trail["TrailARN"].as_str().unwrap_or_default().to_string();
+
+    let seen = s.handle(&json_call_as(
+        &member,
+        DESCRIBE,
+        &json!({}),
+        "test",
+        Utc::now(),
+    ));
+    assert_eq!(body_json(&seen)["trailList"][0]["TrailARN"], json!(arn));
+    let stop = s.handle(&json_call_as(
+        &member,
+        "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.StopLogging",
+        &json!({"Name": arn}),
+        "test",
+        Utc::now(),
+    ));
+    assert_eq!(
+        body_json(&stop)["__type"],
+        "NotOrganizationMasterAccountException"
+    );
+    let rec = s.sim.event_records().unwrap().pop().unwrap();
+    assert_eq!(rec["userIdentity"]["accountId"], member.as_str());
 }
