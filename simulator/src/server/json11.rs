@@ -80,9 +80,7 @@ pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
             }
         }
     };
-    let inv = server
-        .sim
-        .invoke_detailed(&caller, service, operation, input);
+    let inv = server.invoke(caller, service, operation, input);
     let request_id = inv
         .request_id
         .clone()

@@ -1,7 +1,7 @@
 //! `ctsim serve`: the AWS wire protocols over HTTP, so the AWS CLI, boto3, the SDKs and the
 //! provider's HTTP mode reach the simulator. Every request is verified with SigV4
 //! ([`sigv4`], [`auth`], [`credentials`]), turned into `(service, operation, JSON)` by its
-//! protocol ([`json11`], [`query`], [`s3`]) and sent through [`Simulator::invoke_detailed`],
+//! protocol ([`json11`], [`query`], [`s3`]) and sent through the facade ([`Simulator::invoke_many`], group commit: [`batch`]),
 //! the single recording point; the response is written back in the protocol's shape.
 //!
 //! The HTTP layer (hyper on tokio) reads the body up to a size limit, runs the synchronous
@@ -10,6 +10,7 @@
 //! accepting and lets in-flight requests finish.
 
 pub mod auth;
+pub mod batch;
 pub mod credentials;
 pub mod json11;
 pub mod query;
@@ -75,6 +76,7 @@ pub enum Protocol {
 /// Everything a protocol handler needs: the simulator and the known credentials.
 pub struct Server {
     pub sim: Arc<Simulator>,
+    batcher: batch::Batcher,
     pub credentials: Credentials,
     pub limits: Limits,
     request_seq: AtomicU64,
@@ -148,12 +150,24 @@ impl Server {
             chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
         );
         Server {
+            batcher: batch::Batcher::start(sim.clone()),
             sim,
             credentials,
             limits,
             request_seq: AtomicU64::new(0),
             request_seed,
         }
+    }
+
+    /// Runs one call through the group-commit queue (recorded like any call).
+    pub fn invoke(
+        &self,
+        ctx: crate::context::CallerContext,
+        service: &str,
+        operation: &str,
+        request: serde_json::Value,
+    ) -> crate::simulator::Invocation {
+        self.batcher.invoke(ctx, service, operation, request)
     }
 
     /// A request id for answers given before the simulator recorded anything (failed

@@ -280,7 +280,7 @@ pub fn handle(server: &Server, req: &Incoming) -> Reply {
         }
     };
     let input = params_to_json(&params);
-    let inv = server.sim.invoke_detailed(&caller, service, &action, input);
+    let inv = server.invoke(caller, service, &action, input);
     let request_id = inv
         .request_id
         .clone()

@@ -624,7 +624,7 @@ pub fn handle(server: &Server, req: &Incoming) -> Reply {
         }
     };
     let region = caller.region.clone();
-    let inv = server.sim.invoke_detailed(&caller, "s3", op, input);
+    let inv = server.invoke(caller, "s3", op, input);
     let request_id = inv
         .request_id
         .clone()

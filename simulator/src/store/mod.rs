@@ -3,6 +3,7 @@
 //! one place that owns SQL; everything above it works with the row types defined here.
 
 mod migrations;
+mod savepoint;
 
 use std::path::Path;
 use std::time::Duration;
