@@ -283,6 +283,14 @@ out["keys"] = [o["Key"] for p in pages for o in p.get("Contents", [])]
 out["pages"] = len(list(s3.get_paginator("list_objects_v2").paginate(Bucket="boto-bucket", PaginationConfig={"PageSize": 2})))
 out["body"] = s3.get_object(Bucket="boto-bucket", Key="dir/k3.txt")["Body"].read().decode()
 out["head_len"] = s3.head_object(Bucket="boto-bucket", Key="dir/k3.txt")["ContentLength"]
+import urllib.request, urllib.error
+s3v4 = boto3.client("s3", endpoint_url=ep, config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+url = s3v4.generate_presigned_url("get_object", Params={"Bucket": "boto-bucket", "Key": "dir/k1.txt"}, ExpiresIn=60)
+out["presigned"] = urllib.request.urlopen(url).read().decode()
+try:
+    urllib.request.urlopen(url.replace("Signature=", "Signature=0"))
+except urllib.error.HTTPError as e:
+    out["presigned_tampered"] = e.code
 try:
     s3.head_bucket(Bucket="no-such-boto-bucket")
 except botocore.exceptions.ClientError as e:
@@ -341,6 +349,8 @@ print(json.dumps(out))
     assert_eq!(out["pages"], 3);
     assert_eq!(out["body"], "body 3");
     assert_eq!(out["head_len"], 6);
+    assert_eq!(out["presigned"], "body 1");
+    assert_eq!(out["presigned_tampered"], 403);
     assert_eq!(out["head_missing"], "404");
     assert_eq!(out["get_missing"], "NoSuchKey");
     assert_eq!(out["groups"], serde_json::json!(["/ct/boto"]));
