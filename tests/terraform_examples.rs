@@ -61,3 +61,40 @@ fn data_events_trail_example() {
 fn trail_module_example() {
     apply_replan_destroy("trail-module", 1);
 }
+
+#[test]
+fn lake_event_data_store_example() {
+    let ws = TfWorkspace::example("lake-event-data-store");
+    ws.init();
+    ws.apply();
+    ws.assert_no_changes();
+    let sim = ws.simulator();
+    let ctx = sim.default_caller("us-east-1");
+    let listed = sim
+        .invoke(&ctx, "cloudtrail", "ListEventDataStores", json!({}))
+        .expect("ListEventDataStores");
+    let stores = listed["EventDataStores"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(stores.len(), 1, "{listed}");
+    let id = ws.ok(&["output", "-raw", "event_data_store_id"]);
+    assert!(
+        stores[0]["EventDataStoreArn"]
+            .as_str()
+            .is_some_and(|arn| arn.ends_with(&format!("/{}", id.trim()))),
+        "{listed} vs {id}"
+    );
+    ws.ok(&["destroy", "-auto-approve", "-no-color"]);
+    let after = sim
+        .invoke(&ctx, "cloudtrail", "ListEventDataStores", json!({}))
+        .expect("ListEventDataStores");
+    let left: Vec<_> = after["EventDataStores"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s["Status"] != "PENDING_DELETION")
+        .collect();
+    assert!(left.is_empty(), "{after}");
+}

@@ -31,6 +31,16 @@ pub struct Planned {
 pub fn plan(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> Planned {
     let creating = matches!(prior, Value::Null);
     let mut state = plan_block(block, creating, proposed, config);
+    for nested in block.blocks.iter().filter(|b| b.computed) {
+        if config.attr(nested.name).is_null_or_empty() && !config.attr(nested.name).is_unknown() {
+            let kept = if creating {
+                Value::Unknown
+            } else {
+                prior.attr(nested.name).clone()
+            };
+            crate::values::set_attr(&mut state, nested.name, kept);
+        }
+    }
     let mut requires_replace = Vec::new();
     if !creating {
         for attr in block.attributes.iter().filter(|a| a.force_new) {
@@ -312,6 +322,28 @@ mod tests {
         ]);
         let planned = plan(&schema(), &prior, &config, &config);
         assert_eq!(planned.state.attr("arn"), &Value::Null);
+    }
+
+    #[test]
+    fn unconfigured_computed_block_is_unknown_on_create_and_kept_on_update() {
+        let block = Block::new(
+            vec![Attribute::required("name", Type::String)],
+            vec![
+                NestedBlock::list(
+                    "selector",
+                    Block::new(vec![Attribute::optional("mode", Type::String)], vec![]),
+                )
+                .computed(),
+            ],
+        );
+        let config = object([("name", string("a")), ("selector", Value::List(vec![]))]);
+        let created = plan(&block, &Value::Null, &config, &config);
+        assert_eq!(created.state.attr("selector"), &Value::Unknown);
+
+        let service_default = Value::List(vec![object([("mode", string("All"))])]);
+        let prior = object([("name", string("a")), ("selector", service_default.clone())]);
+        let updated = plan(&block, &prior, &config, &config);
+        assert_eq!(updated.state.attr("selector"), &service_default);
     }
 
     #[test]

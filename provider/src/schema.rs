@@ -152,6 +152,9 @@ pub struct NestedBlock {
     pub max_items: usize,
     /// Names of sibling attributes or blocks that may not be set together with this one.
     pub conflicts_with: Vec<&'static str>,
+    /// SDKv2 `Optional + Computed` on a block: with no blocks in the configuration the
+    /// service's value (e.g. its default selectors) is kept instead of being removed.
+    pub computed: bool,
 }
 
 impl NestedBlock {
@@ -163,6 +166,7 @@ impl NestedBlock {
             min_items: 0,
             max_items: 0,
             conflicts_with: Vec::new(),
+            computed: false,
         }
     }
     pub fn set(name: &'static str, block: Block) -> Self {
@@ -177,6 +181,10 @@ impl NestedBlock {
     }
     pub fn min_items(mut self, n: usize) -> Self {
         self.min_items = n;
+        self
+    }
+    pub fn computed(mut self) -> Self {
+        self.computed = true;
         self
     }
     pub fn conflicts_with(mut self, names: &[&'static str]) -> Self {

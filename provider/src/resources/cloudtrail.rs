@@ -4,7 +4,7 @@ use serde_json::{Value as Json, json};
 use tfplugin6::value::{Type, Value};
 
 use super::support::{json_str, json_strings, tag_diff, tag_values, tags_from_list, tags_to_list};
-use super::{Ctx, Resource, api_error, missing};
+use super::{Ctx, Resource, advanced_selectors, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
 use crate::schema::{
     Attribute, Block, NestedBlock, Schema, Validator, region_attribute, string_list, string_set,
@@ -17,21 +17,6 @@ use crate::values::{
 
 const SERVICE: &str = "cloudtrail";
 const WHAT: &str = "CloudTrail Trail";
-
-/// Fields an advanced event selector may name, as the provider validates them.
-pub const ADVANCED_FIELDS: &[&str] = &[
-    "readOnly",
-    "eventSource",
-    "eventName",
-    "eventCategory",
-    "eventType",
-    "resources.type",
-    "resources.ARN",
-    "errorCode",
-    "sessionCredentialFromConsole",
-    "userIdentity.arn",
-    "vpcEndpointId",
-];
 
 const DATA_RESOURCE_TYPES: &[&str] = &[
     "AWS::S3::Object",
@@ -57,29 +42,7 @@ impl Trail {
     }
 }
 
-fn operator(name: &'static str) -> Attribute {
-    Attribute::optional(name, string_list())
-        .min_items(1)
-        .validate(Validator::LenBetween(1, 2048))
-}
-
 fn schema() -> Schema {
-    let field_selector = Block::new(
-        vec![
-            Attribute::required("field", Type::String).validate(Validator::OneOf(ADVANCED_FIELDS)),
-            operator("equals"),
-            operator("not_equals"),
-            operator("starts_with"),
-            operator("not_starts_with"),
-            operator("ends_with"),
-            operator("not_ends_with"),
-        ],
-        vec![],
-    );
-    let advanced = Block::new(
-        vec![Attribute::optional("name", Type::String).validate(Validator::LenBetween(0, 1000))],
-        vec![NestedBlock::set("field_selector", field_selector).min_items(1)],
-    );
     let data_resource = Block::new(
         vec![
             Attribute::required("type", Type::String)
@@ -134,8 +97,7 @@ fn schema() -> Schema {
         block: Block::new(
             attributes,
             vec![
-                NestedBlock::list("advanced_event_selector", advanced)
-                    .conflicts_with(&["event_selector"]),
+                advanced_selectors::block(false).conflicts_with(&["event_selector"]),
                 NestedBlock::list("event_selector", event_selector)
                     .max_items(5)
                     .conflicts_with(&["advanced_event_selector"]),
@@ -185,46 +147,6 @@ fn expand_event_selectors(planned: &Value) -> Json {
         );
     }
     Json::Array(selectors)
-}
-
-fn expand_advanced_selectors(planned: &Value) -> Json {
-    const OPERATORS: [(&str, &str); 6] = [
-        ("equals", "Equals"),
-        ("not_equals", "NotEquals"),
-        ("starts_with", "StartsWith"),
-        ("not_starts_with", "NotStartsWith"),
-        ("ends_with", "EndsWith"),
-        ("not_ends_with", "NotEndsWith"),
-    ];
-    Json::Array(
-        planned
-            .attr("advanced_event_selector")
-            .items()
-            .iter()
-            .map(|sel| {
-                let fields: Vec<Json> = sel
-                    .attr("field_selector")
-                    .items()
-                    .iter()
-                    .map(|fs| {
-                        let mut out = json!({"Field": fs.attr("field").str_opt()});
-                        for (tf, aws) in OPERATORS {
-                            let values = fs.attr(tf).strings();
-                            if !values.is_empty() {
-                                out[aws] = json!(values);
-                            }
-                        }
-                        out
-                    })
-                    .collect();
-                let mut out = json!({"FieldSelectors": fields});
-                if let Some(name) = sel.attr("name").str_opt() {
-                    out["Name"] = json!(name);
-                }
-                out
-            })
-            .collect(),
-    )
 }
 
 fn expand_insight_selectors(planned: &Value) -> Json {
@@ -292,52 +214,6 @@ fn flatten_event_selectors(selectors: &Json) -> Value {
     )
 }
 
-fn flatten_advanced_selectors(selectors: &Json) -> Value {
-    const OPERATORS: [(&str, &str); 6] = [
-        ("equals", "Equals"),
-        ("not_equals", "NotEquals"),
-        ("starts_with", "StartsWith"),
-        ("not_starts_with", "NotStartsWith"),
-        ("ends_with", "EndsWith"),
-        ("not_ends_with", "NotEndsWith"),
-    ];
-    Value::List(
-        selectors
-            .as_array()
-            .map(|a| a.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .map(|sel| {
-                let fields = sel["FieldSelectors"]
-                    .as_array()
-                    .map(|a| a.as_slice())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|fs| {
-                        let mut fields = vec![("field", json_str(&fs["Field"]))];
-                        for (tf, aws) in OPERATORS {
-                            let values = json_strings(&fs[aws]);
-                            fields.push((
-                                tf,
-                                if values.is_empty() {
-                                    Value::Null
-                                } else {
-                                    list_value(values)
-                                },
-                            ));
-                        }
-                        object(fields)
-                    })
-                    .collect();
-                object([
-                    ("name", json_str(&sel["Name"])),
-                    ("field_selector", Value::Set(fields)),
-                ])
-            })
-            .collect(),
-    )
-}
-
 impl Trail {
     fn set_logging(&self, ctx: &Ctx, region: &str, id: &str, enabled: bool) -> Result<(), Diag> {
         let op = if enabled {
@@ -366,7 +242,7 @@ impl Trail {
         planned: &Value,
     ) -> Result<(), Diag> {
         let request = if !planned.attr("advanced_event_selector").is_null_or_empty() {
-            json!({"TrailName": id, "AdvancedEventSelectors": expand_advanced_selectors(planned)})
+            json!({"TrailName": id, "AdvancedEventSelectors": advanced_selectors::expand(planned)})
         } else {
             json!({"TrailName": id, "EventSelectors": expand_event_selectors(planned)})
         };
@@ -613,7 +489,7 @@ impl Resource for Trail {
                     )]
                 })?;
             event_selector = flatten_event_selectors(&selectors["EventSelectors"]);
-            advanced = flatten_advanced_selectors(&selectors["AdvancedEventSelectors"]);
+            advanced = advanced_selectors::flatten(&selectors["AdvancedEventSelectors"]);
         }
         let mut insight = Value::Set(vec![]);
         if trail["HasInsightSelectors"].as_bool() == Some(true) {

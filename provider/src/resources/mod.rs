@@ -11,7 +11,9 @@ use crate::client::AwsClient;
 use crate::diagnostics::{Diag, Diags};
 use crate::schema::Schema;
 
+pub mod advanced_selectors;
 pub mod cloudtrail;
+pub mod cloudtrail_event_data_store;
 pub mod cloudtrail_organization_delegated_admin_account;
 pub mod cloudwatch_log_group;
 pub mod iam_policy;
@@ -90,6 +92,7 @@ pub fn all() -> Vec<Box<dyn Resource>> {
     use s3_common::BucketConfigResource as Cfg;
     vec![
         Box::new(cloudtrail::Trail::new()),
+        Box::new(cloudtrail_event_data_store::EventDataStore::new()),
         Box::new(s3_bucket::Bucket::new()),
         Box::new(Cfg(s3_bucket_acl::BucketAcl::new())),
         Box::new(Cfg(

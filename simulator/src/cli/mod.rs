@@ -11,9 +11,11 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod bench_lake;
 mod bench_serve;
 mod demo;
 mod generate;
+mod lake;
 mod logs;
 mod render;
 mod serve;
@@ -69,6 +71,9 @@ enum Command {
     ValidateLogs(validate::ValidateArgs),
     /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port.
     Serve(serve::ServeArgs),
+    /// CloudTrail Lake: event data stores and Lake SQL queries.
+    #[command(subcommand)]
+    Lake(lake::LakeCommand),
 }
 
 #[derive(Subcommand)]
@@ -90,6 +95,15 @@ enum BenchCommand {
     },
     /// Load on `ctsim serve` (signed DescribeTrails, LookupEvents) vs a trivial hyper handler.
     Serve(bench_serve::Args),
+    /// Lake ingestion (events/s) and Lake SQL vs hand-written SQLite queries.
+    Lake {
+        #[arg(long, default_value_t = 5_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -160,6 +174,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             bench_delivery::run(&bench_delivery::Args { events, seed })
         }
         Command::Bench(BenchCommand::Serve(args)) => bench_serve::run(&args),
+        Command::Bench(BenchCommand::Lake { events, seed, runs }) => {
+            bench_lake::run(&bench_lake::Args { events, seed, runs })
+        }
         Command::Events(args) => {
             let sim = open(&cli.home)?;
             print!("{}", render::events(&sim, &args)?);
@@ -173,6 +190,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
         Command::Serve(args) => serve::run(&state_dir(&cli.home), &args),
+        Command::Lake(cmd) => {
+            print!("{}", lake::run(&open(&cli.home)?, cmd)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);

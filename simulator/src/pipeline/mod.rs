@@ -3,6 +3,8 @@
 
 pub mod delivery;
 pub mod digest;
+pub mod lake;
+pub mod lake_sql;
 pub mod selectors;
 pub mod validate;
 
@@ -15,5 +17,6 @@ use crate::services::Env;
 pub fn run_due(env: &Env<'_>) -> Result<(), AwsError> {
     delivery::deliver_due(env)?;
     digest::deliver_digests_due(env)?;
+    lake::ingest_due(env)?;
     Ok(())
 }

@@ -108,19 +108,21 @@ fn in_scope(scope: &TrailScope, r: &EventView<'_>) -> bool {
 /// The fields selectors and scope look at, read once per record without copying; build it
 /// once per record when several trails judge the same record.
 #[derive(Debug, Clone, Copy, Default)]
+/// The fields are public so that a reader that does not build a `Value` (Lake ingestion
+/// parses records into borrowed fields) can fill them; booleans are "true"/"false".
 pub struct EventView<'a> {
-    event_source: Option<&'a str>,
-    event_name: Option<&'a str>,
-    event_category: Option<&'a str>,
-    event_type: Option<&'a str>,
-    error_code: Option<&'a str>,
-    read_only: Option<&'a str>,
-    user_arn: Option<&'a str>,
-    console: Option<&'a str>,
-    vpc_endpoint: Option<&'a str>,
-    aws_region: Option<&'a str>,
-    recipient_account: Option<&'a str>,
-    resources: &'a [Value],
+    pub event_source: Option<&'a str>,
+    pub event_name: Option<&'a str>,
+    pub event_category: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+    pub error_code: Option<&'a str>,
+    pub read_only: Option<&'a str>,
+    pub user_arn: Option<&'a str>,
+    pub console: Option<&'a str>,
+    pub vpc_endpoint: Option<&'a str>,
+    pub aws_region: Option<&'a str>,
+    pub recipient_account: Option<&'a str>,
+    pub resources: &'a [Value],
 }
 
 /// A string field, or a boolean one as "true"/"false" (how selectors compare them).

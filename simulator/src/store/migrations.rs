@@ -110,4 +110,80 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_by_id ON documents (service, kind, id);
 "#,
+    // CloudTrail Lake: event data stores (`n` is the compact key of a store's rows), their
+    // ingested events (typed columns for what queries filter and group on, plus the record),
+    // and queries with their result pages.
+    r#"
+CREATE TABLE event_data_stores (
+    n            INTEGER PRIMARY KEY,
+    arn          TEXT NOT NULL UNIQUE,
+    id           TEXT NOT NULL UNIQUE,
+    account_id   TEXT NOT NULL,
+    region       TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    config       TEXT NOT NULL,
+    created_ms   INTEGER NOT NULL,
+    updated_ms   INTEGER NOT NULL,
+    deleted_ms   INTEGER,
+    cursor_seq   INTEGER NOT NULL DEFAULT 0,
+    events       INTEGER NOT NULL DEFAULT 0,
+    bytes        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX event_data_stores_by_name ON event_data_stores (account_id, region, name);
+
+CREATE TABLE lake_events (
+    eds                  INTEGER NOT NULL,
+    seq                  INTEGER NOT NULL,
+    event_time_ms        INTEGER NOT NULL,
+    event_id             TEXT,
+    event_version        TEXT,
+    event_name           TEXT,
+    event_source         TEXT,
+    event_type           TEXT,
+    event_category       TEXT,
+    aws_region           TEXT,
+    recipient_account_id TEXT,
+    user_type            TEXT,
+    user_arn             TEXT,
+    user_principal_id    TEXT,
+    user_account_id      TEXT,
+    user_access_key_id   TEXT,
+    user_name            TEXT,
+    issuer_user_name     TEXT,
+    issuer_arn           TEXT,
+    source_ip            TEXT,
+    user_agent           TEXT,
+    error_code           TEXT,
+    error_message        TEXT,
+    read_only            INTEGER,
+    management_event     INTEGER,
+    request_id           TEXT,
+    record               TEXT NOT NULL
+);
+CREATE INDEX lake_events_by_time ON lake_events (eds, event_time_ms);
+
+CREATE TABLE lake_queries (
+    query_id     TEXT PRIMARY KEY,
+    account_id   TEXT NOT NULL,
+    region       TEXT NOT NULL,
+    eds_arns     TEXT NOT NULL,
+    statement    TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    error        TEXT,
+    stats        TEXT NOT NULL,
+    columns      TEXT NOT NULL DEFAULT '[]',
+    row_count    INTEGER NOT NULL DEFAULT 0,
+    created_ms   INTEGER NOT NULL,
+    seq          INTEGER NOT NULL
+);
+CREATE INDEX lake_queries_by_account ON lake_queries (account_id, region, created_ms);
+
+CREATE TABLE lake_query_pages (
+    query_id  TEXT NOT NULL REFERENCES lake_queries (query_id) ON DELETE CASCADE,
+    page      INTEGER NOT NULL,
+    rows      TEXT NOT NULL,
+    PRIMARY KEY (query_id, page)
+);
+"#,
 ];

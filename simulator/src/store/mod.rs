@@ -2,6 +2,7 @@
 //! several processes can share the folder, and ordered schema migrations. This module is the
 //! one place that owns SQL; everything above it works with the row types defined here.
 
+pub mod lake;
 mod migrations;
 mod savepoint;
 
@@ -13,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::clock::{self, Clock};
 use crate::error::StoreError;
 
+pub use lake::{EdsRow, LakeEvent, LakeTable, QueryRow};
 pub use migrations::MIGRATIONS;
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -5,7 +5,10 @@ pub mod delegated_admin;
 pub mod destinations;
 #[cfg(test)]
 mod destinations_tests;
+pub mod event_data_stores;
 pub mod insights;
+pub mod lake_model;
+pub mod lake_queries;
 pub mod lookup;
 pub mod model;
 pub mod names;
@@ -24,7 +27,15 @@ use crate::error::AwsError;
 pub use delegated_admin::{
     deregister_organization_delegated_admin, register_organization_delegated_admin,
 };
+pub use event_data_stores::{
+    create_event_data_store, delete_event_data_store, get_event_data_store, list_event_data_stores,
+    restore_event_data_store, start_event_data_store_ingestion, stop_event_data_store_ingestion,
+    update_event_data_store,
+};
 pub use insights::{get_insight_selectors, put_insight_selectors};
+pub use lake_queries::{
+    cancel_query, describe_query, get_query_results, list_queries, start_query,
+};
 pub use lookup::lookup_events;
 pub use public_keys::list_public_keys;
 pub use selectors::{get_event_selectors, put_event_selectors};
@@ -39,15 +50,23 @@ pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
 /// The operations this simulator implements.
 pub const OPERATIONS: &[&str] = &[
     "AddTags",
+    "CancelQuery",
+    "CreateEventDataStore",
     "CreateTrail",
+    "DeleteEventDataStore",
     "DeleteTrail",
     "DeregisterOrganizationDelegatedAdmin",
+    "DescribeQuery",
     "DescribeTrails",
+    "GetEventDataStore",
     "GetEventSelectors",
     "GetInsightSelectors",
+    "GetQueryResults",
     "GetTrail",
     "GetTrailStatus",
+    "ListEventDataStores",
     "ListPublicKeys",
+    "ListQueries",
     "ListTags",
     "ListTrails",
     "LookupEvents",
@@ -55,8 +74,13 @@ pub const OPERATIONS: &[&str] = &[
     "PutInsightSelectors",
     "RegisterOrganizationDelegatedAdmin",
     "RemoveTags",
+    "RestoreEventDataStore",
+    "StartEventDataStoreIngestion",
     "StartLogging",
+    "StartQuery",
+    "StopEventDataStoreIngestion",
     "StopLogging",
+    "UpdateEventDataStore",
     "UpdateTrail",
 ];
 
@@ -74,6 +98,19 @@ pub fn dispatch(
     }
     match operation {
         "AddTags" => op!(add_tags),
+        "CreateEventDataStore" => op!(create_event_data_store),
+        "GetEventDataStore" => op!(get_event_data_store),
+        "ListEventDataStores" => op!(list_event_data_stores),
+        "UpdateEventDataStore" => op!(update_event_data_store),
+        "DeleteEventDataStore" => op!(delete_event_data_store),
+        "RestoreEventDataStore" => op!(restore_event_data_store),
+        "StartEventDataStoreIngestion" => op!(start_event_data_store_ingestion),
+        "StopEventDataStoreIngestion" => op!(stop_event_data_store_ingestion),
+        "StartQuery" => op!(start_query),
+        "DescribeQuery" => op!(describe_query),
+        "GetQueryResults" => op!(get_query_results),
+        "CancelQuery" => op!(cancel_query),
+        "ListQueries" => op!(list_queries),
         "CreateTrail" => op!(create_trail),
         "DeleteTrail" => op!(delete_trail),
         "DeregisterOrganizationDelegatedAdmin" => op!(deregister_organization_delegated_admin),
@@ -106,6 +143,9 @@ pub fn is_read_only(operation: &str) -> bool {
 
 /// The trail a request names (by `Name`, `TrailName` or `ResourceId`), as an event resource.
 pub fn resources(operation: &str, req: &Value, ctx: &CallerContext) -> Vec<EventResource> {
+    if operation.ends_with("EventDataStore") || operation.ends_with("EventDataStoreIngestion") {
+        return event_data_stores::event_resources(req, ctx);
+    }
     let member = match operation {
         "CreateTrail" | "UpdateTrail" | "DeleteTrail" | "GetTrail" | "GetTrailStatus"
         | "StartLogging" | "StopLogging" => "Name",

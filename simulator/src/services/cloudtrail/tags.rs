@@ -121,17 +121,32 @@ fn tagged_trail(
     Ok(row)
 }
 
+/// The ARN of the resource a tagging call names: a trail or an event data store.
+fn tagged_arn(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    resource_id: &str,
+    home_only: bool,
+) -> Result<String, AwsError> {
+    if resource_id.contains(":eventdatastore/") {
+        return super::event_data_stores::resolve(env, ctx, resource_id)
+            .map(|e| e.row.arn)
+            .map_err(|_| not_found(resource_id));
+    }
+    Ok(tagged_trail(env, ctx, resource_id, home_only)?.arn)
+}
+
 pub fn add_tags(
     env: &Env<'_>,
     ctx: &CallerContext,
     req: AddTagsRequest,
 ) -> Result<AddTagsResponse, AwsError> {
-    let row = tagged_trail(env, ctx, &req.resource_id, true)?;
+    let arn = tagged_arn(env, ctx, &req.resource_id, true)?;
     validate_tags(&req.tags_list, true)?;
-    let existing: Vec<String> = env.db.tags(&row.arn)?.into_iter().map(|(k, _)| k).collect();
+    let existing: Vec<String> = env.db.tags(&arn)?.into_iter().map(|(k, _)| k).collect();
     check_limit(&existing, &req.tags_list)?;
     for t in &req.tags_list {
-        env.db.put_tag(&row.arn, &t.key, t.value.as_deref())?;
+        env.db.put_tag(&arn, &t.key, t.value.as_deref())?;
     }
     Ok(AddTagsResponse {})
 }
@@ -141,10 +156,10 @@ pub fn remove_tags(
     ctx: &CallerContext,
     req: RemoveTagsRequest,
 ) -> Result<RemoveTagsResponse, AwsError> {
-    let row = tagged_trail(env, ctx, &req.resource_id, true)?;
+    let arn = tagged_arn(env, ctx, &req.resource_id, true)?;
     validate_tags(&req.tags_list, false)?;
     for t in &req.tags_list {
-        env.db.remove_tag(&row.arn, &t.key)?;
+        env.db.remove_tag(&arn, &t.key)?;
     }
     Ok(RemoveTagsResponse {})
 }
@@ -167,10 +182,10 @@ pub fn list_tags(
     }
     let mut out = Vec::new();
     for id in &req.resource_id_list {
-        let row = tagged_trail(env, ctx, id, false)?;
+        let arn = tagged_arn(env, ctx, id, false)?;
         let tags = env
             .db
-            .tags(&row.arn)?
+            .tags(&arn)?
             .into_iter()
             .map(|(key, value)| Tag { key, value })
             .collect();
