@@ -33,6 +33,18 @@ fn bucket_policy(bucket: &str) -> String {
 fn aws_cli_sets_up_a_trail_and_downloads_its_delivered_log_file() {
     let s = Served::start();
     let bucket = "ct-logs-wire";
+    let eds = s.aws_json(&[
+        "cloudtrail",
+        "create-event-data-store",
+        "--name",
+        "lake",
+        "--retention-period",
+        "30",
+    ]);
+    let eds_arn = eds["EventDataStoreArn"]
+        .as_str()
+        .expect("EventDataStoreArn")
+        .to_string();
     s.aws_json(&["s3api", "create-bucket", "--bucket", bucket]);
     s.aws_json(&[
         "s3api",
@@ -130,6 +142,24 @@ fn aws_cli_sets_up_a_trail_and_downloads_its_delivered_log_file() {
         "{record}"
     );
     assert_eq!(record["userIdentity"]["accessKeyId"], "test");
+
+    // CloudTrail Lake over the wire: the event data store took the CreateTrail call.
+    let eds_id = eds_arn.rsplit('/').next().unwrap_or_default();
+    let started = s.aws_json(&[
+        "cloudtrail",
+        "start-query",
+        "--query-statement",
+        &format!(
+            "SELECT eventName, userIdentity.arn FROM {eds_id} WHERE eventName = 'CreateTrail'"
+        ),
+    ]);
+    let query_id = started["QueryId"].as_str().expect("QueryId").to_string();
+    let results = s.aws_json(&["cloudtrail", "get-query-results", "--query-id", &query_id]);
+    assert_eq!(results["QueryStatus"], "FINISHED", "{results}");
+    assert_eq!(
+        results["QueryResultRows"][0][0]["eventName"], "CreateTrail",
+        "{results}"
+    );
 
     // Another process moves the clock on the same state folder: the log file is delivered.
     let adv = s.ctsim(&["clock", "advance", "10m"]);
