@@ -2,6 +2,8 @@
 //! test its own state folder and Terraform working directory, and runs the real terraform
 //! binary against them.
 
+pub mod wire;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -153,6 +153,13 @@ pub struct ProviderConfig {
     pub state_dir: Option<PathBuf>,
     /// `endpoints { cloudtrail = URL }`: the URL of a `ctsim serve` instance.
     pub cloudtrail_endpoint: Option<String>,
+    /// Every URL of the `endpoints {}` block, by service name. Any of them selects HTTP mode.
+    pub endpoints: BTreeMap<String, String>,
+    /// `access_key` / `secret_key` / `token` (else the AWS_* environment, else test/test),
+    /// used to sign requests in HTTP mode.
+    pub access_key: String,
+    pub secret_key: String,
+    pub token: Option<String>,
     /// `assume_role { role_arn, session_name }`: calls run as that role's session.
     pub assume_role: Option<(String, Option<String>)>,
 }
@@ -179,6 +186,25 @@ impl ProviderConfig {
             .items()
             .iter()
             .find_map(|e| e.attr("cloudtrail").str_opt().map(str::to_string));
+        let mut endpoints = BTreeMap::new();
+        for block in config.attr("endpoints").items() {
+            for name in ENDPOINT_SERVICES {
+                if let Some(url) = block.attr(name).str_opt().filter(|u| !u.is_empty()) {
+                    endpoints.insert(name.to_string(), url.to_string());
+                }
+            }
+        }
+        let setting = |attr: &str, env: &str| {
+            config
+                .attr(attr)
+                .str_opt()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .or_else(|| std::env::var(env).ok().filter(|s| !s.is_empty()))
+        };
+        let access_key = setting("access_key", "AWS_ACCESS_KEY_ID");
+        let secret_key = setting("secret_key", "AWS_SECRET_ACCESS_KEY");
+        let token = setting("token", "AWS_SESSION_TOKEN");
         let assume_role = config.attr("assume_role").items().first().and_then(|b| {
             let arn = b.attr("role_arn").str_opt().filter(|s| !s.is_empty())?;
             Some((
@@ -191,6 +217,10 @@ impl ProviderConfig {
             default_tags,
             state_dir,
             cloudtrail_endpoint,
+            endpoints,
+            access_key: access_key.unwrap_or_else(|| "test".to_string()),
+            secret_key: secret_key.unwrap_or_else(|| "test".to_string()),
+            token,
             assume_role,
         }
     }

@@ -5,6 +5,7 @@ pub mod client;
 pub mod config;
 pub mod data_sources;
 pub mod diagnostics;
+pub mod http_client;
 pub mod plan;
 pub mod resources;
 pub mod schema;

@@ -13,6 +13,7 @@ use crate::client::{AwsClient, InProcess};
 use crate::config::{self, ProviderConfig};
 use crate::data_sources::{self, DataSource};
 use crate::diagnostics::{Diag, Diags, path_to_proto, to_proto};
+use crate::http_client;
 use crate::plan;
 use crate::resources::{self, Ctx, Resource};
 use crate::schema::Schema;
@@ -76,10 +77,8 @@ impl ProviderServer {
     fn configure(&self, config: &Value, terraform_version: &str) -> Diags {
         let parsed = ProviderConfig::from_value(config);
         let mut diags = Vec::new();
-        if let Some(url) = &parsed.cloudtrail_endpoint {
-            diags.push(Diag::warning("ctsim HTTP endpoint not used").detail(format!(
-                "endpoints.cloudtrail = {url}: this provider version calls the embedded simulator directly; the HTTP mode comes with `ctsim serve`."
-            )));
+        if !parsed.endpoints.is_empty() {
+            return self.configure_http(parsed, terraform_version);
         }
         let state_dir = parsed
             .state_dir
@@ -127,6 +126,50 @@ impl ProviderServer {
             Err(_) => diags.push(Diag::error("provider state poisoned")),
         }
         diags
+    }
+}
+
+impl ProviderServer {
+    /// HTTP mode: `endpoints {}` names a `ctsim serve`; every call goes there, signed.
+    fn configure_http(&self, parsed: ProviderConfig, terraform_version: &str) -> Diags {
+        let credentials = http_client::Credentials {
+            access_key_id: parsed.access_key.clone(),
+            secret_access_key: parsed.secret_key.clone(),
+            session_token: parsed.token.clone(),
+        };
+        let connected = http_client::Http::connect(
+            &parsed.endpoints,
+            credentials,
+            terraform_version,
+            &parsed.region,
+        )
+        .and_then(|c| match &parsed.assume_role {
+            Some((arn, session)) => c.assume_role(&parsed.region, arn, session.as_deref()),
+            None => Ok(c),
+        });
+        let client: Arc<dyn AwsClient> = match connected {
+            Ok(c) => Arc::new(c),
+            Err(message) => {
+                return vec![
+                    Diag::error("cannot reach ctsim serve")
+                        .detail(format!(
+                            "endpoints {{}} names {:?}: {message}",
+                            parsed.endpoints
+                        ))
+                        .at(plan::attr_path("endpoints")),
+                ];
+            }
+        };
+        match self.configured.write() {
+            Ok(mut guard) => {
+                *guard = Some(Arc::new(Configured {
+                    client,
+                    config: parsed,
+                }));
+                Vec::new()
+            }
+            Err(_) => vec![Diag::error("provider state poisoned")],
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod generate;
 pub mod ids;
 pub mod pipeline;
 pub mod policy;
+pub mod server;
 pub mod services;
 pub mod settings;
 pub mod simulator;

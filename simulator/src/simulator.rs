@@ -202,6 +202,111 @@ impl Simulator {
         }
     }
 
+    /// Runs several calls in one write transaction (one commit for all: the server's group
+    /// commit). Each call runs in its own savepoint, so a failed call undoes only its own
+    /// changes and is recorded as a failure, exactly as [`Simulator::invoke_detailed`] would
+    /// do; the calls see each other's effects in order. If the shared commit fails, every
+    /// call is retried alone.
+    pub fn invoke_many(&self, calls: &[BatchCall]) -> Vec<Invocation> {
+        if calls.len() == 1 {
+            let c = &calls[0];
+            return vec![self.invoke_detailed(&c.ctx, &c.service, &c.operation, c.request.clone())];
+        }
+        let attempt = self
+            .lock()
+            .write(|db| -> Result<Vec<Invocation>, StoreError> {
+                let mut out = Vec::with_capacity(calls.len());
+                for c in calls {
+                    out.push(self.invoke_in(db, c)?);
+                }
+                Ok(out)
+            });
+        match attempt {
+            Ok(v) => v,
+            Err(_) => calls
+                .iter()
+                .map(|c| self.invoke_detailed(&c.ctx, &c.service, &c.operation, c.request.clone()))
+                .collect(),
+        }
+    }
+
+    /// One call of a batch, inside the batch's transaction.
+    fn invoke_in(&self, db: Db<'_>, call: &BatchCall) -> Result<Invocation, StoreError> {
+        let (service, operation) = (call.service.as_str(), call.operation.as_str());
+        let Some(event_source) = services::event_source(service) else {
+            return Ok(Invocation {
+                result: Err(AwsError::unknown_operation(service, operation)),
+                request_id: None,
+                event_id: None,
+            });
+        };
+        let global_ctx;
+        let ctx = match services::recorded_region(service) {
+            Some(r) if call.ctx.region != r => {
+                global_ctx = call.ctx.clone().with_region(r);
+                &global_ctx
+            }
+            _ => &call.ctx,
+        };
+        let read_only = services::is_read_only(service, operation);
+        let resources = services::resources(service, operation, &call.request, ctx);
+        let now = db.clock()?.now();
+        let env = Env {
+            db,
+            now,
+            state_dir: &self.state_dir,
+        };
+        db.savepoint()?;
+        let attempt = (|| -> Result<(Value, events::Recorded), AwsError> {
+            let response = services::dispatch(&env, ctx, service, operation, &call.request)?;
+            let rec = events::record_call(
+                db,
+                &ApiCall {
+                    ctx,
+                    event_source,
+                    operation,
+                    request: &call.request,
+                    outcome: Ok(&response),
+                    read_only,
+                    resources: resources.clone(),
+                    time: now,
+                },
+            )?;
+            Ok((response, rec))
+        })();
+        match attempt {
+            Ok((response, rec)) => {
+                db.release_savepoint()?;
+                Ok(Invocation {
+                    result: Ok(response),
+                    request_id: Some(rec.request_id),
+                    event_id: Some(rec.event_id),
+                })
+            }
+            Err(err) => {
+                db.rollback_savepoint()?;
+                let rec = events::record_call(
+                    db,
+                    &ApiCall {
+                        ctx,
+                        event_source,
+                        operation,
+                        request: &call.request,
+                        outcome: Err(&err),
+                        read_only,
+                        resources,
+                        time: now,
+                    },
+                )?;
+                Ok(Invocation {
+                    result: Err(err),
+                    request_id: Some(rec.request_id),
+                    event_id: Some(rec.event_id),
+                })
+            }
+        }
+    }
+
     /// Typed convenience over [`Simulator::invoke`]: serialises the request and deserialises
     /// the response (e.g. `CreateTrailRequest` -> `CreateTrailResponse`). Recorded as usual.
     pub fn call<Q: Serialize, R: DeserializeOwned>(
@@ -370,6 +475,15 @@ impl Simulator {
     }
 }
 
+/// One call of [`Simulator::invoke_many`].
+#[derive(Debug, Clone)]
+pub struct BatchCall {
+    pub ctx: CallerContext,
+    pub service: String,
+    pub operation: String,
+    pub request: Value,
+}
+
 /// What [`Simulator::append_records_with`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AppendStats {
@@ -387,5 +501,51 @@ mod tests {
     #[test]
     fn simulator_is_send_and_sync() {
         assert_send_sync::<Simulator>();
+    }
+
+    #[test]
+    fn a_batch_commits_together_and_a_failed_call_undoes_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = Simulator::open(dir.path()).unwrap();
+        let ctx = sim.default_caller("us-east-1");
+        let call = |op: &str, req: Value| BatchCall {
+            ctx: ctx.clone(),
+            service: "logs".into(),
+            operation: op.into(),
+            request: req,
+        };
+        let out = sim.invoke_many(&[
+            call("CreateLogGroup", serde_json::json!({"logGroupName": "a"})),
+            // Fails: the group exists (created by the call before it, same transaction).
+            call("CreateLogGroup", serde_json::json!({"logGroupName": "a"})),
+            call("CreateLogGroup", serde_json::json!({"logGroupName": "b"})),
+            call("NoSuchOperation", serde_json::json!({})),
+        ]);
+        assert!(out[0].result.is_ok());
+        assert_eq!(
+            out[1].result.as_ref().unwrap_err().code,
+            "ResourceAlreadyExistsException"
+        );
+        assert!(out[2].result.is_ok());
+        assert!(out[3].result.is_err());
+        let names: Vec<String> = sim
+            .event_records()
+            .unwrap()
+            .iter()
+            .map(|r| format!("{}:{}", r["eventName"], r["errorCode"]))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "\"CreateLogGroup\":null",
+                "\"CreateLogGroup\":\"ResourceAlreadyExistsException\"",
+                "\"CreateLogGroup\":null",
+                "\"NoSuchOperation\":\"UnknownOperationException\""
+            ]
+        );
+        let groups = sim
+            .invoke(&ctx, "logs", "DescribeLogGroups", serde_json::json!({}))
+            .unwrap();
+        assert_eq!(groups["logGroups"].as_array().map(Vec::len), Some(2));
     }
 }

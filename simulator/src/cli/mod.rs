@@ -13,11 +13,13 @@ mod bench;
 mod bench_delivery;
 mod bench_insights;
 mod bench_lake;
+mod bench_serve;
 mod demo;
 mod generate;
 mod lake;
 mod logs;
 mod render;
+mod serve;
 pub mod terraform;
 mod validate;
 
@@ -68,6 +70,8 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
+    /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port.
+    Serve(serve::ServeArgs),
     /// CloudTrail Lake: event data stores and Lake SQL queries.
     #[command(subcommand)]
     Lake(lake::LakeCommand),
@@ -90,6 +94,8 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Load on `ctsim serve` (signed DescribeTrails, LookupEvents) vs a trivial hyper handler.
+    Serve(bench_serve::Args),
     /// Lake ingestion (events/s) and Lake SQL vs hand-written SQLite queries.
     Lake {
         #[arg(long, default_value_t = 5_000_000)]
@@ -178,6 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Delivery { events, seed }) => {
             bench_delivery::run(&bench_delivery::Args { events, seed })
         }
+        Command::Bench(BenchCommand::Serve(args)) => bench_serve::run(&args),
         Command::Bench(BenchCommand::Lake { events, seed, runs }) => {
             bench_lake::run(&bench_lake::Args { events, seed, runs })
         }
@@ -196,6 +203,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
+        Command::Serve(args) => serve::run(&state_dir(&cli.home), &args),
         Command::Lake(cmd) => {
             print!("{}", lake::run(&open(&cli.home)?, cmd)?);
             Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@
 mod insights;
 pub mod lake;
 mod migrations;
+mod savepoint;
 
 use std::path::Path;
 use std::time::Duration;

@@ -94,6 +94,21 @@ pub fn dispatch(
     operation: &str,
     req: &Value,
 ) -> Result<Value, AwsError> {
+    // IAM answers NoSuchEntity with HTTP 404 (the IAM API reference's status for it).
+    dispatch_op(env, ctx, operation, req).map_err(|mut e| {
+        if e.code == "NoSuchEntity" {
+            e.http_status = 404;
+        }
+        e
+    })
+}
+
+fn dispatch_op(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    operation: &str,
+    req: &Value,
+) -> Result<Value, AwsError> {
     macro_rules! op {
         ($f:path) => {
             to_compact_response(&$f(env, ctx, parse_request(req)?)?)

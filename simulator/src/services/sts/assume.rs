@@ -108,6 +108,10 @@ pub struct SessionInfo {
     pub source_identity: Option<String>,
     /// The ARN of the principal that called AssumeRole.
     pub assumed_by: String,
+    /// The session's secret and token, so that `ctsim serve` can verify requests signed
+    /// with these temporary credentials.
+    pub secret_access_key: String,
+    pub session_token: String,
 }
 
 impl SessionInfo {
@@ -300,6 +304,8 @@ pub fn assume_role(
         expiration_ms: clock::to_millis(expiration),
         source_identity: req.source_identity.clone(),
         assumed_by: ctx.principal.arn.clone(),
+        secret_access_key: secret.clone(),
+        session_token: token.clone(),
     };
     let body = serde_json::to_value(&session)
         .map_err(|e| AwsError::internal(format!("cannot serialise session: {e}")))?;

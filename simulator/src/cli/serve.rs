@@ -1,0 +1,108 @@
+//! `ctsim serve`: run the AWS wire protocols on a port until SIGINT/SIGTERM.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::server::{self, Limits, Server, credentials::Credentials};
+use crate::settings;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default: ctsim has no real authentication story
+    /// beyond the keys it is given.
+    #[arg(long, default_value = server::DEFAULT_BIND)]
+    pub bind: IpAddr,
+    /// Port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = server::DEFAULT_PORT)]
+    pub port: u16,
+    /// Credentials file (default: credentials.json in the state folder, if present).
+    #[arg(long)]
+    pub credentials: Option<PathBuf>,
+    /// Largest request body accepted (bytes); larger ones get 413.
+    #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+    /// Seconds a client may take to send a request.
+    #[arg(long, default_value_t = server::DEFAULT_REQUEST_TIMEOUT.as_secs())]
+    pub request_timeout: u64,
+    /// Worker threads for the HTTP runtime (default: the number of cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
+    init_tracing();
+    let sim = crate::Simulator::open(state_dir)
+        .map_err(|e| anyhow::anyhow!("opening {}: {e}", state_dir.display()))?;
+    let account = sim
+        .setting(settings::DEFAULT_ACCOUNT_ID)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| crate::context::DEFAULT_ACCOUNT_ID.into());
+    let user = sim
+        .setting(settings::DEFAULT_USER_NAME)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| crate::context::DEFAULT_USER_NAME.into());
+    let file = args
+        .credentials
+        .clone()
+        .unwrap_or_else(|| Credentials::default_file(state_dir));
+    if args.credentials.is_some() && !file.exists() {
+        anyhow::bail!("credentials file {} does not exist", file.display());
+    }
+    let credentials =
+        Credentials::load(Some(&file), &account, &user).map_err(anyhow::Error::msg)?;
+    let limits = Limits {
+        max_body_bytes: args.max_body_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+    };
+    let server = Arc::new(Server::new(Arc::new(sim), credentials, limits));
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.enable_all();
+    if let Some(n) = args.threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = rt.build().context("starting the async runtime")?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind((args.bind, args.port))
+            .await
+            .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
+        let addr = listener.local_addr()?;
+        // The first line is for scripts and tests waiting for the port. Write errors are
+        // ignored: whoever started us may have closed our stdout.
+        say(&format!("ctsim serve listening on http://{addr}"));
+        say(&format!(
+            "state {}; credentials test/test -> account {account}, user {user}",
+            state_dir.display()
+        ));
+        server::serve(listener, server, server::shutdown_signal())
+            .await
+            .context("serving")?;
+        say("ctsim serve stopped");
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// Access and server logs on stderr; `RUST_LOG` overrides the default `info`.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}

@@ -1,0 +1,369 @@
+//! The AWS query protocol (STS, IAM, SNS): `Action=...&Version=...` form-encoded in a POST
+//! body (or the query string of a GET), flattened members (`Tags.member.1.Key`,
+//! `Attributes.entry.1.key`), and XML responses:
+//! `<XResponse><XResult>…</XResult><ResponseMetadata><RequestId>…</RequestId>
+//! </ResponseMetadata></XResponse>`, errors as `<ErrorResponse><Error><Type/><Code/>
+//! <Message/></Error><RequestId/></ErrorResponse>`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::xml::{self, Rules};
+use super::{Incoming, Protocol, Reply, Server, auth, sigv4};
+use crate::error::AwsError;
+
+pub const CONTENT_TYPE: &str = "text/xml";
+
+/// Numeric members of the query services' requests (form values are all text).
+const INT_MEMBERS: &[&str] = &["DurationSeconds", "MaxItems", "MaxSessionDuration"];
+/// Boolean members of their requests.
+const BOOL_MEMBERS: &[&str] = &["OnlyAttached", "SetAsDefault"];
+/// Members whose values are maps.
+const MAP_MEMBERS: &[&str] = &["Attributes"];
+/// IAM policy documents are URL-encoded in XML responses.
+const URL_ENCODED: &[&str] = &["AssumeRolePolicyDocument", "PolicyDocument", "Document"];
+
+fn is_timestamp(name: &str) -> bool {
+    name.ends_with("Date") || name == "Expiration"
+}
+
+/// The XML namespace of a query service.
+pub fn namespace(service: &str) -> &'static str {
+    match service {
+        "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
+        "sns" => "http://sns.amazonaws.com/doc/2010-03-31/",
+        _ => "https://iam.amazonaws.com/doc/2010-05-08/",
+    }
+}
+
+const STS_ACTIONS: &[&str] = &[
+    "AssumeRole",
+    "AssumeRoleWithSAML",
+    "AssumeRoleWithWebIdentity",
+    "DecodeAuthorizationMessage",
+    "GetAccessKeyInfo",
+    "GetCallerIdentity",
+    "GetFederationToken",
+    "GetSessionToken",
+];
+
+const SNS_ACTIONS: &[&str] = &[
+    "CreateTopic",
+    "DeleteTopic",
+    "GetTopicAttributes",
+    "ListTagsForResource",
+    "ListTopics",
+    "Publish",
+    "SetTopicAttributes",
+    "Subscribe",
+    "Unsubscribe",
+    "ListSubscriptions",
+    "ListSubscriptionsByTopic",
+    "TagResource",
+    "UntagResource",
+];
+
+/// A request is a query request when it posts a form to `/` or names an `Action` in the
+/// query string of `/`.
+pub fn is_query_request(req: &Incoming) -> bool {
+    if req.raw_path != "/" && !req.raw_path.is_empty() {
+        return false;
+    }
+    let form = req
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    (req.method == "POST" && form)
+        || sigv4::query_pairs(&req.raw_query)
+            .iter()
+            .any(|(k, _)| k == "Action")
+}
+
+/// The service: the signature's credential scope says it; unsigned requests are placed
+/// by their action.
+fn service_of(req: &Incoming, action: &str) -> &'static str {
+    let scoped = req
+        .header("authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').nth(3))
+        .map(str::to_string)
+        .or_else(|| {
+            sigv4::query_pairs(&req.raw_query)
+                .into_iter()
+                .find(|(k, _)| k == "X-Amz-Credential")
+                .and_then(|(_, v)| v.split('/').nth(3).map(str::to_string))
+        });
+    match scoped.as_deref() {
+        Some("sts") => "sts",
+        Some("sns") => "sns",
+        Some("iam") => "iam",
+        _ if STS_ACTIONS.contains(&action) => "sts",
+        _ if SNS_ACTIONS.contains(&action) => "sns",
+        _ => "iam",
+    }
+}
+
+enum Node {
+    Leaf(String),
+    Branch(BTreeMap<String, Node>),
+}
+
+fn insert(node: &mut BTreeMap<String, Node>, path: &[&str], value: String) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        node.insert(first.to_string(), Node::Leaf(value));
+        return;
+    }
+    let child = node
+        .entry(first.to_string())
+        .or_insert_with(|| Node::Branch(BTreeMap::new()));
+    if let Node::Leaf(_) = child {
+        // `Tags=` (an empty list) followed by members: the members win.
+        *child = Node::Branch(BTreeMap::new());
+    }
+    if let Node::Branch(m) = child {
+        insert(m, rest, value);
+    }
+}
+
+fn indexed(m: BTreeMap<String, Node>) -> Vec<Node> {
+    let mut items: Vec<(u64, Node)> = m
+        .into_iter()
+        .filter_map(|(k, v)| k.parse::<u64>().ok().map(|n| (n, v)))
+        .collect();
+    items.sort_by_key(|(n, _)| *n);
+    items.into_iter().map(|(_, v)| v).collect()
+}
+
+fn to_json(name: &str, node: Node) -> Value {
+    match node {
+        Node::Leaf(s) => coerce(name, s),
+        Node::Branch(mut m) => {
+            if m.len() == 1 && m.contains_key("member") {
+                return match m.remove("member") {
+                    Some(Node::Branch(items)) => Value::Array(
+                        indexed(items)
+                            .into_iter()
+                            .map(|n| to_json(name, n))
+                            .collect(),
+                    ),
+                    _ => Value::Array(Vec::new()),
+                };
+            }
+            if m.len() == 1 && m.contains_key("entry") {
+                let mut out = Map::new();
+                if let Some(Node::Branch(items)) = m.remove("entry") {
+                    for entry in indexed(items) {
+                        if let Node::Branch(mut kv) = entry
+                            && let Some(Node::Leaf(k)) = kv.remove("key")
+                        {
+                            let v = kv.remove("value").map(|v| to_json(&k, v));
+                            out.insert(k, v.unwrap_or(Value::String(String::new())));
+                        }
+                    }
+                }
+                return Value::Object(out);
+            }
+            if !m.is_empty() && m.keys().all(|k| k.parse::<u64>().is_ok()) {
+                return Value::Array(indexed(m).into_iter().map(|n| to_json(name, n)).collect());
+            }
+            Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let j = to_json(&k, v);
+                        (k, j)
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
+fn coerce(name: &str, s: String) -> Value {
+    if INT_MEMBERS.contains(&name)
+        && let Ok(n) = s.parse::<i64>()
+    {
+        return Value::from(n);
+    }
+    if BOOL_MEMBERS.contains(&name) {
+        match s.as_str() {
+            "true" => return Value::Bool(true),
+            "false" => return Value::Bool(false),
+            _ => {}
+        }
+    }
+    Value::String(s)
+}
+
+/// Form parameters (without `Action` and `Version`) as the JSON request shape.
+pub fn params_to_json(params: &[(String, String)]) -> Value {
+    let mut root = BTreeMap::new();
+    for (k, v) in params {
+        if k == "Action" || k == "Version" || k.starts_with("X-Amz-") {
+            continue;
+        }
+        let path: Vec<&str> = k.split('.').collect();
+        insert(&mut root, &path, v.clone());
+    }
+    // Top-level empty lists arrive as `Name=`; an empty string is kept as given (the
+    // services treat it as the value sent).
+    to_json("", Node::Branch(root))
+}
+
+pub fn error_reply(err: &AwsError, request_id: &str, service: &str) -> Reply {
+    let kind = if err.is_server_fault() {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    let mut body = format!(
+        "<ErrorResponse xmlns=\"{}\"><Error><Type>{kind}</Type>",
+        namespace(service)
+    );
+    xml::element(&mut body, "Code", &err.code);
+    xml::element(&mut body, "Message", &err.message);
+    body.push_str("</Error>");
+    xml::element(&mut body, "RequestId", request_id);
+    body.push_str("</ErrorResponse>");
+    Reply::new(err.http_status, request_id)
+        .header("content-type", CONTENT_TYPE)
+        .body(body.into_bytes())
+}
+
+/// The success body: `<{Action}Response><{Action}Result>…`.
+pub fn render_response(action: &str, service: &str, result: &Value, request_id: &str) -> String {
+    let rules = Rules {
+        maps: MAP_MEMBERS,
+        is_timestamp,
+        url_encoded: if service == "iam" { URL_ENCODED } else { &[] },
+    };
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{}\">",
+        namespace(service)
+    );
+    out.push_str(&format!("<{action}Result>"));
+    xml::render_members(&mut out, result, &rules);
+    out.push_str(&format!("</{action}Result>"));
+    out.push_str("<ResponseMetadata>");
+    xml::element(&mut out, "RequestId", request_id);
+    out.push_str(&format!("</ResponseMetadata></{action}Response>"));
+    out
+}
+
+pub fn handle(server: &Server, req: &Incoming) -> Reply {
+    let mut params = sigv4::query_pairs(&req.raw_query);
+    if req.method == "POST" {
+        let body = String::from_utf8_lossy(&req.body);
+        params.extend(sigv4::query_pairs(&body));
+    }
+    let action = params
+        .iter()
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let service = service_of(req, &action);
+    if action.is_empty() {
+        let err = AwsError::client("MissingAction", "Missing Action");
+        return error_reply(&err, &server.fresh_request_id(), service);
+    }
+    let caller = match auth::authenticate(server, req, Protocol::Query) {
+        Ok(c) => c,
+        Err(f) => {
+            return error_reply(
+                &f.to_error(Protocol::Query),
+                &server.fresh_request_id(),
+                service,
+            )
+            .operation(&action);
+        }
+    };
+    let input = params_to_json(&params);
+    let inv = server.invoke(caller, service, &action, input);
+    let request_id = inv
+        .request_id
+        .clone()
+        .unwrap_or_else(|| server.fresh_request_id());
+    match inv.result {
+        Ok(v) => Reply::new(200, &request_id)
+            .header("content-type", CONTENT_TYPE)
+            .body(render_response(&action, service, &v, &request_id).into_bytes())
+            .operation(&action),
+        Err(e) => {
+            let e = if e.code == "UnknownOperationException" {
+                AwsError::client(
+                    "InvalidAction",
+                    format!("Could not find operation {action} for version"),
+                )
+            } else {
+                e
+            };
+            error_reply(&e, &request_id, service).operation(&action)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn flattened_members_become_lists_maps_and_typed_values() {
+        let v = params_to_json(&p(&[
+            ("Action", "CreateRole"),
+            ("Version", "2010-05-08"),
+            ("RoleName", "r"),
+            ("MaxSessionDuration", "7200"),
+            ("Tags.member.2.Key", "b"),
+            ("Tags.member.2.Value", "2"),
+            ("Tags.member.1.Key", "a"),
+            ("Tags.member.1.Value", "1"),
+            ("Attributes.entry.1.key", "Policy"),
+            ("Attributes.entry.1.value", "{}"),
+            ("OnlyAttached", "true"),
+        ]));
+        assert_eq!(
+            v,
+            json!({
+                "Attributes": {"Policy": "{}"},
+                "MaxSessionDuration": 7200,
+                "OnlyAttached": true,
+                "RoleName": "r",
+                "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}],
+            })
+        );
+    }
+
+    #[test]
+    fn members_that_are_not_numbers_stay_text() {
+        let v = params_to_json(&p(&[("MaxItems", "lots"), ("RoleName", "123")]));
+        assert_eq!(v, json!({"MaxItems": "lots", "RoleName": "123"}));
+    }
+
+    #[test]
+    fn renders_query_response_and_error_xml() {
+        let body = render_response(
+            "GetCallerIdentity",
+            "sts",
+            &json!({"UserId": "AIDA", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/ctsim"}),
+            "rid",
+        );
+        insta::assert_snapshot!(body);
+        let e = error_reply(
+            &AwsError::new("NoSuchEntity", "The role with name x cannot be found.", 404),
+            "rid",
+            "iam",
+        );
+        assert_eq!(e.status, 404);
+        insta::assert_snapshot!(String::from_utf8(e.body).unwrap());
+    }
+}

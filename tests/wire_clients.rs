@@ -1,0 +1,419 @@
+//! The real AWS CLI and boto3 against `ctsim serve`: a CloudTrail set-up from bucket to
+//! delivered log file, and the errors AWS gives.
+
+use ctsim_e2e::wire::{Served, error_code};
+
+const ACCOUNT: &str = "123456789012";
+
+fn bucket_policy(bucket: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AWSCloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:GetBucketAcl",
+                "Resource": format!("arn:aws:s3:::{bucket}")
+            },
+            {
+                "Sid": "AWSCloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{ACCOUNT}/*"),
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}
+            }
+        ]
+    })
+    .to_string()
+}
+
+#[test]
+fn aws_cli_sets_up_a_trail_and_downloads_its_delivered_log_file() {
+    let s = Served::start();
+    let bucket = "ct-logs-wire";
+    let eds = s.aws_json(&[
+        "cloudtrail",
+        "create-event-data-store",
+        "--name",
+        "lake",
+        "--retention-period",
+        "30",
+    ]);
+    let eds_arn = eds["EventDataStoreArn"]
+        .as_str()
+        .expect("EventDataStoreArn")
+        .to_string();
+    s.aws_json(&["s3api", "create-bucket", "--bucket", bucket]);
+    s.aws_json(&[
+        "s3api",
+        "put-bucket-policy",
+        "--bucket",
+        bucket,
+        "--policy",
+        &bucket_policy(bucket),
+    ]);
+    let policy = s.aws_json(&["s3api", "get-bucket-policy", "--bucket", bucket]);
+    assert!(
+        policy["Policy"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("AWSCloudTrailWrite")
+    );
+
+    let trail = s.aws_json(&[
+        "cloudtrail",
+        "create-trail",
+        "--name",
+        "main",
+        "--s3-bucket-name",
+        bucket,
+        "--is-multi-region-trail",
+        "--enable-log-file-validation",
+    ]);
+    let arn = trail["TrailARN"].as_str().expect("TrailARN").to_string();
+    assert_eq!(
+        arn,
+        format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main")
+    );
+    assert_eq!(trail["LogFileValidationEnabled"], true);
+
+    let sel = s.aws_json(&[
+        "cloudtrail",
+        "put-event-selectors",
+        "--trail-name",
+        "main",
+        "--event-selectors",
+        r#"[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]"#,
+    ]);
+    assert_eq!(sel["EventSelectors"][0]["ReadWriteType"], "All");
+    let ins = s.aws_json(&[
+        "cloudtrail",
+        "put-insight-selectors",
+        "--trail-name",
+        "main",
+        "--insight-selectors",
+        r#"[{"InsightType":"ApiCallRateInsight"}]"#,
+    ]);
+    assert_eq!(
+        ins["InsightSelectors"][0]["InsightType"],
+        "ApiCallRateInsight"
+    );
+    s.aws_json(&[
+        "cloudtrail",
+        "add-tags",
+        "--resource-id",
+        &arn,
+        "--tags-list",
+        "Key=team,Value=security",
+    ]);
+    let tags = s.aws_json(&["cloudtrail", "list-tags", "--resource-id-list", &arn]);
+    assert_eq!(tags["ResourceTagList"][0]["TagsList"][0]["Key"], "team");
+
+    s.aws_json(&["cloudtrail", "start-logging", "--name", "main"]);
+    let status = s.aws_json(&["cloudtrail", "get-trail-status", "--name", "main"]);
+    assert_eq!(status["IsLogging"], true);
+    let who = s.aws_json(&["sts", "get-caller-identity"]);
+    assert_eq!(who["Arn"], format!("arn:aws:iam::{ACCOUNT}:user/ctsim"));
+
+    // The recorded event names the caller, the peer address and the CLI's user agent.
+    let found = s.aws_json(&[
+        "cloudtrail",
+        "lookup-events",
+        "--lookup-attributes",
+        "AttributeKey=EventName,AttributeValue=CreateTrail",
+    ]);
+    let events = found["Events"].as_array().expect("Events");
+    assert_eq!(events.len(), 1, "{found}");
+    assert_eq!(events[0]["Username"], "ctsim");
+    let record: serde_json::Value = serde_json::from_str(
+        events[0]["CloudTrailEvent"]
+            .as_str()
+            .expect("CloudTrailEvent"),
+    )
+    .expect("event JSON");
+    assert_eq!(record["sourceIPAddress"], "127.0.0.1");
+    assert!(
+        record["userAgent"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("aws-cli/"),
+        "{record}"
+    );
+    assert_eq!(record["userIdentity"]["accessKeyId"], "test");
+
+    // CloudTrail Lake over the wire: the event data store took the CreateTrail call.
+    let eds_id = eds_arn.rsplit('/').next().unwrap_or_default();
+    let started = s.aws_json(&[
+        "cloudtrail",
+        "start-query",
+        "--query-statement",
+        &format!(
+            "SELECT eventName, userIdentity.arn FROM {eds_id} WHERE eventName = 'CreateTrail'"
+        ),
+    ]);
+    let query_id = started["QueryId"].as_str().expect("QueryId").to_string();
+    let results = s.aws_json(&["cloudtrail", "get-query-results", "--query-id", &query_id]);
+    assert_eq!(results["QueryStatus"], "FINISHED", "{results}");
+    assert_eq!(
+        results["QueryResultRows"][0][0]["eventName"], "CreateTrail",
+        "{results}"
+    );
+
+    // Another process moves the clock on the same state folder: the log file is delivered.
+    let adv = s.ctsim(&["clock", "advance", "10m"]);
+    assert!(
+        adv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&adv.stderr)
+    );
+    let ls = s.aws(&[
+        "s3",
+        "ls",
+        &format!("s3://{bucket}/AWSLogs/"),
+        "--recursive",
+    ]);
+    assert!(
+        ls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ls.stderr)
+    );
+    let listing = String::from_utf8_lossy(&ls.stdout).to_string();
+    let key = listing
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(3))
+        .find(|k| k.contains("/CloudTrail/") && k.ends_with(".json.gz"))
+        .unwrap_or_else(|| panic!("no delivered log file in:\n{listing}"))
+        .to_string();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let local = tmp.path().join("log.json.gz");
+    let cp = s.aws(&[
+        "s3",
+        "cp",
+        &format!("s3://{bucket}/{key}"),
+        local.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        cp.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cp.stderr)
+    );
+    let gz = std::fs::read(&local).expect("downloaded file");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut text)
+        .expect("gzip log file");
+    let log: serde_json::Value = serde_json::from_str(&text).expect("log file JSON");
+    let names: Vec<&str> = log["Records"]
+        .as_array()
+        .expect("Records")
+        .iter()
+        .filter_map(|r| r["eventName"].as_str())
+        .collect();
+    assert!(names.contains(&"StartLogging"), "{names:?}");
+
+    // Delimited listing with the CLI's paginator.
+    let prefixes = s.aws_json(&[
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        bucket,
+        "--prefix",
+        &format!("AWSLogs/{ACCOUNT}/"),
+        "--delimiter",
+        "/",
+    ]);
+    let common: Vec<&str> = prefixes["CommonPrefixes"]
+        .as_array()
+        .expect("CommonPrefixes")
+        .iter()
+        .filter_map(|p| p["Prefix"].as_str())
+        .collect();
+    // CloudTrail-Digest/ appears too once an hour boundary has passed.
+    assert!(
+        common.contains(&format!("AWSLogs/{ACCOUNT}/CloudTrail/").as_str()),
+        "{common:?}"
+    );
+
+    s.aws_json(&["cloudtrail", "stop-logging", "--name", "main"]);
+    let status = s.aws_json(&["cloudtrail", "get-trail-status", "--name", "main"]);
+    assert_eq!(status["IsLogging"], false);
+}
+
+#[test]
+fn aws_cli_gets_the_error_codes_aws_gives() {
+    let s = Served::start();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["cloudtrail", "get-trail-status", "--name", "nope"],
+            "TrailNotFoundException",
+        ),
+        (
+            &[
+                "cloudtrail",
+                "create-trail",
+                "--name",
+                "trail-x",
+                "--s3-bucket-name",
+                "no-such-bucket-x",
+            ],
+            "S3BucketDoesNotExistException",
+        ),
+        (
+            &[
+                "s3api",
+                "get-object",
+                "--bucket",
+                "no-such-bucket-x",
+                "--key",
+                "k",
+                "/dev/null",
+            ],
+            "NoSuchBucket",
+        ),
+        (&["iam", "get-role", "--role-name", "nope"], "NoSuchEntity"),
+        (
+            &["logs", "delete-log-group", "--log-group-name", "nope"],
+            "ResourceNotFoundException",
+        ),
+    ];
+    for (args, code) in cases {
+        let out = s.aws(args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert_eq!(&error_code(&out), code, "{args:?}");
+    }
+    let bad_secret = s.aws_as("test", "wrong", &["cloudtrail", "describe-trails"]);
+    assert_eq!(error_code(&bad_secret), "InvalidSignatureException");
+    let unknown = s.aws_as("AKIAUNKNOWNKEY", "x", &["cloudtrail", "describe-trails"]);
+    assert_eq!(error_code(&unknown), "UnrecognizedClientException");
+    let unknown = s.aws_as("AKIAUNKNOWNKEY", "x", &["sts", "get-caller-identity"]);
+    assert_eq!(error_code(&unknown), "InvalidClientTokenId");
+    let bad = s.aws_as("test", "wrong", &["iam", "list-roles"]);
+    assert_eq!(error_code(&bad), "SignatureDoesNotMatch");
+    let unknown = s.aws_as("AKIAUNKNOWNKEY", "x", &["s3api", "list-buckets"]);
+    assert_eq!(error_code(&unknown), "InvalidAccessKeyId");
+    let bad = s.aws_as("test", "wrong", &["s3api", "list-buckets"]);
+    assert_eq!(error_code(&bad), "SignatureDoesNotMatch");
+}
+
+#[test]
+fn boto3_uses_every_protocol_and_temporary_credentials() {
+    let s = Served::start();
+    let script = r#"
+import json, os, boto3, botocore
+from botocore.config import Config
+ep = os.environ["ENDPOINT"]
+out = {}
+s3 = boto3.client("s3", endpoint_url=ep, config=Config(s3={"addressing_style": "path"}))
+s3.create_bucket(Bucket="boto-bucket")
+for i in range(5):
+    s3.put_object(Bucket="boto-bucket", Key=f"dir/k{i}.txt", Body=f"body {i}".encode())
+pages = s3.get_paginator("list_objects_v2").paginate(Bucket="boto-bucket", Prefix="dir/", PaginationConfig={"PageSize": 2})
+out["keys"] = [o["Key"] for p in pages for o in p.get("Contents", [])]
+out["pages"] = len(list(s3.get_paginator("list_objects_v2").paginate(Bucket="boto-bucket", PaginationConfig={"PageSize": 2})))
+out["body"] = s3.get_object(Bucket="boto-bucket", Key="dir/k3.txt")["Body"].read().decode()
+out["head_len"] = s3.head_object(Bucket="boto-bucket", Key="dir/k3.txt")["ContentLength"]
+import urllib.request, urllib.error
+s3v4 = boto3.client("s3", endpoint_url=ep, config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
+url = s3v4.generate_presigned_url("get_object", Params={"Bucket": "boto-bucket", "Key": "dir/k1.txt"}, ExpiresIn=60)
+out["presigned"] = urllib.request.urlopen(url).read().decode()
+try:
+    urllib.request.urlopen(url.replace("Signature=", "Signature=0"))
+except urllib.error.HTTPError as e:
+    out["presigned_tampered"] = e.code
+try:
+    s3.head_bucket(Bucket="no-such-boto-bucket")
+except botocore.exceptions.ClientError as e:
+    out["head_missing"] = e.response["Error"]["Code"]
+try:
+    s3.get_object(Bucket="boto-bucket", Key="missing")
+except botocore.exceptions.ClientError as e:
+    out["get_missing"] = e.response["Error"]["Code"]
+logs = boto3.client("logs", endpoint_url=ep)
+logs.create_log_group(logGroupName="/ct/boto")
+out["groups"] = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+kms = boto3.client("kms", endpoint_url=ep)
+out["key_state"] = kms.create_key(Description="boto")["KeyMetadata"]["KeyState"]
+sns = boto3.client("sns", endpoint_url=ep)
+arn = sns.create_topic(Name="boto-topic")["TopicArn"]
+out["topic_attrs"] = sorted(sns.get_topic_attributes(TopicArn=arn)["Attributes"].keys())[:3]
+iam = boto3.client("iam", endpoint_url=ep)
+trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]})
+role = iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=trust, Tags=[{"Key": "a", "Value": "b"}])["Role"]
+out["role_trust"] = role["AssumeRolePolicyDocument"]["Statement"][0]["Effect"]
+out["role_tags"] = iam.list_role_tags(RoleName="deployer")["Tags"]
+sts = boto3.client("sts", endpoint_url=ep)
+creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="ci")["Credentials"]
+session = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"], region_name="us-east-1")
+out["assumed_arn"] = session.client("sts", endpoint_url=ep).get_caller_identity()["Arn"]
+ct = session.client("cloudtrail", endpoint_url=ep)
+out["trails"] = ct.describe_trails()["trailList"]
+try:
+    boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"], region_name="us-east-1").client("cloudtrail", endpoint_url=ep).describe_trails()
+except botocore.exceptions.ClientError as e:
+    out["no_token"] = e.response["Error"]["Code"]
+try:
+    boto3.client("cloudtrail", endpoint_url=ep).get_trail(Name="nope")
+except botocore.exceptions.ClientError as e:
+    out["trail_missing"] = e.response["Error"]["Code"]
+    out["status"] = e.response["ResponseMetadata"]["HTTPStatusCode"]
+print(json.dumps(out))
+"#;
+    let run = s.python(script);
+    assert!(
+        run.status.success(),
+        "boto3 script failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out: serde_json::Value = serde_json::from_slice(&run.stdout).expect("script prints JSON");
+    assert_eq!(
+        out["keys"],
+        serde_json::json!([
+            "dir/k0.txt",
+            "dir/k1.txt",
+            "dir/k2.txt",
+            "dir/k3.txt",
+            "dir/k4.txt"
+        ])
+    );
+    assert_eq!(out["pages"], 3);
+    assert_eq!(out["body"], "body 3");
+    assert_eq!(out["head_len"], 6);
+    assert_eq!(out["presigned"], "body 1");
+    assert_eq!(out["presigned_tampered"], 403);
+    assert_eq!(out["head_missing"], "404");
+    assert_eq!(out["get_missing"], "NoSuchKey");
+    assert_eq!(out["groups"], serde_json::json!(["/ct/boto"]));
+    assert_eq!(out["key_state"], "Enabled");
+    assert_eq!(out["role_trust"], "Allow");
+    assert_eq!(
+        out["role_tags"],
+        serde_json::json!([{"Key": "a", "Value": "b"}])
+    );
+    assert_eq!(
+        out["assumed_arn"],
+        "arn:aws:sts::123456789012:assumed-role/deployer/ci"
+    );
+    assert_eq!(out["trails"], serde_json::json!([]));
+    assert_eq!(out["no_token"], "UnrecognizedClientException");
+    assert_eq!(out["trail_missing"], "TrailNotFoundException");
+    // The status the service gives (CloudTrail documents 404 for TrailNotFoundException).
+    assert_eq!(out["status"], 404);
+
+    // The assumed-role call was recorded as that session.
+    let sim = ctsim::Simulator::open(&s.state).expect("state");
+    let records = sim.event_records().expect("records");
+    let dt = records
+        .iter()
+        .rev()
+        .find(|r| r["eventName"] == "DescribeTrails")
+        .expect("DescribeTrails recorded");
+    assert_eq!(dt["userIdentity"]["type"], "AssumedRole");
+    assert!(
+        dt["userAgent"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Boto3"),
+        "{dt}"
+    );
+}
