@@ -1146,6 +1146,42 @@ impl Translator<'_> {
                     Ty::Int,
                 ))
             }
+            Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                let (s, _) = self.expr(expr, scope)?;
+                let from = match substring_from {
+                    Some(x) => self.expr(x, scope)?.0,
+                    None => "1".into(),
+                };
+                Ok(match substring_for {
+                    Some(n) => {
+                        let (n, _) = self.expr(n, scope)?;
+                        (format!("substr({s}, {from}, {n})"), Ty::Text)
+                    }
+                    None => (format!("substr({s}, {from})"), Ty::Text),
+                })
+            }
+            Expr::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                trim_characters,
+            } => {
+                if trim_what.is_some() || trim_characters.is_some() {
+                    return unsupported("TRIM of given characters");
+                }
+                let (s, _) = self.expr(expr, scope)?;
+                let f = match trim_where {
+                    Some(ast::TrimWhereField::Leading) => "ltrim",
+                    Some(ast::TrimWhereField::Trailing) => "rtrim",
+                    _ => "trim",
+                };
+                Ok((format!("{f}({s})"), Ty::Text))
+            }
             other => unsupported(format!("The expression '{other}'")),
         }
     }
