@@ -806,6 +806,9 @@ impl Translator<'_> {
     /// Resolves a (possibly qualified) field path.
     fn column(&mut self, parts: &[Ident], scope: &Scope) -> Result<(String, Ty), SqlError> {
         let names: Vec<String> = parts.iter().map(ident_name).collect();
+        if names.is_empty() {
+            return invalid("An empty column name");
+        }
         let shown = names.join(".");
         let scopes: Vec<&Scope> = std::iter::once(scope)
             .chain(self.outer.iter().rev())
