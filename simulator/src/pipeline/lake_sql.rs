@@ -806,6 +806,9 @@ impl Translator<'_> {
     /// Resolves a (possibly qualified) field path.
     fn column(&mut self, parts: &[Ident], scope: &Scope) -> Result<(String, Ty), SqlError> {
         let names: Vec<String> = parts.iter().map(ident_name).collect();
+        if names.is_empty() {
+            return invalid("An empty column name");
+        }
         let shown = names.join(".");
         let scopes: Vec<&Scope> = std::iter::once(scope)
             .chain(self.outer.iter().rev())
@@ -1145,6 +1148,42 @@ impl Translator<'_> {
                     format!("CAST(strftime('{f}', ({s}) / 1000, 'unixepoch') AS INTEGER)"),
                     Ty::Int,
                 ))
+            }
+            Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                let (s, _) = self.expr(expr, scope)?;
+                let from = match substring_from {
+                    Some(x) => self.expr(x, scope)?.0,
+                    None => "1".into(),
+                };
+                Ok(match substring_for {
+                    Some(n) => {
+                        let (n, _) = self.expr(n, scope)?;
+                        (format!("substr({s}, {from}, {n})"), Ty::Text)
+                    }
+                    None => (format!("substr({s}, {from})"), Ty::Text),
+                })
+            }
+            Expr::Trim {
+                trim_where,
+                trim_what,
+                expr,
+                trim_characters,
+            } => {
+                if trim_what.is_some() || trim_characters.is_some() {
+                    return unsupported("TRIM of given characters");
+                }
+                let (s, _) = self.expr(expr, scope)?;
+                let f = match trim_where {
+                    Some(ast::TrimWhereField::Leading) => "ltrim",
+                    Some(ast::TrimWhereField::Trailing) => "rtrim",
+                    _ => "trim",
+                };
+                Ok((format!("{f}({s})"), Ty::Text))
             }
             other => unsupported(format!("The expression '{other}'")),
         }

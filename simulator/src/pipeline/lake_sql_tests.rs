@@ -86,3 +86,32 @@ fn unknown_tables_are_reported_by_name() {
     let e = sql("SELECT eventName FROM nosuchstore").unwrap_err();
     assert_eq!(e, SqlError::UnknownStore("nosuchstore".into()));
 }
+
+#[test]
+fn odd_statements_are_errors_not_panics() {
+    let id = "0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab";
+    for s in [
+        "",
+        ";",
+        "SELECT",
+        "SELECT * FROM \"\"",
+        "SELECT \"\" FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT 'é' || eventName FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT x.y.z FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab x",
+        "SELECT eventName FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab ORDER BY 0",
+        "SELECT eventName FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab ORDER BY 99",
+        "SELECT eventName FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab LIMIT -1",
+        "SELECT element_at(requestParameters, 0) FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT resources[0] FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT date_add('fortnight', 1, now()) FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT \"a\"\"b\" FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT eventName AS \"x\"\"; DROP TABLE events; --\" FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+        "SELECT * FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab a JOIN 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab a ON 1 = 1",
+        "SELECT ((((((((((((((((((((((((((((((((((((((((((((((((((((((1)))))))))))))))))))))))))))))))))))))))))))))))))))))) FROM 0b1c2d3e-aaaa-4bbb-8ccc-0123456789ab",
+    ] {
+        let _ = sql(s); // must return, Ok or Err
+    }
+    // An alias with quotes stays one identifier.
+    let s = sql(&format!("SELECT eventName AS \"x\"\"y\" FROM {id}")).unwrap(); // valid
+    assert!(s.contains("AS \"x\"\"y\""), "{s}");
+}

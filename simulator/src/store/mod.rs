@@ -66,6 +66,9 @@ impl Store {
         // WAL lets readers in other processes proceed while one writes.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        // Lake stores hold millions of rows: a 64 MiB page cache and memory-mapped reads keep
+        // bulk ingestion and scans from re-reading pages through read(2).
+        conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA mmap_size = 4294967296;")?;
         // Every operation runs the same few dozen statements: parse each once per process.
         conn.set_prepared_statement_cache_capacity(128);
         let mut store = Store { conn };

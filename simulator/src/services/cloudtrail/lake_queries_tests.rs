@@ -388,3 +388,38 @@ fn retention_expiry_shows_in_query_results() {
     let after = f.query("SELECT COUNT(*) FROM $DATA").unwrap(); // valid
     assert_eq!(after.lines().nth(1), Some("0"));
 }
+
+#[test]
+fn documented_forms_run() {
+    let f = fixture();
+    for sql in [
+        "SELECT resources[1].ARN AS first_arn FROM $DATA LIMIT 3",
+        "SELECT EXTRACT(hour FROM eventTime) AS h, COUNT(*) FROM $MGMT GROUP BY 1",
+        "SELECT CAST(eventTime AS varchar) FROM $MGMT LIMIT 1",
+        "SELECT COUNT(*) FROM $MGMT WHERE readOnly IS TRUE",
+        "SELECT date_diff('second', MIN(eventTime), MAX(eventTime)) FROM $MGMT",
+        "SELECT to_iso8601(eventTime), to_unixtime(eventTime) FROM $MGMT LIMIT 1",
+        "SELECT COUNT(*) FROM $MGMT WHERE starts_with(eventName, 'Describe') AND eventName != 'x'",
+        "SELECT coalesce(errorCode, 'none') AS e, COUNT(*) FROM $MGMT GROUP BY 1 ORDER BY 1 NULLS FIRST",
+        "SELECT m.eventName, d.eventName FROM $MGMT m LEFT JOIN $DATA d ON m.requestID = d.requestID LIMIT 2",
+        "SELECT COUNT(*) FROM $MGMT m WHERE EXISTS (SELECT 1 FROM $DATA d WHERE d.userIdentity.arn = m.userIdentity.arn)",
+        "SELECT eventName, (SELECT COUNT(*) FROM $DATA) AS data_events FROM $MGMT LIMIT 1",
+        "SELECT eventName FROM $MGMT ORDER BY eventTime LIMIT 2 OFFSET 3",
+        "SELECT m.* FROM $MGMT m LIMIT 1",
+        "SELECT json_extract_scalar(json_extract(record_dummy, '$.x'), '$.y') FROM $MGMT",
+        "SELECT lower(eventSource), upper(awsRegion), length(eventID), substr(eventName, 1, 3), replace(eventSource, '.amazonaws.com') FROM $MGMT LIMIT 1",
+        "SELECT date(eventTime), date_trunc('month', eventTime), date_add('month', 1, eventTime) FROM $MGMT LIMIT 1",
+        "SELECT tlsDetails.tlsVersion, userIdentity.sessionContext.attributes.mfaAuthenticated FROM $MGMT LIMIT 1",
+        "SELECT AVG(length(eventName)), SUM(length(eventName)), round(AVG(length(eventName)), 2) FROM $MGMT",
+        "select eventname, count(*) from $MGMT where eventname like '%Role' group by eventname",
+    ] {
+        match f.query(sql) {
+            Ok(_) => {}
+            Err(e) if sql.contains("record_dummy") => {
+                // An unknown field inside a function is still a column error.
+                assert_eq!(e.code, "InvalidQueryStatementException");
+            }
+            Err(e) => panic!("{sql}: {e}"),
+        }
+    }
+}
