@@ -40,6 +40,14 @@ pub struct Invocation {
 impl Simulator {
     /// Opens the state folder (creating it if needed) and migrates its database.
     pub fn open(state_dir: impl AsRef<Path>) -> Result<Simulator, AwsError> {
+        let sim = Self::open_deferred(state_dir)?;
+        sim.run_due_work()?;
+        Ok(sim)
+    }
+
+    /// Like [`Simulator::open`] without running the work that has come due: for a caller
+    /// that runs it itself and reports what was delivered (`ctsim deliver`).
+    pub fn open_deferred(state_dir: impl AsRef<Path>) -> Result<Simulator, AwsError> {
         let state_dir = state_dir.as_ref().to_path_buf();
         let store = Store::open(&state_dir).map_err(|e| match e {
             StoreError::Io(io) => AwsError::internal(format!(
@@ -48,17 +56,21 @@ impl Simulator {
             )),
             other => other.into(),
         })?;
-        let sim = Simulator {
+        Ok(Simulator {
             state_dir,
             store: Mutex::new(store),
-        };
-        sim.run_due_work()?;
-        Ok(sim)
+        })
     }
 
     /// Does the clock-driven work that has come due (log delivery), unrecorded, in one
     /// write transaction. Cheap when nothing is due.
     pub fn run_due_work(&self) -> Result<(), AwsError> {
+        self.deliver_due().map(|_| ())
+    }
+
+    /// [`Simulator::run_due_work`], returning what was delivered (`ctsim deliver`, the
+    /// background [`crate::pipeline::DueWorkLoop`]).
+    pub fn deliver_due(&self) -> Result<crate::pipeline::DueReport, AwsError> {
         self.run_unrecorded(crate::pipeline::run_due)
     }
 

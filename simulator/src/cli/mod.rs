@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod deliver;
 mod demo;
 mod generate;
 mod logs;
@@ -65,6 +66,9 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
+    /// Deliver what has come due (log files, digests, CloudWatch Logs, SNS) and print it;
+    /// `--follow` keeps delivering as time passes until Ctrl-C.
+    Deliver(deliver::DeliverArgs),
 }
 
 #[derive(Subcommand)]
@@ -165,6 +169,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
+        Command::Deliver(args) => deliver::run(&state_dir(&cli.home), &args),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);
