@@ -110,4 +110,11 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_by_id ON documents (service, kind, id);
 "#,
+    // Event appends (hundreds of thousands per `ctsim generate`) no longer maintain two
+    // secondary indexes of event resources: LookupEvents' ResourceType / ResourceName
+    // filters probe a candidate event's resources by its primary key (event_seq, position).
+    r#"
+DROP INDEX IF EXISTS event_resources_by_name;
+DROP INDEX IF EXISTS event_resources_by_type;
+"#,
 ];
