@@ -65,6 +65,19 @@ fn trail_selectors() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// CPU time (user + system, every thread) this process has used so far, in seconds: on a
+/// shared machine it shows how much of the wall time was spent waiting for a core.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Linux reports clock ticks; USER_HZ is 100 on every Linux ABI Rust targets.
+    Some((utime + stime) / 100.0)
+}
+
 /// Peak resident memory of this process so far (VmHWM), in MiB.
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -125,12 +138,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         "ctsim bench delivery: {} generated events, 5 trails with advanced selectors",
         args.events
     );
+    let cpu_began = cpu_seconds();
     let began = Instant::now();
     let generator = Generator::new(profile.clone()).map_err(aws)?;
     sim.append_records(generator).map_err(aws)?;
     let recorded = began.elapsed();
     sim.set_time(window_end).map_err(aws)?; // closes every window: delivery runs
     let ours = began.elapsed();
+    let ours_cpu = cpu_seconds().zip(cpu_began).map(|(b, a)| b - a);
     let peak = peak_rss_mib();
     let files = count_files(&sim)? - files_before;
 
@@ -156,6 +171,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .map(|t| records.iter().filter(|r| t.captures(r)).collect())
         .collect();
     let matched: usize = per_trail.iter().map(Vec::len).sum();
+    let cpu_began = cpu_seconds();
     let began = Instant::now();
     let mut gz_bytes = 0usize;
     for trail_records in &per_trail {
@@ -167,6 +183,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
     }
     let floor = began.elapsed();
+    let floor_cpu = cpu_seconds().zip(cpu_began).map(|(b, a)| b - a);
 
     let eps = |d: std::time::Duration| args.events as f64 / d.as_secs_f64().max(1e-9);
     println!("{:<44} {:>10} {:>14}", "", "seconds", "events/s");
@@ -191,6 +208,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         recorded.as_secs_f64(),
         (ours - recorded).as_secs_f64()
     );
+    if let (Some(o), Some(f)) = (ours_cpu, floor_cpu) {
+        println!(
+            "CPU seconds (all threads): floor {f:.2}, ctsim {o:.2}; events per CPU second: floor {:.0}, ctsim {:.0}",
+            args.events as f64 / f.max(1e-9),
+            args.events as f64 / o.max(1e-9)
+        );
+    }
     println!(
         "matched (event, trail) pairs: {matched}; files delivered: {files}; floor gzip bytes: {gz_bytes}"
     );

@@ -10,7 +10,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use flate2::Compression;
@@ -37,8 +38,11 @@ pub const STATE_KIND: &str = "delivery-state";
 pub const LOG_FILE_KIND: &str = "log-file";
 /// Events read per query while scanning.
 const BATCH: u32 = 5_000;
-/// Due records held before files are written mid-scan.
-const FLUSH_AT: usize = 50_000;
+/// Due (record, trail) pairs held, across all trails, before files are written mid-scan:
+/// bounds the memory of a large backlog (records are shared between trails).
+const FLUSH_AT: usize = 20_000;
+/// Threads compressing log files at most (capped by the machine's cores).
+const COMPRESS_THREADS: usize = 4;
 /// PutLogEvents accepts at most this many events per call.
 const CWL_BATCH: usize = 10_000;
 
@@ -129,7 +133,7 @@ pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
 type FileGroup = (i64, String, String);
 /// (event time ms, seq, record JSON) of an event waiting in a file group; the text is shared
 /// by every trail that captured the event.
-type Pending = (i64, i64, Rc<str>);
+type Pending = (i64, i64, Arc<str>);
 
 /// Where a trail's files go.
 struct Destination {
@@ -303,7 +307,7 @@ fn scan(
                 ),
                 (None, None) => (None, None),
             };
-            let mut text: Option<Rc<str>> = None;
+            let mut text: Option<Arc<str>> = None;
             for job in jobs.iter_mut() {
                 if !job.active() || ev.seq <= job.cursor {
                     continue;
@@ -316,12 +320,12 @@ fn scan(
                         job.blocked_until = Some(window_end);
                         continue;
                     }
-                    let record = text.get_or_insert_with(|| Rc::from(ev.record.as_str()));
+                    let record = text.get_or_insert_with(|| Arc::from(ev.record.as_str()));
                     let recipient = recipient.unwrap_or(&ev.account_id).to_string();
                     job.due
                         .entry((window_end, recipient, ev.region.clone()))
                         .or_default()
-                        .push((ev.event_time_ms, ev.seq, Rc::clone(record)));
+                        .push((ev.event_time_ms, ev.seq, Arc::clone(record)));
                     held += 1;
                 }
                 job.cursor = ev.seq;
@@ -378,11 +382,18 @@ impl Writer<'_, '_> {
                 return Ok(false);
             }
         }
-        let details = &mut self.details;
-        for ((window_end, account, region), mut records) in due {
+        let mut groups: Vec<(FileGroup, Vec<Pending>)> = due.into_iter().collect();
+        for (_, records) in &mut groups {
             records.sort_by_key(|(t, seq, _)| (*t, *seq));
+        }
+        // Compressing is most of the work and each file is independent: use every core.
+        // Files are then written one by one in group order, so the bytes do not depend on
+        // how the compression was scheduled.
+        let compressed = compress_all(&groups);
+        let details = &mut self.details;
+        for (((window_end, account, region), records), gz) in groups.into_iter().zip(compressed) {
             let file = write_file(
-                env, row, &self.dest, window_end, &account, &region, &records,
+                env, row, &self.dest, window_end, &account, &region, &records, gz?,
             )?;
             self.wrote = true;
             details.latest_delivery_ms = Some(now_ms);
@@ -538,6 +549,53 @@ pub fn gzip_records<'r>(
     enc.finish().map_err(fail)
 }
 
+/// The gzip file of each group, compressed on up to [`COMPRESS_THREADS`] threads.
+fn compress_all(groups: &[(FileGroup, Vec<Pending>)]) -> Vec<Result<Vec<u8>, AwsError>> {
+    let gzip = |records: &[Pending]| {
+        let size: usize = records.iter().map(|r| r.2.len() + 1).sum();
+        gzip_records(records.iter().map(|r| &*r.2), size)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(COMPRESS_THREADS)
+        .min(groups.len());
+    if threads <= 1 {
+        return groups.iter().map(|(_, r)| gzip(r)).collect();
+    }
+    // Workers take the next group in turn; results go back to their group's position.
+    let next = AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<Vec<u8>, AwsError>>> = (0..groups.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((_, records)) = groups.get(i) else {
+                            return done;
+                        };
+                        done.push((i, gzip(records)));
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            // A worker that panicked leaves its groups as None, reported below.
+            if let Ok(done) = w.join() {
+                for (i, gz) in done {
+                    out[i] = Some(gz);
+                }
+            }
+        }
+    });
+    out.into_iter()
+        .map(|gz| {
+            gz.unwrap_or_else(|| Err(AwsError::internal("a log file could not be compressed")))
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_file(
     env: &Env<'_>,
@@ -547,6 +605,7 @@ fn write_file(
     account: &str,
     region: &str,
     records: &[Pending],
+    gz: Vec<u8>,
 ) -> Result<DeliveredFile, AwsError> {
     let now_ms = clock::to_millis(env.now);
     let first_seq = records.iter().map(|r| r.1).min().unwrap_or_default();
@@ -558,8 +617,6 @@ fn write_file(
         clock::from_millis(window_end),
         &unique_of(&row.arn, account, region, first_seq),
     );
-    let size: usize = records.iter().map(|r| r.2.len() + 1).sum();
-    let gz = gzip_records(records.iter().map(|r| &*r.2), size)?;
     let sse = dest.kms_key_id.as_deref().map(|k| ("aws:kms", Some(k)));
     s3::put_object_internal(env, &dest.bucket, &key, &gz, "application/json", sse)?;
     let (oldest, newest) = (records[0].0, records[records.len() - 1].0);
