@@ -40,6 +40,14 @@ pub struct Invocation {
 impl Simulator {
     /// Opens the state folder (creating it if needed) and migrates its database.
     pub fn open(state_dir: impl AsRef<Path>) -> Result<Simulator, AwsError> {
+        let sim = Self::open_deferred(state_dir)?;
+        sim.run_due_work()?;
+        Ok(sim)
+    }
+
+    /// Like [`Simulator::open`] without running the work that has come due: for a caller
+    /// that runs it itself and reports what was delivered (`ctsim deliver`).
+    pub fn open_deferred(state_dir: impl AsRef<Path>) -> Result<Simulator, AwsError> {
         let state_dir = state_dir.as_ref().to_path_buf();
         let store = Store::open(&state_dir).map_err(|e| match e {
             StoreError::Io(io) => AwsError::internal(format!(
@@ -48,17 +56,21 @@ impl Simulator {
             )),
             other => other.into(),
         })?;
-        let sim = Simulator {
+        Ok(Simulator {
             state_dir,
             store: Mutex::new(store),
-        };
-        sim.run_due_work()?;
-        Ok(sim)
+        })
     }
 
     /// Does the clock-driven work that has come due (log delivery), unrecorded, in one
     /// write transaction. Cheap when nothing is due.
     pub fn run_due_work(&self) -> Result<(), AwsError> {
+        self.deliver_due().map(|_| ())
+    }
+
+    /// [`Simulator::run_due_work`], returning what was delivered (`ctsim deliver`, the
+    /// background [`crate::pipeline::DueWorkLoop`]).
+    pub fn deliver_due(&self) -> Result<crate::pipeline::DueReport, AwsError> {
         self.run_unrecorded(crate::pipeline::run_due)
     }
 
@@ -423,43 +435,69 @@ impl Simulator {
     /// event history, 10 000 per transaction. Records whose eventID is already stored are
     /// skipped. Returns how many were stored. A record without the required fields fails the
     /// call (earlier batches stay committed).
-    pub fn append_records(
-        &self,
-        records: impl IntoIterator<Item = Value>,
-    ) -> Result<usize, AwsError> {
+    pub fn append_records<I>(&self, records: I) -> Result<usize, AwsError>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send,
+    {
         Ok(self.append_records_with(records, |_| {})?.stored)
     }
 
     /// [`Simulator::append_records`] reporting progress (records handled so far) after each
-    /// batch, and counting duplicates.
-    pub fn append_records_with(
+    /// batch, and counting duplicates. The records are turned into rows (serialised once) on
+    /// a second thread while the previous batch is written, at most two batches ahead.
+    pub fn append_records_with<I>(
         &self,
-        records: impl IntoIterator<Item = Value>,
+        records: I,
         mut progress: impl FnMut(u64),
-    ) -> Result<AppendStats, AwsError> {
+    ) -> Result<AppendStats, AwsError>
+    where
+        I: IntoIterator<Item = Value>,
+        I::IntoIter: Send,
+    {
         const BATCH: usize = 10_000;
         let mut stats = AppendStats::default();
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut records = records.into_iter().peekable();
-        while records.peek().is_some() {
-            batch.clear();
-            for r in records.by_ref().take(BATCH) {
-                let e = events::new_event_from_record(&r).map_err(|m| {
-                    AwsError::client("InvalidEventRecord", format!("invalid record: {m}"))
-                })?;
-                batch.push(e);
-            }
-            let stored = self.lock().write(|db| {
-                let mut n = 0;
-                for e in &batch {
-                    n += db.insert_event_if_new(e)? as usize;
+        let records = records.into_iter();
+        std::thread::scope(|scope| -> Result<(), AwsError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            scope.spawn(move || {
+                let mut records = records;
+                loop {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    for r in records.by_ref().take(BATCH) {
+                        match events::new_event_from_record(&r) {
+                            Ok(e) => batch.push(e),
+                            Err(m) => {
+                                let e = AwsError::client(
+                                    "InvalidEventRecord",
+                                    format!("invalid record: {m}"),
+                                );
+                                let _ = tx.send(Err(e));
+                                return;
+                            }
+                        }
+                    }
+                    // Stop at the end, or when the writer has given up (receiver dropped).
+                    if batch.is_empty() || tx.send(Ok(batch)).is_err() {
+                        return;
+                    }
                 }
-                Ok::<_, AwsError>(n)
-            })?;
-            stats.stored += stored;
-            stats.duplicates += batch.len() - stored;
-            progress((stats.stored + stats.duplicates) as u64);
-        }
+            });
+            for batch in rx {
+                let batch = batch?;
+                let stored = self.lock().write(|db| {
+                    let mut n = 0;
+                    for e in &batch {
+                        n += db.insert_event_if_new(e)? as usize;
+                    }
+                    Ok::<_, AwsError>(n)
+                })?;
+                stats.stored += stored;
+                stats.duplicates += batch.len() - stored;
+                progress((stats.stored + stats.duplicates) as u64);
+            }
+            Ok(())
+        })?;
         self.run_due_work()?;
         Ok(stats)
     }

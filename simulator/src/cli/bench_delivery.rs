@@ -9,12 +9,12 @@ use std::time::Instant;
 
 use anyhow::{Result, anyhow};
 use chrono::TimeZone;
-use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
 use crate::Simulator;
 use crate::generate::{Generator, Profile};
+use crate::pipeline::delivery::COMPRESSION;
 use crate::pipeline::selectors::{CompiledTrail, TrailScope, selectors_of};
 
 pub struct Args {
@@ -63,6 +63,19 @@ fn trail_selectors() -> Vec<(&'static str, Value)> {
             fs("eventSource", "NotEquals", &["kms.amazonaws.com", "rdsdata.amazonaws.com"])]}]),
         ),
     ]
+}
+
+/// CPU time (user + system, every thread) this process has used so far, in seconds: on a
+/// shared machine it shows how much of the wall time was spent waiting for a core.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Linux reports clock ticks; USER_HZ is 100 on every Linux ABI Rust targets.
+    Some((utime + stime) / 100.0)
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MiB.
@@ -125,11 +138,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         "ctsim bench delivery: {} generated events, 5 trails with advanced selectors",
         args.events
     );
+    let cpu_began = cpu_seconds();
     let began = Instant::now();
     let generator = Generator::new(profile.clone()).map_err(aws)?;
     sim.append_records(generator).map_err(aws)?;
+    let recorded = began.elapsed();
     sim.set_time(window_end).map_err(aws)?; // closes every window: delivery runs
     let ours = began.elapsed();
+    let ours_cpu = cpu_seconds().zip(cpu_began).map(|(b, a)| b - a);
     let peak = peak_rss_mib();
     let files = count_files(&sim)? - files_before;
 
@@ -155,18 +171,19 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .map(|t| records.iter().filter(|r| t.captures(r)).collect())
         .collect();
     let matched: usize = per_trail.iter().map(Vec::len).sum();
+    let cpu_began = cpu_seconds();
     let began = Instant::now();
     let mut gz_bytes = 0usize;
     for trail_records in &per_trail {
         for chunk in trail_records.chunks(1000) {
             let body = serde_json::to_vec(&json!({"Records": chunk}))?;
-            let mut enc =
-                GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::default());
+            let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 4), COMPRESSION);
             enc.write_all(&body)?;
             gz_bytes += enc.finish()?.len();
         }
     }
     let floor = began.elapsed();
+    let floor_cpu = cpu_seconds().zip(cpu_began).map(|(b, a)| b - a);
 
     let eps = |d: std::time::Duration| args.events as f64 / d.as_secs_f64().max(1e-9);
     println!("{:<44} {:>10} {:>14}", "", "seconds", "events/s");
@@ -186,6 +203,18 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         "ratio (ctsim / floor events/s): {:.2}",
         eps(ours) / eps(floor)
     );
+    println!(
+        "  of which generate + record {:.2} s, match + deliver {:.2} s",
+        recorded.as_secs_f64(),
+        (ours - recorded).as_secs_f64()
+    );
+    if let (Some(o), Some(f)) = (ours_cpu, floor_cpu) {
+        println!(
+            "CPU seconds (all threads): floor {f:.2}, ctsim {o:.2}; events per CPU second: floor {:.0}, ctsim {:.0}",
+            args.events as f64 / f.max(1e-9),
+            args.events as f64 / o.max(1e-9)
+        );
+    }
     println!(
         "matched (event, trail) pairs: {matched}; files delivered: {files}; floor gzip bytes: {gz_bytes}"
     );

@@ -14,6 +14,7 @@ mod bench_delivery;
 mod bench_insights;
 mod bench_lake;
 mod bench_serve;
+mod deliver;
 mod demo;
 mod generate;
 mod lake;
@@ -75,6 +76,9 @@ enum Command {
     /// CloudTrail Lake: event data stores and Lake SQL queries.
     #[command(subcommand)]
     Lake(lake::LakeCommand),
+    /// Deliver what has come due (log files, digests, CloudWatch Logs, SNS) and print it;
+    /// `--follow` keeps delivering as time passes until Ctrl-C.
+    Deliver(deliver::DeliverArgs),
 }
 
 #[derive(Subcommand)]
@@ -208,6 +212,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", lake::run(&open(&cli.home)?, cmd)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Deliver(args) => deliver::run(&state_dir(&cli.home), &args),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);

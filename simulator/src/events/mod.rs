@@ -275,8 +275,17 @@ pub fn new_event_from_record(record: &Value) -> Result<NewEvent, String> {
         read_only,
         access_key_id: id_str("accessKeyId").map(str::to_string),
         resources,
-        record: serde_json::to_string(record).map_err(|e| e.to_string())?,
+        record: record_text(record)?,
     })
+}
+
+/// A record's JSON text, written into a buffer sized for a typical record (1-2 KB) so that
+/// bulk appends do not regrow it several times per record.
+fn record_text(record: &Value) -> Result<String, String> {
+    let mut buf = Vec::with_capacity(2048);
+    serde_json::to_writer(&mut buf, record).map_err(|e| e.to_string())?;
+    // serde_json writes UTF-8 only.
+    String::from_utf8(buf).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -100,7 +100,8 @@ fn account(id: &str) -> Account {
 /// The generator: an iterator over `profile.count` records, oldest first.
 pub struct Generator {
     profile: Profile,
-    accounts: Vec<Account>,
+    /// Shared so that picking one per record costs no copy.
+    accounts: Vec<std::sync::Arc<Account>>,
     rng: Rng,
     id_seed: String,
     next: u64,
@@ -126,7 +127,11 @@ impl Generator {
         profile
             .validate()
             .map_err(|m| AwsError::client("InvalidParameterException", m))?;
-        let accounts = profile.accounts.iter().map(|a| account(a)).collect();
+        let accounts = profile
+            .accounts
+            .iter()
+            .map(|a| std::sync::Arc::new(account(a)))
+            .collect();
         // The start is part of the id basis so that two runs with the same seed over
         // different windows never collide on eventID.
         let id_seed = format!(

@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use flate2::Compression;
@@ -18,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::selectors::{CompiledTrail, TrailScope, selectors_of};
+use super::selectors::{CompiledTrail, EventView, RecordFields, TrailScope, selectors_of};
 use crate::clock;
 use crate::error::{AwsError, StoreError};
 use crate::services::cloudtrail::destinations::{self, SERVICE_PRINCIPAL};
@@ -26,7 +28,7 @@ use crate::services::cloudtrail::status::DeliveryStatus;
 use crate::services::cloudtrail::trails::TrailConfig;
 use crate::services::logs::model::InputLogEvent;
 use crate::services::{Env, logs, organizations, s3, sns};
-use crate::store::{DeliveryEvent, DocKey, StatusRow, TrailRow, TrailWithStatus};
+use crate::store::{DocKey, StatusRow, TrailRow, TrailWithStatus};
 
 /// The length of a delivery window (AWS delivers about every 5 minutes).
 pub const WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -36,8 +38,11 @@ pub const STATE_KIND: &str = "delivery-state";
 pub const LOG_FILE_KIND: &str = "log-file";
 /// Events read per query while scanning.
 const BATCH: u32 = 5_000;
-/// Due records held before files are written mid-scan.
-const FLUSH_AT: usize = 50_000;
+/// Due (record, trail) pairs held, across all trails, before files are written mid-scan:
+/// bounds the memory of a large backlog (records are shared between trails).
+const FLUSH_AT: usize = 20_000;
+/// Threads compressing log files at most (capped by the machine's cores).
+const COMPRESS_THREADS: usize = 4;
 /// PutLogEvents accepts at most this many events per call.
 const CWL_BATCH: usize = 10_000;
 
@@ -75,10 +80,15 @@ pub struct DeliveryReport {
 }
 
 /// Delivers every closed window of every trail. Cheap when nothing is due: one query.
+///
+/// The trails with work share one scan of the event history: each record is read and parsed
+/// once ([`RecordFields`], no JSON tree) and judged by every trail, and its stored text is
+/// what goes into the files (never re-serialised).
 pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
     let mut report = DeliveryReport::default();
     let (trails, max_seq) = env.db.trails_with_status(STATE_KIND)?;
     let now_ms = clock::to_millis(env.now);
+    let mut jobs = Vec::new();
     for TrailWithStatus {
         trail: row,
         status,
@@ -105,23 +115,25 @@ pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
         if nothing_new && state.next_due_ms.is_none_or(|d| now_ms < d) {
             continue;
         }
-        deliver_trail(
-            env,
-            &row,
-            &status,
-            state,
-            (start_ms, until_ms),
-            max_seq,
-            &mut report,
-        )?;
+        if let Some(job) = TrailJob::new(env, row, status, state, (start_ms, until_ms))? {
+            jobs.push(job);
+        }
+    }
+    if jobs.is_empty() {
+        return Ok(report);
+    }
+    scan(env, &mut jobs, &mut report)?;
+    for job in jobs {
+        job.finish(max_seq, &mut report)?;
     }
     Ok(report)
 }
 
 /// (window end ms, recipient account, region): one log file.
 type FileGroup = (i64, String, String);
-/// (event time ms, seq, record JSON) of an event waiting in a file group.
-type Pending = (i64, i64, String);
+/// (event time ms, seq, record JSON) of an event waiting in a file group; the text is shared
+/// by every trail that captured the event.
+type Pending = (i64, i64, Arc<str>);
 
 /// Where a trail's files go.
 struct Destination {
@@ -131,149 +143,228 @@ struct Destination {
     kms_key_id: Option<String>,
 }
 
-fn deliver_trail(
+/// One trail's part in a delivery run: what it captures and what it has collected so far.
+struct TrailJob<'e, 'a> {
+    out: Writer<'e, 'a>,
+    status: StatusRow,
+    state: DeliveryState,
+    compiled: CompiledTrail,
+    start_ms: i64,
+    until_ms: Option<i64>,
+    due: BTreeMap<FileGroup, Vec<Pending>>,
+    /// Every event up to here has been judged for this trail.
+    cursor: i64,
+    /// The end of the window of the first captured event that is not due yet.
+    blocked_until: Option<i64>,
+    /// The destination refused delivery: nothing is written and the cursor stays.
+    refused: bool,
+}
+
+impl<'e, 'a> TrailJob<'e, 'a> {
+    fn new(
+        env: &'e Env<'a>,
+        row: TrailRow,
+        status: StatusRow,
+        state: DeliveryState,
+        (start_ms, until_ms): (i64, Option<i64>),
+    ) -> Result<Option<Self>, AwsError> {
+        let Ok(config) = serde_json::from_str::<TrailConfig>(&row.config) else {
+            return Ok(None); // an unreadable trail cannot deliver; the service reports it on read
+        };
+        let org = if config.is_organization_trail {
+            organizations::organization_of(env, &row.account_id)?
+        } else {
+            None
+        };
+        let scope = TrailScope {
+            home_region: row.region.clone(),
+            multi_region: row.multi_region,
+            include_global_service_events: config.include_global_service_events,
+            account_id: row.account_id.clone(),
+            organization_accounts: org
+                .as_ref()
+                .map(|o| o.member_accounts.clone())
+                .unwrap_or_default(),
+        };
+        let compiled = CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?);
+        let dest = Destination {
+            bucket: config.s3_bucket_name.clone(),
+            prefix: config.s3_key_prefix.clone().filter(|p| !p.is_empty()),
+            org_id: org.as_ref().map(|o| o.id.clone()),
+            kms_key_id: config.kms_key_id.clone(),
+        };
+        let details = delivery_status(&status)?;
+        Ok(Some(TrailJob {
+            out: Writer {
+                env,
+                row,
+                config,
+                dest,
+                details,
+                checked: false,
+                wrote: false,
+            },
+            status,
+            cursor: state.cursor_seq,
+            state,
+            compiled,
+            start_ms,
+            until_ms,
+            due: BTreeMap::new(),
+            blocked_until: None,
+            refused: false,
+        }))
+    }
+
+    /// Still judging events (not stopped by a pending window or a refused destination).
+    fn active(&self) -> bool {
+        self.blocked_until.is_none() && !self.refused
+    }
+
+    fn wants(&self, seq: i64, time_ms: i64) -> bool {
+        self.active()
+            && seq > self.cursor
+            && time_ms >= self.start_ms
+            && self.until_ms.is_none_or(|u| time_ms <= u)
+    }
+
+    fn flush(&mut self, report: &mut DeliveryReport) -> Result<(), AwsError> {
+        if self.refused || self.due.is_empty() {
+            return Ok(());
+        }
+        if !self.out.flush(std::mem::take(&mut self.due), report)? {
+            self.refused = true;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and saves the trail's status and cursor.
+    fn finish(mut self, max_seq: i64, report: &mut DeliveryReport) -> Result<(), AwsError> {
+        self.flush(report)?;
+        let (env, row) = (self.out.env, &self.out.row);
+        if self.refused {
+            // The cursor stays where it was: the events wait for the destination to be fixed.
+            return save_status(env, row, &self.status, &self.out.details);
+        }
+        if self.out.wrote {
+            save_status(env, row, &self.status, &self.out.details)?;
+        }
+        let mut state = self.state;
+        state.cursor_seq = self.cursor;
+        state.next_due_ms = self.blocked_until;
+        // With a pending event the scan stopped early: the events after it are not seen yet.
+        state.scanned_seq = if self.blocked_until.is_some() {
+            state.scanned_seq.max(self.cursor)
+        } else {
+            max_seq
+        };
+        if self.blocked_until.is_none() {
+            state.drained_stop_ms = self.until_ms;
+        }
+        let body = serde_json::to_value(&state).map_err(StoreError::from)?;
+        env.db
+            .put_document(&state_key(row), &body, clock::to_millis(env.now))?;
+        Ok(())
+    }
+}
+
+/// One pass over the events after the lowest cursor, in `seq` order, feeding every trail;
+/// files are written every [`FLUSH_AT`] captured records so memory stays bounded.
+fn scan(
     env: &Env<'_>,
-    row: &TrailRow,
-    status: &StatusRow,
-    mut state: DeliveryState,
-    (start_ms, until_ms): (i64, Option<i64>),
-    max_seq: i64,
+    jobs: &mut [TrailJob<'_, '_>],
     report: &mut DeliveryReport,
 ) -> Result<(), AwsError> {
-    let Ok(config) = serde_json::from_str::<TrailConfig>(&row.config) else {
-        return Ok(()); // an unreadable trail cannot deliver; the service reports it on read
-    };
     let now_ms = clock::to_millis(env.now);
-    let org = if config.is_organization_trail {
-        organizations::organization_of(env, &row.account_id)?
-    } else {
-        None
-    };
-    let scope = TrailScope {
-        home_region: row.region.clone(),
-        multi_region: row.multi_region,
-        include_global_service_events: config.include_global_service_events,
-        account_id: row.account_id.clone(),
-        organization_accounts: org
-            .as_ref()
-            .map(|o| o.member_accounts.clone())
-            .unwrap_or_default(),
-    };
-    let compiled = CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?);
-
-    let dest = Destination {
-        bucket: config.s3_bucket_name.clone(),
-        prefix: config.s3_key_prefix.clone().filter(|p| !p.is_empty()),
-        org_id: org.as_ref().map(|o| o.id.clone()),
-        kms_key_id: config.kms_key_id.clone(),
-    };
-    let mut out = Writer {
-        env,
-        row,
-        config: &config,
-        dest,
-        details: delivery_status(status)?,
-        checked: false,
-        wrote: false,
-        report,
-    };
-
-    // Scan in seq order up to the first captured event whose window is still open, writing
-    // files every FLUSH_AT records so memory stays bounded on large backlogs.
-    let mut due: BTreeMap<FileGroup, Vec<Pending>> = BTreeMap::new();
+    let mut after = jobs.iter().map(|j| j.cursor).min().unwrap_or_default();
     let mut held = 0usize;
-    let mut cursor = state.cursor_seq;
-    let mut blocked_until = None;
-    'scan: loop {
-        let batch = env.db.events_after(cursor, BATCH)?;
-        if batch.is_empty() {
+    while jobs.iter().any(TrailJob::active) {
+        let batch = env.db.events_after(after, BATCH)?;
+        let Some(last) = batch.last() else {
             break;
-        }
-        for DeliveryEvent {
-            seq,
-            account_id: account,
-            region,
-            event_time_ms: time_ms,
-            record,
-        } in batch
-        {
-            let in_period = time_ms >= start_ms && until_ms.is_none_or(|u| time_ms <= u);
-            let parsed = if in_period {
-                serde_json::from_str::<Value>(&record)
-                    .ok()
-                    .filter(|v| compiled.captures(v))
-            } else {
-                None
-            };
-            if let Some(v) = parsed {
-                let window_end = (time_ms.div_euclid(WINDOW_MS) + 1) * WINDOW_MS;
-                if window_end > now_ms {
-                    blocked_until = Some(window_end);
-                    break 'scan;
+        };
+        after = last.seq;
+        for ev in &batch {
+            if !jobs.iter().any(|j| j.wants(ev.seq, ev.event_time_ms)) {
+                for j in jobs.iter_mut().filter(|j| j.active() && ev.seq > j.cursor) {
+                    j.cursor = ev.seq;
                 }
-                let recipient = v
-                    .get("recipientAccountId")
-                    .and_then(Value::as_str)
-                    .map(String::from)
-                    .unwrap_or(account);
-                due.entry((window_end, recipient, region))
-                    .or_default()
-                    .push((time_ms, seq, record));
-                held += 1;
+                continue;
             }
-            cursor = seq;
+            // Read the record once for every trail; a record of unexpected shape is read as
+            // a JSON tree, which judges it exactly as before; unreadable JSON is captured by
+            // no trail.
+            let fields = RecordFields::parse(&ev.record);
+            let tree = match fields {
+                Some(_) => None,
+                None => serde_json::from_str::<Value>(&ev.record).ok(),
+            };
+            let (view, recipient) = match (&fields, &tree) {
+                (Some(f), _) => (Some(EventView::of_fields(f)), f.recipient_account()),
+                (None, Some(v)) => (
+                    Some(EventView::of(v)),
+                    v.get("recipientAccountId").and_then(Value::as_str),
+                ),
+                (None, None) => (None, None),
+            };
+            let mut text: Option<Arc<str>> = None;
+            for job in jobs.iter_mut() {
+                if !job.active() || ev.seq <= job.cursor {
+                    continue;
+                }
+                let captured = job.wants(ev.seq, ev.event_time_ms)
+                    && view.as_ref().is_some_and(|v| job.compiled.captures_view(v));
+                if captured {
+                    let window_end = (ev.event_time_ms.div_euclid(WINDOW_MS) + 1) * WINDOW_MS;
+                    if window_end > now_ms {
+                        job.blocked_until = Some(window_end);
+                        continue;
+                    }
+                    let record = text.get_or_insert_with(|| Arc::from(ev.record.as_str()));
+                    let recipient = recipient.unwrap_or(&ev.account_id).to_string();
+                    job.due
+                        .entry((window_end, recipient, ev.region.clone()))
+                        .or_default()
+                        .push((ev.event_time_ms, ev.seq, Arc::clone(record)));
+                    held += 1;
+                }
+                job.cursor = ev.seq;
+            }
         }
         if held >= FLUSH_AT {
-            if !out.flush(std::mem::take(&mut due))? {
-                return out.refused(status);
+            for job in jobs.iter_mut() {
+                job.flush(report)?;
             }
             held = 0;
         }
     }
-    if !due.is_empty() && !out.flush(due)? {
-        return out.refused(status);
-    }
-    if out.wrote {
-        save_status(env, row, status, &out.details)?;
-    }
-
-    state.cursor_seq = cursor;
-    state.next_due_ms = blocked_until;
-    // With a pending event the scan stopped early: the events after it are not seen yet.
-    state.scanned_seq = if blocked_until.is_some() {
-        state.scanned_seq.max(cursor)
-    } else {
-        max_seq
-    };
-    if blocked_until.is_none() {
-        state.drained_stop_ms = until_ms;
-    }
-    let body = serde_json::to_value(&state).map_err(StoreError::from)?;
-    env.db.put_document(&state_key(row), &body, now_ms)?;
     Ok(())
 }
 
 /// Writes a trail's files and keeps its delivery status up to date.
 struct Writer<'e, 'a> {
     env: &'e Env<'a>,
-    row: &'e TrailRow,
-    config: &'e TrailConfig,
+    row: TrailRow,
+    config: TrailConfig,
     dest: Destination,
     details: DeliveryStatus,
     /// The destination was checked in this run (once per run).
     checked: bool,
     wrote: bool,
-    report: &'e mut DeliveryReport,
 }
 
 impl Writer<'_, '_> {
     /// Writes one file per group; false when the destination refuses delivery (nothing is
     /// written then: the check happens before the first file).
-    fn flush(&mut self, due: BTreeMap<FileGroup, Vec<Pending>>) -> Result<bool, AwsError> {
+    fn flush(
+        &mut self,
+        due: BTreeMap<FileGroup, Vec<Pending>>,
+        report: &mut DeliveryReport,
+    ) -> Result<bool, AwsError> {
         if due.is_empty() {
             return Ok(true);
         }
-        let (env, row, config) = (self.env, self.row, self.config);
+        let (env, row, config) = (self.env, &self.row, &self.config);
         let now_ms = clock::to_millis(env.now);
         if !self.checked {
             self.checked = true;
@@ -287,15 +378,22 @@ impl Writer<'_, '_> {
             )?;
             if let Err(code) = allowed {
                 self.details.latest_delivery_error = Some(code.to_string());
-                self.report.errors.push((row.arn.clone(), code.to_string()));
+                report.errors.push((row.arn.clone(), code.to_string()));
                 return Ok(false);
             }
         }
-        let details = &mut self.details;
-        for ((window_end, account, region), mut records) in due {
+        let mut groups: Vec<(FileGroup, Vec<Pending>)> = due.into_iter().collect();
+        for (_, records) in &mut groups {
             records.sort_by_key(|(t, seq, _)| (*t, *seq));
+        }
+        // Compressing is most of the work and each file is independent: use every core.
+        // Files are then written one by one in group order, so the bytes do not depend on
+        // how the compression was scheduled.
+        let compressed = compress_all(&groups);
+        let details = &mut self.details;
+        for (((window_end, account, region), records), gz) in groups.into_iter().zip(compressed) {
             let file = write_file(
-                env, row, &self.dest, window_end, &account, &region, &records,
+                env, row, &self.dest, window_end, &account, &region, &records, gz?,
             )?;
             self.wrote = true;
             details.latest_delivery_ms = Some(now_ms);
@@ -331,15 +429,9 @@ impl Writer<'_, '_> {
                     Err(e) => details.latest_notification_error = Some(e.code),
                 }
             }
-            self.report.files.push(file);
+            report.files.push(file);
         }
         Ok(true)
-    }
-
-    /// Records a refused delivery. The cursor stays where it was: the events wait for the
-    /// destination to be fixed.
-    fn refused(self, status: &StatusRow) -> Result<(), AwsError> {
-        save_status(self.env, self.row, status, &self.details)
     }
 }
 
@@ -448,10 +540,81 @@ pub(crate) fn unique_of(trail_arn: &str, account: &str, region: &str, first_seq:
 }
 
 pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>, AwsError> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::default());
+    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), COMPRESSION);
     enc.write_all(bytes)
         .and_then(|_| enc.finish())
         .map_err(|e| AwsError::internal(format!("cannot compress a log file: {e}")))
+}
+
+/// The gzip level of log files, shared with `ctsim bench delivery`'s floor. Level 1 (zlib's
+/// "fastest"): JSON records still shrink about 6x and the files are ordinary gzip; level 6
+/// would make them ~1.8x smaller at roughly 2.5x the CPU on every delivery.
+pub const COMPRESSION: Compression = Compression::fast();
+
+/// The gzip bytes of `{"Records":[r1,r2,...]}` for record texts already serialised, written
+/// straight into the compressor (no intermediate copy of the body).
+pub fn gzip_records<'r>(
+    records: impl IntoIterator<Item = &'r str>,
+    size_hint: usize,
+) -> Result<Vec<u8>, AwsError> {
+    let fail = |e: std::io::Error| AwsError::internal(format!("cannot compress a log file: {e}"));
+    let mut enc = GzEncoder::new(Vec::with_capacity(size_hint / 5 + 64), COMPRESSION);
+    enc.write_all(b"{\"Records\":[").map_err(fail)?;
+    for (i, r) in records.into_iter().enumerate() {
+        if i > 0 {
+            enc.write_all(b",").map_err(fail)?;
+        }
+        enc.write_all(r.as_bytes()).map_err(fail)?;
+    }
+    enc.write_all(b"]}").map_err(fail)?;
+    enc.finish().map_err(fail)
+}
+
+/// The gzip file of each group, compressed on up to [`COMPRESS_THREADS`] threads.
+fn compress_all(groups: &[(FileGroup, Vec<Pending>)]) -> Vec<Result<Vec<u8>, AwsError>> {
+    let gzip = |records: &[Pending]| {
+        let size: usize = records.iter().map(|r| r.2.len() + 1).sum();
+        gzip_records(records.iter().map(|r| &*r.2), size)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(COMPRESS_THREADS)
+        .min(groups.len());
+    if threads <= 1 {
+        return groups.iter().map(|(_, r)| gzip(r)).collect();
+    }
+    // Workers take the next group in turn; results go back to their group's position.
+    let next = AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<Vec<u8>, AwsError>>> = (0..groups.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((_, records)) = groups.get(i) else {
+                            return done;
+                        };
+                        done.push((i, gzip(records)));
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            // A worker that panicked leaves its groups as None, reported below.
+            if let Ok(done) = w.join() {
+                for (i, gz) in done {
+                    out[i] = Some(gz);
+                }
+            }
+        }
+    });
+    out.into_iter()
+        .map(|gz| {
+            gz.unwrap_or_else(|| Err(AwsError::internal("a log file could not be compressed")))
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -463,6 +626,7 @@ fn write_file(
     account: &str,
     region: &str,
     records: &[Pending],
+    gz: Vec<u8>,
 ) -> Result<DeliveredFile, AwsError> {
     let now_ms = clock::to_millis(env.now);
     let first_seq = records.iter().map(|r| r.1).min().unwrap_or_default();
@@ -474,15 +638,6 @@ fn write_file(
         clock::from_millis(window_end),
         &unique_of(&row.arn, account, region, first_seq),
     );
-    let mut body = String::from("{\"Records\":[");
-    for (i, (_, _, r)) in records.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        body.push_str(r);
-    }
-    body.push_str("]}");
-    let gz = gzip(body.as_bytes())?;
     let sse = dest.kms_key_id.as_deref().map(|k| ("aws:kms", Some(k)));
     s3::put_object_internal(env, &dest.bucket, &key, &gz, "application/json", sse)?;
     let (oldest, newest) = (records[0].0, records[records.len() - 1].0);
@@ -536,7 +691,7 @@ fn put_cloud_watch_logs(
         .iter()
         .map(|(t, _, r)| InputLogEvent {
             timestamp: *t,
-            message: r.clone(),
+            message: r.to_string(),
         })
         .collect();
     for chunk in events.chunks(CWL_BATCH) {

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::selectors::{CompiledTrail, EventView, TrailScope};
+use super::selectors::{CompiledTrail, EventView, Resources, TrailScope};
 use crate::clock;
 use crate::error::AwsError;
 use crate::services::Env;
@@ -22,7 +22,7 @@ use crate::store::{Db, LakeEvent};
 const BATCH: u32 = 5_000;
 
 /// What one [`ingest_due`] run did.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct IngestReport {
     /// (store, event) pairs written.
     pub ingested: u64,
@@ -283,7 +283,7 @@ impl<'a> LiteRecord<'a> {
             vpc_endpoint: self.vpc_endpoint_id,
             aws_region: self.aws_region,
             recipient_account: self.recipient_account_id,
-            resources: self.resources.as_deref().unwrap_or_default(),
+            resources: Resources::Json(self.resources.as_deref().unwrap_or_default()),
         }
     }
 

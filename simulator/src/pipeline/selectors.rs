@@ -5,6 +5,11 @@
 //! PutEventSelectors stored. Selectors are compiled once ([`CompiledTrail`]) so that evaluating
 //! a record reads the record in place and allocates nothing.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::StoreError;
@@ -106,23 +111,249 @@ fn in_scope(scope: &TrailScope, r: &EventView<'_>) -> bool {
 }
 
 /// The fields selectors and scope look at, read once per record without copying; build it
-/// once per record when several trails judge the same record.
+/// once per record when several trails judge the same record. The fields are visible to the
+/// crate so that a reader that builds no `Value` (Lake ingestion parses records into borrowed
+/// fields) can fill them; booleans are "true"/"false".
 #[derive(Debug, Clone, Copy, Default)]
-/// The fields are public so that a reader that does not build a `Value` (Lake ingestion
-/// parses records into borrowed fields) can fill them; booleans are "true"/"false".
 pub struct EventView<'a> {
-    pub event_source: Option<&'a str>,
-    pub event_name: Option<&'a str>,
-    pub event_category: Option<&'a str>,
-    pub event_type: Option<&'a str>,
-    pub error_code: Option<&'a str>,
-    pub read_only: Option<&'a str>,
-    pub user_arn: Option<&'a str>,
-    pub console: Option<&'a str>,
-    pub vpc_endpoint: Option<&'a str>,
-    pub aws_region: Option<&'a str>,
-    pub recipient_account: Option<&'a str>,
-    pub resources: &'a [Value],
+    pub(crate) event_source: Option<&'a str>,
+    pub(crate) event_name: Option<&'a str>,
+    pub(crate) event_category: Option<&'a str>,
+    pub(crate) event_type: Option<&'a str>,
+    pub(crate) error_code: Option<&'a str>,
+    pub(crate) read_only: Option<&'a str>,
+    pub(crate) user_arn: Option<&'a str>,
+    pub(crate) console: Option<&'a str>,
+    pub(crate) vpc_endpoint: Option<&'a str>,
+    pub(crate) aws_region: Option<&'a str>,
+    pub(crate) recipient_account: Option<&'a str>,
+    pub(crate) resources: Resources<'a>,
+}
+
+/// A record's `resources`, from a parsed JSON value or from [`RecordFields`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Resources<'a> {
+    Json(&'a [Value]),
+    Fields(&'a [ObjectOnly<ResourceFields<'a>>]),
+}
+
+impl Default for Resources<'_> {
+    fn default() -> Self {
+        Resources::Json(&[])
+    }
+}
+
+impl Resources<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Resources::Json(r) => r.is_empty(),
+            Resources::Fields(r) => r.is_empty(),
+        }
+    }
+
+    /// Whether some resource's (type, ARN) satisfies `f`.
+    fn any(&self, mut f: impl FnMut(Option<&str>, Option<&str>) -> bool) -> bool {
+        match self {
+            Resources::Json(r) => r
+                .iter()
+                .any(|res| f(text(res.get("type")), text(res.get("ARN")))),
+            Resources::Fields(r) => r.iter().any(|res| f(res.0.r#type.get(), res.0.arn.get())),
+        }
+    }
+}
+
+/// The fields of a record that selectors and scope look at, deserialised straight from the
+/// record's JSON text without building a tree (strings are borrowed unless escaped). This is
+/// what log delivery parses per event; a record it cannot read (a field of an unexpected
+/// shape, a duplicate key) is read as a [`Value`] instead, so the answer is always the one
+/// [`EventView::of`] gives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RecordFields<'a> {
+    #[serde(rename = "eventSource", borrow)]
+    event_source: Text<'a>,
+    #[serde(rename = "eventName", borrow)]
+    event_name: Text<'a>,
+    #[serde(rename = "eventCategory", borrow)]
+    event_category: Text<'a>,
+    #[serde(rename = "managementEvent", borrow)]
+    management_event: Text<'a>,
+    #[serde(rename = "eventType", borrow)]
+    event_type: Text<'a>,
+    #[serde(rename = "errorCode", borrow)]
+    error_code: Text<'a>,
+    #[serde(rename = "readOnly", borrow)]
+    read_only: Text<'a>,
+    #[serde(rename = "userIdentity", borrow)]
+    user_identity: ObjectOnly<IdentityFields<'a>>,
+    #[serde(rename = "sessionCredentialFromConsole", borrow)]
+    console: Text<'a>,
+    #[serde(rename = "vpcEndpointId", borrow)]
+    vpc_endpoint: Text<'a>,
+    #[serde(rename = "awsRegion", borrow)]
+    aws_region: Text<'a>,
+    #[serde(rename = "recipientAccountId", borrow)]
+    recipient_account: Text<'a>,
+    #[serde(borrow)]
+    resources: Option<Vec<ObjectOnly<ResourceFields<'a>>>>,
+}
+
+/// A nested object read field by field; any other JSON value reads as all fields absent
+/// (as `Value::get` finds nothing in it). Serde's derived structs would also accept an
+/// array, positionally, which a JSON tree never does.
+#[derive(Debug, Default)]
+pub(crate) struct ObjectOnly<T>(T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+            type Value = ObjectOnly<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(a)).map(ObjectOnly)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ObjectOnly::default())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(ObjectOnly::default())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(ObjectOnly::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(ObjectOnly::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(ObjectOnly::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(ObjectOnly::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(ObjectOnly::default())
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct IdentityFields<'a> {
+    #[serde(borrow)]
+    arn: Text<'a>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ResourceFields<'a> {
+    #[serde(rename = "type", borrow)]
+    r#type: Text<'a>,
+    #[serde(rename = "ARN", borrow)]
+    arn: Text<'a>,
+}
+
+/// A field as selectors compare it: a string, or a boolean as "true"/"false"; any other
+/// JSON value (number, null, object, array) is absent. Mirrors [`text`].
+#[derive(Debug, Default)]
+struct Text<'a> {
+    value: Option<Cow<'a, str>>,
+    /// The JSON value was a boolean.
+    boolean: bool,
+}
+
+impl<'a> Text<'a> {
+    fn get(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    fn none() -> Self {
+        Text::default()
+    }
+
+    fn string(value: Cow<'a, str>) -> Self {
+        Text {
+            value: Some(value),
+            boolean: false,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text::string(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text::string(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text::string(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Text {
+                    value: Some(Cow::Borrowed(if v { "true" } else { "false" })),
+                    boolean: true,
+                })
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Text::none())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Text::none())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Text::none())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Text::none())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Text::none())
+            }
+            fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                Text::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Text::none())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Text::none())
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<'a> RecordFields<'a> {
+    /// Reads the fields of a record's JSON text; `None` if it is not a JSON object of the
+    /// expected shape (then judge it through [`EventView::of`] on a parsed [`Value`]).
+    pub fn parse(record: &'a str) -> Option<RecordFields<'a>> {
+        // Only an object: a derived struct would also read an array positionally.
+        if !record.trim_start().starts_with('{') {
+            return None;
+        }
+        serde_json::from_str(record).ok()
+    }
+
+    /// The record's `recipientAccountId` when it is a string.
+    pub fn recipient_account(&self) -> Option<&str> {
+        let r = &self.recipient_account;
+        if r.boolean { None } else { r.get() }
+    }
 }
 
 /// A string field, or a boolean one as "true"/"false" (how selectors compare them).
@@ -158,11 +389,42 @@ impl<'a> EventView<'a> {
             vpc_endpoint: g("vpcEndpointId"),
             aws_region: g("awsRegion"),
             recipient_account: g("recipientAccountId"),
-            resources: record
-                .get("resources")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
+            resources: Resources::Json(
+                record
+                    .get("resources")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// The view of a record read with [`RecordFields::parse`]: the same answers as
+    /// [`EventView::of`] on the same record parsed as a [`Value`].
+    pub fn of_fields<'f>(r: &'a RecordFields<'f>) -> Self
+    where
+        'f: 'a,
+    {
+        // Only a boolean managementEvent counts, as in `EventView::of`.
+        let management = &r.management_event;
+        let event_category = r.event_category.get().or(match management.get() {
+            Some("true") if management.boolean => Some("Management"),
+            Some("false") if management.boolean => Some("Data"),
+            _ => None,
+        });
+        EventView {
+            event_source: r.event_source.get(),
+            event_name: r.event_name.get(),
+            event_category,
+            event_type: r.event_type.get(),
+            error_code: r.error_code.get(),
+            read_only: r.read_only.get(),
+            user_arn: r.user_identity.0.arn.get(),
+            console: r.console.get(),
+            vpc_endpoint: r.vpc_endpoint.get(),
+            aws_region: r.aws_region.get(),
+            recipient_account: r.recipient_account.get(),
+            resources: Resources::Fields(r.resources.as_deref().unwrap_or_default()),
         }
     }
 
@@ -343,9 +605,8 @@ impl BasicSelector {
                         .event_source
                         .is_some_and(|src| self.excluded_sources.iter().any(|x| x == src))
             }
-            Some("Data") => r.resources.iter().any(|res| {
-                let ty = text(res.get("type")).unwrap_or_default();
-                let arn = text(res.get("ARN")).unwrap_or_default();
+            Some("Data") => r.resources.any(|ty, arn| {
+                let (ty, arn) = (ty.unwrap_or_default(), arn.unwrap_or_default());
                 self.data
                     .iter()
                     .any(|d| d.resource_type == ty && d.patterns.iter().any(|p| p.matches(arn)))
@@ -460,8 +721,8 @@ impl FieldCondition {
             Field::SessionCredentialFromConsole => r.console,
             Field::UserIdentityArn => r.user_arn,
             Field::VpcEndpointId => r.vpc_endpoint,
-            Field::ResourcesType => return self.any_resource(r, "type"),
-            Field::ResourcesArn => return self.any_resource(r, "ARN"),
+            Field::ResourcesType => return self.any_resource(r, false),
+            Field::ResourcesArn => return self.any_resource(r, true),
             Field::Unknown => return false,
         };
         self.holds(one)
@@ -469,11 +730,12 @@ impl FieldCondition {
 
     /// A resources.* condition holds when some resource of the record satisfies it; a record
     /// without resources is judged as an absent value.
-    fn any_resource(&self, r: &EventView<'_>, key: &str) -> bool {
+    fn any_resource(&self, r: &EventView<'_>, arn: bool) -> bool {
         if r.resources.is_empty() {
             return self.holds(None);
         }
-        r.resources.iter().any(|res| self.holds(text(res.get(key))))
+        r.resources
+            .any(|ty, a| self.holds(if arn { a } else { ty }))
     }
 }
 

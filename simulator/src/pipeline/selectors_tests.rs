@@ -1032,3 +1032,78 @@ fn selectors_of_reads_what_put_event_selectors_stored() {
     assert!(!trail.captures(&put_object(OBJ)));
     assert!(trail.captures(&mgmt("ec2.amazonaws.com", "DescribeInstances", true)));
 }
+
+/// Every field of a view, owned, so two views can be compared.
+fn view_fields(v: &EventView<'_>) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = [
+        v.event_source,
+        v.event_name,
+        v.event_category,
+        v.event_type,
+        v.error_code,
+        v.read_only,
+        v.user_arn,
+        v.console,
+        v.vpc_endpoint,
+        v.aws_region,
+        v.recipient_account,
+    ]
+    .iter()
+    .map(|f| f.map(str::to_string))
+    .collect();
+    out.push(Some(format!("resources empty: {}", v.resources.is_empty())));
+    v.resources.any(|ty, arn| {
+        out.push(ty.map(str::to_string));
+        out.push(arn.map(str::to_string));
+        false
+    });
+    out
+}
+
+#[test]
+fn record_fields_read_a_record_as_its_json_tree_does() {
+    let profile = crate::generate::Profile::new(
+        7,
+        chrono::DateTime::UNIX_EPOCH,
+        400,
+        vec![ACCOUNT.into(), MEMBER.into()],
+    );
+    let mut records: Vec<Value> = crate::generate::Generator::new(profile)
+        .unwrap() // a valid profile
+        .collect();
+    // Shapes a real log file may hold: booleans as strings, escapes, numbers, nulls, objects
+    // where strings are expected, no eventCategory (only managementEvent).
+    records.extend([
+        json!({"eventSource": "s3.amazonaws.com", "readOnly": "true", "managementEvent": "false",
+               "resources": [{"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::b/k\"q\n\u{e9}"}]}),
+        json!({"eventSource": 42, "eventName": null, "errorCode": {"a": [1, 2]},
+               "userIdentity": null, "resources": null, "managementEvent": false}),
+        json!({"eventCategory": ["Data"], "managementEvent": true, "vpcEndpointId": true,
+               "userIdentity": {"arn": "arn:aws:sts::1:assumed-role/r/s", "type": "AssumedRole"},
+               "resources": [{"ARN": 5}, {}], "recipientAccountId": false}),
+        json!({"userIdentity": ["arn:aws:iam::1:user/a"], "resources": [["AWS::S3::Object"], "x", 1]}),
+        json!({}),
+    ]);
+    for r in &records {
+        let text = serde_json::to_string(r).unwrap(); // a JSON value
+        let fields = RecordFields::parse(&text).expect("an object of the expected shape");
+        assert_eq!(
+            view_fields(&EventView::of_fields(&fields)),
+            view_fields(&EventView::of(r)),
+            "{text}"
+        );
+        assert_eq!(
+            fields.recipient_account(),
+            r.get("recipientAccountId").and_then(Value::as_str)
+        );
+    }
+    // Shapes the fast reader refuses; delivery then judges the record as a JSON tree.
+    for odd in [
+        r#"{"resources": "all"}"#,
+        r#"{"eventName": "A", "eventName": "B"}"#,
+        r#"[1, 2]"#,
+        "not json",
+    ] {
+        assert!(RecordFields::parse(odd).is_none(), "{odd}");
+    }
+}

@@ -203,4 +203,11 @@ CREATE TABLE insight_minutes (
     PRIMARY KEY (trail_arn, minute, insight_type, account_id, region, event_source, event_name, error_code)
 );
 "#,
+    // Event appends (hundreds of thousands per `ctsim generate`) no longer maintain two
+    // secondary indexes of event resources: LookupEvents' ResourceType / ResourceName
+    // filters probe a candidate event's resources by its primary key (event_seq, position).
+    r#"
+DROP INDEX IF EXISTS event_resources_by_name;
+DROP INDEX IF EXISTS event_resources_by_type;
+"#,
 ];

@@ -1,0 +1,193 @@
+//! Continuous delivery under a long-running process: a background thread that runs
+//! [`super::run_due`] every few seconds, so log files, digests, CloudWatch Logs events and SNS
+//! notifications arrive as (real or simulated) time passes, with no other trigger.
+//!
+//! The embedded mode needs no loop (work that has come due is done whenever a state folder
+//! opens, the clock moves or records are appended); a process that stays up (`ctsim serve`,
+//! `ctsim deliver --follow`) starts one:
+//!
+//! ```no_run
+//! # use std::{sync::Arc, time::Duration};
+//! let sim = Arc::new(ctsim::Simulator::open(".ctsim")?);
+//! let worker = ctsim::pipeline::spawn_due_work_loop(sim, Duration::from_secs(10));
+//! // ... serve requests ...
+//! worker.stop(); // wakes the thread and joins it
+//! # Ok::<(), ctsim::AwsError>(())
+//! ```
+//!
+//! A failed pass (the database busy beyond its timeout, an unreadable document, the state
+//! folder gone) is logged with `tracing` and handed to the observer; the loop keeps going and
+//! the next pass retries. Exactly-once delivery does not depend on the loop: every pass runs in
+//! one write transaction, so two processes looping on one state folder never deliver twice.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::DueReport;
+use crate::Simulator;
+use crate::error::AwsError;
+
+/// The shortest interval between passes (a zero interval would spin).
+pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
+
+/// What one pass of the loop produced, as handed to an observer.
+pub type PassResult = Result<DueReport, AwsError>;
+
+/// A running background delivery loop. [`DueWorkLoop::stop`] (or dropping it) wakes the thread
+/// and waits for the pass in progress, if any, to finish.
+pub struct DueWorkLoop {
+    shared: Arc<Shared>,
+    handle: Option<JoinHandle<()>>,
+}
+
+struct Shared {
+    stop: Mutex<bool>,
+    wake: Condvar,
+    passes: AtomicU64,
+    failures: AtomicU64,
+}
+
+/// Starts a thread that runs the work that has come due on `sim` now and then every `every`
+/// (at least [`MIN_INTERVAL`]). Results are logged with `tracing`.
+pub fn spawn_due_work_loop(sim: Arc<Simulator>, every: Duration) -> DueWorkLoop {
+    spawn_due_work_loop_with(sim, every, |_| {})
+}
+
+/// [`spawn_due_work_loop`] that also hands every pass's result to `observer` (on the loop's
+/// thread), e.g. to print what was delivered.
+pub fn spawn_due_work_loop_with<F>(sim: Arc<Simulator>, every: Duration, observer: F) -> DueWorkLoop
+where
+    F: FnMut(&PassResult) + Send + 'static,
+{
+    let every = every.max(MIN_INTERVAL);
+    let shared = Arc::new(Shared {
+        stop: Mutex::new(false),
+        wake: Condvar::new(),
+        passes: AtomicU64::new(0),
+        failures: AtomicU64::new(0),
+    });
+    let thread_shared = Arc::clone(&shared);
+    let spawned = std::thread::Builder::new()
+        .name("ctsim-due-work".into())
+        .spawn(move || run_loop(&sim, every, &thread_shared, observer));
+    let handle = match spawned {
+        Ok(h) => Some(h),
+        Err(e) => {
+            // Without a thread there is no continuous delivery; the embedded triggers remain.
+            tracing::error!("cannot start the delivery loop: {e}");
+            None
+        }
+    };
+    DueWorkLoop { shared, handle }
+}
+
+fn run_loop<F: FnMut(&PassResult)>(
+    sim: &Simulator,
+    every: Duration,
+    shared: &Shared,
+    mut observer: F,
+) {
+    loop {
+        if stopped(shared) {
+            return;
+        }
+        // A bug must not end continuous delivery silently: a panicking pass is reported
+        // like a failed one (the store rolls the transaction back).
+        let result = catch_unwind(AssertUnwindSafe(|| sim.deliver_due())).unwrap_or_else(|_| {
+            Err(AwsError::internal(
+                "a delivery pass panicked; it was rolled back",
+            ))
+        });
+        shared.passes.fetch_add(1, Ordering::Relaxed);
+        match &result {
+            Ok(report) => {
+                for f in &report.delivery.files {
+                    tracing::info!(
+                        trail = %f.trail_arn,
+                        "delivered s3://{}/{} ({} records)",
+                        f.bucket,
+                        f.key,
+                        f.records
+                    );
+                }
+                for (trail, code) in &report.delivery.errors {
+                    tracing::warn!(trail = %trail, "delivery refused: {code}");
+                }
+            }
+            Err(e) => {
+                shared.failures.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("delivery pass failed, retrying in {every:?}: {e}");
+            }
+        }
+        if catch_unwind(AssertUnwindSafe(|| observer(&result))).is_err() {
+            tracing::error!("the delivery loop's observer panicked");
+        }
+        if wait(shared, every) {
+            return;
+        }
+    }
+}
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, bool> {
+    // The flag is a plain bool: a poisoned lock still holds a meaningful value.
+    shared.stop.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn stopped(shared: &Shared) -> bool {
+    *lock(shared)
+}
+
+/// Sleeps `every` unless stopped first; true when the loop must end.
+fn wait(shared: &Shared, every: Duration) -> bool {
+    let guard = lock(shared);
+    let (guard, _) = shared
+        .wake
+        .wait_timeout_while(guard, every, |stop| !*stop)
+        .unwrap_or_else(|e| e.into_inner());
+    *guard
+}
+
+impl DueWorkLoop {
+    /// Passes run so far (successful or not).
+    pub fn passes(&self) -> u64 {
+        self.shared.passes.load(Ordering::Relaxed)
+    }
+
+    /// Passes that failed so far.
+    pub fn failures(&self) -> u64 {
+        self.shared.failures.load(Ordering::Relaxed)
+    }
+
+    /// Whether the loop's thread is running (false if it could not be started).
+    pub fn is_running(&self) -> bool {
+        self.handle.as_ref().is_some_and(|h| !h.is_finished())
+    }
+
+    /// Stops the loop: wakes the thread, lets a pass in progress finish, joins it.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        *lock(&self.shared) = true;
+        self.shared.wake.notify_all();
+        if let Some(h) = self.handle.take()
+            && h.join().is_err()
+        {
+            tracing::error!("the delivery loop's thread panicked");
+        }
+    }
+}
+
+impl Drop for DueWorkLoop {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+#[cfg(test)]
+#[path = "worker_tests.rs"]
+mod tests;
