@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::pipeline;
 use crate::server::{self, Limits, Server, credentials::Credentials};
 use crate::settings;
 
@@ -32,6 +33,10 @@ pub struct ServeArgs {
     /// Worker threads for the HTTP runtime (default: the number of cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// How often clock-driven work (log files, digests, Lake ingestion, Insights) is run
+    /// while serving, e.g. 10s; `0s` turns the background loop off.
+    #[arg(long, default_value = "10s", value_parser = crate::cli::parse_duration)]
+    pub deliver_every: chrono::Duration,
 }
 
 pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
@@ -61,7 +66,15 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
         max_body_bytes: args.max_body_bytes,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
     };
-    let server = Arc::new(Server::new(Arc::new(sim), credentials, limits));
+    let sim = Arc::new(sim);
+    // Deliver as time passes, as CloudTrail does, without waiting for the next request.
+    let due_work = args
+        .deliver_every
+        .to_std()
+        .ok()
+        .filter(|every| !every.is_zero())
+        .map(|every| pipeline::spawn_due_work_loop(Arc::clone(&sim), every));
+    let server = Arc::new(Server::new(sim, credentials, limits));
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
     if let Some(n) = args.threads {
@@ -83,9 +96,12 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
         server::serve(listener, server, server::shutdown_signal())
             .await
             .context("serving")?;
-        say("ctsim serve stopped");
         Ok::<_, anyhow::Error>(())
     })?;
+    if let Some(due_work) = due_work {
+        due_work.stop();
+    }
+    say("ctsim serve stopped");
     Ok(ExitCode::SUCCESS)
 }
 
