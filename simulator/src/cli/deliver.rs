@@ -84,6 +84,20 @@ fn render(report: &DueReport, json: bool, say_empty: bool) -> Result<String> {
     if report.digests > 0 {
         writeln!(out, "digest files written: {}", report.digests)?;
     }
+    for key in &report.insights.files {
+        writeln!(out, "delivered Insights file {key}")?;
+    }
+    for (trail, code) in &report.insights.errors {
+        writeln!(out, "refused Insights files for {trail}: {code}")?;
+    }
+    let lake = &report.lake;
+    if lake.ingested + lake.expired + lake.purged > 0 {
+        writeln!(
+            out,
+            "Lake: {} events ingested, {} expired, {} stores purged",
+            lake.ingested, lake.expired, lake.purged
+        )?;
+    }
     if say_empty && report.is_empty() {
         writeln!(out, "nothing has come due")?;
     }
@@ -112,6 +126,17 @@ mod tests {
                 )],
             },
             digests: 1,
+            lake: crate::pipeline::lake::IngestReport {
+                ingested: 7,
+                ..Default::default()
+            },
+            insights: crate::pipeline::insights::InsightsReport {
+                files: vec![
+                    "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/01/01/x.json.gz"
+                        .into(),
+                ],
+                ..Default::default()
+            },
         };
         insta::assert_snapshot!(render(&report, false, true).unwrap());
         assert_eq!(

@@ -36,6 +36,7 @@ impl DueReport {
             && self.digests == 0
             && self.insights.files.is_empty()
             && self.insights.errors.is_empty()
+            && self.lake.ingested + self.lake.expired + self.lake.purged == 0
     }
 }
 
