@@ -11,6 +11,7 @@ use crate::Simulator;
 
 mod bench;
 mod bench_delivery;
+mod check;
 mod demo;
 mod generate;
 mod logs;
@@ -65,6 +66,16 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
+    /// Compliance checks (CIS section 3, Security Hub CloudTrail controls) on a directory of
+    /// .tf files, a `terraform show -json` plan or state, or the live simulator.
+    /// Exit code 0: no failure; 1: a rule failed; 2: usage or input error.
+    Check(check::CheckArgs),
+    /// Which trails and event data stores capture an event; or what a trail captures.
+    Coverage(check::CoverageArgs),
+    /// Rule, event-capture and attribute changes between two inputs (DIR, plan JSON, `live`).
+    Diff(check::DiffArgs),
+    /// A normalised, stable rendering of a plan for snapshot tests.
+    Snapshot(check::SnapshotArgs),
 }
 
 #[derive(Subcommand)]
@@ -165,6 +176,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
+        Command::Check(args) => check::run_check(&args, &cli.home),
+        Command::Coverage(args) => check::run_coverage(&args, &cli.home),
+        Command::Diff(args) => check::run_diff(&args, &cli.home),
+        Command::Snapshot(args) => check::run_snapshot(&args, &cli.home),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);

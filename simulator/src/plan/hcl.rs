@@ -1,0 +1,1397 @@
+//! A directory of `.tf` files (and its local modules) evaluated the way `terraform plan`
+//! would before apply: variables take their defaults (or `terraform.tfvars` /
+//! `*.auto.tfvars`), locals, references between resources, `count` / `for_each` and
+//! `dynamic` blocks are resolved when their inputs are known. Whatever only apply can know
+//! (computed attributes, the caller's account, a variable with no value) becomes an unknown
+//! marker naming the expression and its `file:line`; nothing is guessed.
+//!
+//! Parsing is hcl-rs; evaluation is ours because Terraform's unknowns have to survive it.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use hcl::expr::{
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Operation, TemplateExpr,
+    Traversal, TraversalOperator, UnaryOperator,
+};
+use hcl::structure::{Block, BlockLabel, Body, Structure};
+use hcl::template::{Element, Template};
+use serde_json::{Map, Number, Value, json};
+
+use super::{
+    Config, LoadError, Mode, Origin, Resource, Unresolved, as_unknown, contains_unknown,
+    first_unknown, is_unknown, policy_document, unknown,
+};
+
+/// Meta-arguments that are not resource attributes.
+const META: &[&str] = &[
+    "count",
+    "for_each",
+    "depends_on",
+    "provider",
+    "lifecycle",
+    "provisioner",
+    "connection",
+];
+
+/// Modules nested deeper than this are refused (a module that includes itself).
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// Loads and evaluates the configuration in `dir`.
+pub fn load_dir(dir: &Path) -> Result<Config, LoadError> {
+    let root = ModuleEval::load(dir, String::new(), BTreeMap::new(), 0)?;
+    let mut resources = Vec::new();
+    root.collect(&mut resources);
+    let unresolved = root.take_unresolved();
+    Ok(Config {
+        origin: Origin::Hcl(dir.to_path_buf()),
+        resources,
+        unresolved,
+        region: root.region(),
+    }
+    .finish())
+}
+
+/// Line lookup in one file's text (hcl-rs keeps no spans).
+struct SourceFile {
+    name: String,
+    lines: Vec<String>,
+}
+
+impl SourceFile {
+    /// The 1-based line of the header of block `ident "l1" "l2"`.
+    fn block_line(&self, ident: &str, labels: &[String]) -> usize {
+        self.lines
+            .iter()
+            .position(|l| {
+                let toks: Vec<&str> = l
+                    .split(|c: char| c.is_whitespace() || c == '{')
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.trim_matches('"'))
+                    .collect();
+                toks.first() == Some(&ident)
+                    && toks.len() > labels.len()
+                    && labels.iter().zip(&toks[1..]).all(|(a, b)| a == b)
+            })
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The 1-based line of attribute `name` at or after line `from`.
+    fn attr_line(&self, from: usize, name: &str) -> usize {
+        let start = from.saturating_sub(1);
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| {
+                let t = l.trim_start();
+                t.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with([' ', '=', '\t']))
+            })
+            .map_or(from, |(i, _)| i + 1)
+    }
+}
+
+#[derive(Clone)]
+struct Located<T> {
+    item: T,
+    file: usize,
+    line: usize,
+}
+
+struct ResourceDef {
+    mode: Mode,
+    rtype: String,
+    name: String,
+    body: Body,
+    file: usize,
+    line: usize,
+}
+
+impl ResourceDef {
+    fn key(&self) -> String {
+        match self.mode {
+            Mode::Managed => format!("{}.{}", self.rtype, self.name),
+            Mode::Data => format!("data.{}.{}", self.rtype, self.name),
+        }
+    }
+}
+
+type Scope = BTreeMap<String, Value>;
+
+/// One module (the root or a local module call) and its evaluation caches.
+struct ModuleEval {
+    dir: PathBuf,
+    /// `""` or `module.NAME.` (nested: `module.a.module.b.`).
+    prefix: String,
+    depth: usize,
+    files: Vec<SourceFile>,
+    variables: BTreeMap<String, Located<Option<Expression>>>,
+    /// Values given by the caller (module inputs, evaluated in the parent) or tfvars.
+    given: BTreeMap<String, Value>,
+    locals: BTreeMap<String, Located<Expression>>,
+    resources: BTreeMap<String, ResourceDef>,
+    module_calls: BTreeMap<String, Located<Block>>,
+    outputs: BTreeMap<String, Located<Expression>>,
+    provider_region: Option<Located<Expression>>,
+    cache: RefCell<HashMap<String, Value>>,
+    in_progress: RefCell<HashSet<String>>,
+    children: RefCell<BTreeMap<String, Rc<ModuleEval>>>,
+    unresolved: RefCell<Vec<Unresolved>>,
+}
+
+fn label_str(l: &BlockLabel) -> String {
+    match l {
+        BlockLabel::Identifier(i) => i.as_str().to_string(),
+        BlockLabel::String(s) => s.clone(),
+    }
+}
+
+fn expr_text(e: &Expression) -> String {
+    hcl::format::to_string(e)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "<expression>".to_string())
+}
+
+impl ModuleEval {
+    fn load(
+        dir: &Path,
+        prefix: String,
+        given: BTreeMap<String, Value>,
+        depth: usize,
+    ) -> Result<ModuleEval, LoadError> {
+        if depth > MAX_MODULE_DEPTH {
+            return Err(LoadError::Other(format!(
+                "{}: modules nested more than {MAX_MODULE_DEPTH} deep",
+                dir.display()
+            )));
+        }
+        let io = |e: std::io::Error| LoadError::Io {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "tf") && p.is_file())
+            .collect();
+        paths.sort();
+        if paths.is_empty() && depth == 0 {
+            return Err(LoadError::Other(format!(
+                "{}: no .tf files in this directory",
+                dir.display()
+            )));
+        }
+        let mut m = ModuleEval {
+            dir: dir.to_path_buf(),
+            prefix,
+            depth,
+            files: Vec::new(),
+            variables: BTreeMap::new(),
+            given,
+            locals: BTreeMap::new(),
+            resources: BTreeMap::new(),
+            module_calls: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+            provider_region: None,
+            cache: RefCell::new(HashMap::new()),
+            in_progress: RefCell::new(HashSet::new()),
+            children: RefCell::new(BTreeMap::new()),
+            unresolved: RefCell::new(Vec::new()),
+        };
+        for path in &paths {
+            let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let body: Body = hcl::parse(&text).map_err(|e| LoadError::Syntax {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let shown = if m.prefix.is_empty() {
+                name
+            } else {
+                // Files of a module are shown relative to the root by the module path.
+                format!("{}{}", m.prefix, name)
+            };
+            m.files.push(SourceFile {
+                name: shown,
+                lines: text.lines().map(str::to_string).collect(),
+            });
+            let fi = m.files.len() - 1;
+            m.index(fi, body);
+        }
+        if depth == 0 {
+            m.read_tfvars()?;
+        }
+        Ok(m)
+    }
+
+    /// `terraform.tfvars` then `*.auto.tfvars` (lexical order), as Terraform reads them.
+    fn read_tfvars(&mut self) -> Result<(), LoadError> {
+        let mut files = vec![self.dir.join("terraform.tfvars")];
+        let mut autos: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().ends_with(".auto.tfvars"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        autos.sort();
+        files.extend(autos);
+        for path in files.into_iter().filter(|p| p.is_file()) {
+            let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let body: Body = hcl::parse(&text).map_err(|e| LoadError::Syntax {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let at = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            for a in body.attributes() {
+                let v = self.eval(&a.expr, &Scope::new(), &at);
+                self.given.insert(a.key.as_str().to_string(), v);
+            }
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, fi: usize, body: Body) {
+        for s in body.into_inner() {
+            let Structure::Block(b) = s else { continue };
+            let labels: Vec<String> = b.labels.iter().map(label_str).collect();
+            let line = self.files[fi].block_line(b.identifier.as_str(), &labels);
+            match (b.identifier.as_str(), labels.as_slice()) {
+                ("variable", [name]) => {
+                    let default = b
+                        .body
+                        .attributes()
+                        .find(|a| a.key.as_str() == "default")
+                        .map(|a| a.expr.clone());
+                    self.variables.insert(
+                        name.clone(),
+                        Located {
+                            item: default,
+                            file: fi,
+                            line,
+                        },
+                    );
+                }
+                ("locals", []) => {
+                    for a in b.body.attributes() {
+                        let l = self.files[fi].attr_line(line, a.key.as_str());
+                        self.locals.insert(
+                            a.key.as_str().to_string(),
+                            Located {
+                                item: a.expr.clone(),
+                                file: fi,
+                                line: l,
+                            },
+                        );
+                    }
+                }
+                ("output", [name]) => {
+                    if let Some(a) = b.body.attributes().find(|a| a.key.as_str() == "value") {
+                        self.outputs.insert(
+                            name.clone(),
+                            Located {
+                                item: a.expr.clone(),
+                                file: fi,
+                                line,
+                            },
+                        );
+                    }
+                }
+                ("provider", [p]) if p == "aws" => {
+                    // The default (unaliased) provider configuration decides the region.
+                    let aliased = b.body.attributes().any(|a| a.key.as_str() == "alias");
+                    if !aliased {
+                        if let Some(a) = b.body.attributes().find(|a| a.key.as_str() == "region") {
+                            self.provider_region = Some(Located {
+                                item: a.expr.clone(),
+                                file: fi,
+                                line,
+                            });
+                        }
+                    }
+                }
+                ("module", [name]) => {
+                    self.module_calls.insert(
+                        name.clone(),
+                        Located {
+                            item: b.clone(),
+                            file: fi,
+                            line,
+                        },
+                    );
+                }
+                ("resource" | "data", [ty, name]) => {
+                    let mode = if b.identifier.as_str() == "data" {
+                        Mode::Data
+                    } else {
+                        Mode::Managed
+                    };
+                    let def = ResourceDef {
+                        mode,
+                        rtype: ty.clone(),
+                        name: name.clone(),
+                        body: b.body.clone(),
+                        file: fi,
+                        line,
+                    };
+                    self.resources.insert(def.key(), def);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn at(&self, file: usize, line: usize) -> String {
+        let name = self.files.get(file).map_or("?", |f| f.name.as_str());
+        format!("{name}:{line}")
+    }
+
+    fn note(&self, expr: &str, at: &str, reason: &str) {
+        self.unresolved.borrow_mut().push(Unresolved {
+            expr: expr.to_string(),
+            at: at.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+
+    fn take_unresolved(&self) -> Vec<Unresolved> {
+        let mut all = std::mem::take(&mut *self.unresolved.borrow_mut());
+        for c in self.children.borrow().values() {
+            all.extend(c.take_unresolved());
+        }
+        all
+    }
+
+    // ------------------------------------------------------------ instances
+
+    /// Every resource instance of this module and its children, attributes evaluated.
+    fn collect(&self, out: &mut Vec<Resource>) {
+        for def in self.resources.values() {
+            for (addr, scope) in self.instances(def) {
+                let at = self.at(def.file, def.line);
+                let mut attrs = self.eval_body(&def.body, &scope, def.file, def.line);
+                if def.mode == Mode::Data && def.rtype == "aws_iam_policy_document" {
+                    let rendered = policy_document::render(&attrs);
+                    if let Value::Object(o) = &mut attrs {
+                        o.insert("json".into(), rendered);
+                    }
+                }
+                if def.mode == Mode::Managed {
+                    self.note_unknowns(&attrs, &addr);
+                }
+                out.push(Resource {
+                    address: format!("{}{}", self.prefix, addr),
+                    mode: def.mode,
+                    rtype: def.rtype.clone(),
+                    location: at,
+                    attrs,
+                });
+            }
+        }
+        for name in self.module_calls.keys() {
+            if let Some(child) = self.child(name) {
+                child.collect(out);
+            }
+        }
+    }
+
+    fn note_unknowns(&self, v: &Value, path: &str) {
+        if let Some(m) = as_unknown(v) {
+            let expr = m.get("expr").and_then(Value::as_str).unwrap_or_default();
+            let at = m.get("at").and_then(Value::as_str).unwrap_or_default();
+            let reason = match m.get("ref").and_then(Value::as_str) {
+                Some(r) if r.starts_with("data.") => format!("read from {r}"),
+                Some(r) if r.starts_with("var.") => format!("{r} has no value"),
+                Some(r) => format!("known only after {r} is applied"),
+                None => "cannot be evaluated before apply".to_string(),
+            };
+            self.note(expr, at, &format!("{}{path}: {reason}", self.prefix));
+            return;
+        }
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    self.note_unknowns(x, &format!("{path}.{k}"));
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    self.note_unknowns(x, &format!("{path}[{i}]"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The instance addresses (relative to the module) and their `count` / `each` scope.
+    fn instances(&self, def: &ResourceDef) -> Vec<(String, Scope)> {
+        let base = def.key();
+        let attr = |n: &str| def.body.attributes().find(|a| a.key.as_str() == n);
+        if let Some(count) = attr("count") {
+            let at = self.at(def.file, self.files[def.file].attr_line(def.line, "count"));
+            let v = self.eval(&count.expr, &Scope::new(), &at);
+            return match v.as_u64() {
+                Some(n) => (0..n)
+                    .map(|i| {
+                        let mut s = Scope::new();
+                        s.insert("count".into(), json!({ "index": i }));
+                        (format!("{base}[{i}]"), s)
+                    })
+                    .collect(),
+                None => {
+                    self.note(
+                        &expr_text(&count.expr),
+                        &at,
+                        &format!("{}{base}: count cannot be resolved", self.prefix),
+                    );
+                    let mut s = Scope::new();
+                    s.insert(
+                        "count".into(),
+                        json!({ "index": unknown("count.index", &at, None) }),
+                    );
+                    vec![(format!("{base}[?]"), s)]
+                }
+            };
+        }
+        if let Some(fe) = attr("for_each") {
+            let at = self.at(def.file, self.files[def.file].attr_line(def.line, "for_each"));
+            let v = self.eval(&fe.expr, &Scope::new(), &at);
+            let pairs: Option<Vec<(String, Value)>> = match &v {
+                Value::Object(o) if !is_unknown(&v) => {
+                    Some(o.iter().map(|(k, x)| (k.clone(), x.clone())).collect())
+                }
+                Value::Array(a) if !contains_unknown(&v) => a
+                    .iter()
+                    .map(|x| x.as_str().map(|s| (s.to_string(), x.clone())))
+                    .collect(),
+                _ => None,
+            };
+            return match pairs {
+                Some(mut pairs) => {
+                    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                    pairs.dedup_by(|a, b| a.0 == b.0);
+                    pairs
+                        .into_iter()
+                        .map(|(k, x)| {
+                            let mut s = Scope::new();
+                            s.insert("each".into(), json!({ "key": k, "value": x }));
+                            (format!("{base}[{}]", Value::String(k)), s)
+                        })
+                        .collect()
+                }
+                None => {
+                    self.note(
+                        &expr_text(&fe.expr),
+                        &at,
+                        &format!("{}{base}: for_each cannot be resolved", self.prefix),
+                    );
+                    let mut s = Scope::new();
+                    let u = unknown("each", &at, None);
+                    s.insert("each".into(), json!({ "key": u.clone(), "value": u }));
+                    vec![(format!("{base}[?]"), s)]
+                }
+            };
+        }
+        vec![(base, Scope::new())]
+    }
+
+    /// A body's attributes and nested blocks (lists of objects), `dynamic` blocks expanded.
+    fn eval_body(&self, body: &Body, scope: &Scope, file: usize, from: usize) -> Value {
+        let mut out = Map::new();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => {
+                    let k = a.key.as_str();
+                    if META.contains(&k) {
+                        continue;
+                    }
+                    let at = self.at(file, self.files[file].attr_line(from, k));
+                    out.insert(k.to_string(), self.eval(&a.expr, scope, &at));
+                }
+                Structure::Block(b) => {
+                    let ident = b.identifier.as_str();
+                    if META.contains(&ident) {
+                        continue;
+                    }
+                    let line = self.files[file].attr_line(from, ident);
+                    if ident == "dynamic" {
+                        let Some(name) = b.labels.first().map(label_str) else {
+                            continue;
+                        };
+                        let items = self.expand_dynamic(b, &name, scope, file, line);
+                        let list = out
+                            .entry(name)
+                            .or_insert_with(|| Value::Array(Vec::new()));
+                        if let Value::Array(l) = list {
+                            l.extend(items);
+                        }
+                        continue;
+                    }
+                    let v = self.eval_body(&b.body, scope, file, line);
+                    let list = out
+                        .entry(ident.to_string())
+                        .or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(l) = list {
+                        l.push(v);
+                    }
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn expand_dynamic(
+        &self,
+        b: &Block,
+        name: &str,
+        scope: &Scope,
+        file: usize,
+        line: usize,
+    ) -> Vec<Value> {
+        let at = self.at(file, line);
+        let iterator = b
+            .body
+            .attributes()
+            .find(|a| a.key.as_str() == "iterator")
+            .and_then(|a| match &a.expr {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| name.to_string());
+        let Some(fe) = b.body.attributes().find(|a| a.key.as_str() == "for_each") else {
+            return Vec::new();
+        };
+        let Some(content) = b.body.blocks().find(|c| c.identifier.as_str() == "content") else {
+            return Vec::new();
+        };
+        let coll = self.eval(&fe.expr, scope, &at);
+        let pairs: Vec<(Value, Value)> = match &coll {
+            Value::Array(a) if !is_unknown(&coll) => a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (json!(i), x.clone()))
+                .collect(),
+            Value::Object(o) if !is_unknown(&coll) => o
+                .iter()
+                .map(|(k, x)| (Value::String(k.clone()), x.clone()))
+                .collect(),
+            _ => {
+                self.note(
+                    &expr_text(&fe.expr),
+                    &at,
+                    &format!("dynamic \"{name}\" block: for_each cannot be resolved"),
+                );
+                return vec![unknown(&expr_text(&fe.expr), &at, None)];
+            }
+        };
+        pairs
+            .into_iter()
+            .map(|(k, v)| {
+                let mut s = scope.clone();
+                s.insert(iterator.clone(), json!({ "key": k, "value": v }));
+                self.eval_body(&content.body, &s, file, line)
+            })
+            .collect()
+    }
+
+    // ------------------------------------------------------------ named values
+
+    fn child(&self, name: &str) -> Option<Rc<ModuleEval>> {
+        if let Some(c) = self.children.borrow().get(name) {
+            return Some(c.clone());
+        }
+        let call = self.module_calls.get(name)?;
+        let at = self.at(call.file, call.line);
+        let source = call
+            .item
+            .body
+            .attributes()
+            .find(|a| a.key.as_str() == "source")
+            .map(|a| self.eval(&a.expr, &Scope::new(), &at));
+        let Some(src) = source.as_ref().and_then(Value::as_str) else {
+            self.note(&format!("module.{name}"), &at, "module source is not a string");
+            return None;
+        };
+        if !(src.starts_with("./") || src.starts_with("../")) {
+            self.note(
+                &format!("module.{name}"),
+                &at,
+                &format!("module source {src:?} is not a local path; its resources are not checked"),
+            );
+            return None;
+        }
+        let mut given = BTreeMap::new();
+        for a in call.item.body.attributes() {
+            let k = a.key.as_str();
+            if matches!(
+                k,
+                "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+            ) {
+                continue;
+            }
+            let at = self.at(call.file, self.files[call.file].attr_line(call.line, k));
+            given.insert(k.to_string(), self.eval(&a.expr, &Scope::new(), &at));
+        }
+        let prefix = format!("{}module.{name}.", self.prefix);
+        let child = match ModuleEval::load(&self.dir.join(src), prefix, given, self.depth + 1) {
+            Ok(c) => Rc::new(c),
+            Err(e) => {
+                self.note(&format!("module.{name}"), &at, &e.to_string());
+                return None;
+            }
+        };
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), child.clone());
+        Some(child)
+    }
+
+    /// Memoised evaluation with a cycle guard.
+    fn memo(&self, key: &str, at: &str, f: impl FnOnce() -> Value) -> Value {
+        if let Some(v) = self.cache.borrow().get(key) {
+            return v.clone();
+        }
+        if !self.in_progress.borrow_mut().insert(key.to_string()) {
+            return unknown(key, at, None);
+        }
+        let v = f();
+        self.in_progress.borrow_mut().remove(key);
+        self.cache.borrow_mut().insert(key.to_string(), v.clone());
+        v
+    }
+
+    fn variable(&self, name: &str, at: &str) -> Value {
+        if let Some(v) = self.given.get(name) {
+            return v.clone();
+        }
+        match self.variables.get(name) {
+            Some(Located {
+                item: Some(default),
+                file,
+                line,
+            }) => {
+                let at = self.at(*file, *line);
+                self.memo(&format!("var.{name}"), &at, || {
+                    self.eval(default, &Scope::new(), &at)
+                })
+            }
+            _ => unknown(
+                &format!("var.{name}"),
+                at,
+                Some(&format!("var.{name}")),
+            ),
+        }
+    }
+
+    fn local(&self, name: &str, at: &str) -> Value {
+        match self.locals.get(name) {
+            Some(l) => {
+                let lat = self.at(l.file, l.line);
+                self.memo(&format!("local.{name}"), &lat, || {
+                    self.eval(&l.item, &Scope::new(), &lat)
+                })
+            }
+            None => unknown(&format!("local.{name}"), at, None),
+        }
+    }
+
+    fn region(&self) -> Option<String> {
+        let r = self.provider_region.as_ref()?;
+        let at = self.at(r.file, r.line);
+        self.eval(&r.item, &Scope::new(), &at)
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// `TYPE.NAME` / `data.TYPE.NAME` as a value: one instance object, a list (count) or an
+    /// object by key (for_each).
+    fn resource_value(&self, key: &str, at: &str) -> Value {
+        let Some(def) = self.resources.get(key) else {
+            return unknown(key, at, None);
+        };
+        let has_count = def.body.attributes().any(|a| a.key.as_str() == "count");
+        let has_each = def.body.attributes().any(|a| a.key.as_str() == "for_each");
+        self.memo(key, at, || {
+            let insts = self.instances(def);
+            let objs: Vec<(String, Value)> = insts
+                .into_iter()
+                .map(|(addr, scope)| {
+                    let obj = self.instance_object(def, &addr, &scope);
+                    (addr, obj)
+                })
+                .collect();
+            if objs.iter().any(|(a, _)| a.ends_with("[?]")) {
+                return unknown(key, at, Some(&format!("{}{key}", self.prefix)));
+            }
+            if has_count {
+                Value::Array(objs.into_iter().map(|(_, o)| o).collect())
+            } else if has_each {
+                let mut m = Map::new();
+                for (addr, o) in objs {
+                    let k = addr
+                        .rsplit_once('[')
+                        .and_then(|(_, k)| k.strip_suffix(']'))
+                        .and_then(|k| serde_json::from_str::<String>(k).ok())
+                        .unwrap_or(addr);
+                    m.insert(k, o);
+                }
+                Value::Object(m)
+            } else {
+                objs.into_iter().next().map(|(_, o)| o).unwrap_or(Value::Null)
+            }
+        })
+    }
+
+    /// One instance's attributes plus the computed ones we can derive; the address is kept
+    /// under `$address` so that missing attributes become references to it.
+    fn instance_object(&self, def: &ResourceDef, addr: &str, scope: &Scope) -> Value {
+        let mut attrs = self.eval_body(&def.body, scope, def.file, def.line);
+        let full = format!("{}{addr}", self.prefix);
+        if let Value::Object(o) = &mut attrs {
+            match (def.mode, def.rtype.as_str()) {
+                (Mode::Managed, "aws_s3_bucket") => {
+                    if let Some(b) = o.get("bucket").cloned() {
+                        let arn = match b.as_str() {
+                            Some(name) => Value::String(format!(
+                                "arn:{}:s3:::{name}",
+                                partition_of(self.region().as_deref())
+                            )),
+                            None => b.clone(),
+                        };
+                        o.entry("id").or_insert(b);
+                        o.entry("arn").or_insert(arn);
+                    }
+                }
+                (Mode::Data, "aws_iam_policy_document") => {
+                    let rendered = policy_document::render(&Value::Object(o.clone()));
+                    o.insert("json".into(), rendered.clone());
+                    o.insert("minified_json".into(), rendered);
+                }
+                (Mode::Data, "aws_region") => {
+                    let r = o
+                        .get("region")
+                        .or_else(|| o.get("name"))
+                        .cloned()
+                        .or_else(|| self.region().map(Value::String));
+                    if let Some(r) = r {
+                        o.insert("name".into(), r.clone());
+                        o.insert("region".into(), r.clone());
+                        o.insert("id".into(), r);
+                    }
+                }
+                (Mode::Data, "aws_partition") => {
+                    if let Some(r) = self.region() {
+                        o.insert("partition".into(), json!(partition_of(Some(&r))));
+                    }
+                }
+                _ => {}
+            }
+            o.insert("$address".into(), Value::String(full));
+        }
+        attrs
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    fn eval(&self, e: &Expression, scope: &Scope, at: &str) -> Value {
+        match e {
+            Expression::Null => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b),
+            Expression::Number(n) => n
+                .as_i64()
+                .map(Value::from)
+                .or_else(|| n.as_f64().and_then(Number::from_f64).map(Value::Number))
+                .unwrap_or(Value::Null),
+            Expression::String(s) => Value::String(s.clone()),
+            Expression::Array(items) => {
+                Value::Array(items.iter().map(|x| self.eval(x, scope, at)).collect())
+            }
+            Expression::Object(obj) => {
+                let mut m = Map::new();
+                for (k, v) in obj.iter() {
+                    let key = match k {
+                        ObjectKey::Identifier(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(x) => match self.eval(x, scope, at) {
+                            Value::String(s) => s,
+                            other if is_unknown(&other) => return other,
+                            other => other.to_string(),
+                        },
+                        _ => return unknown(&expr_text(e), at, None),
+                    };
+                    m.insert(key, self.eval(v, scope, at));
+                }
+                Value::Object(m)
+            }
+            Expression::TemplateExpr(t) => self.template(t, scope, at, e),
+            Expression::Variable(v) => self.root(v.as_str(), &[], scope, at, e),
+            Expression::Traversal(t) => self.traversal(t, scope, at, e),
+            Expression::FuncCall(f) => self.call(f, scope, at, e),
+            Expression::Parenthesis(x) => self.eval(x, scope, at),
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, scope, at);
+                match cond.as_bool() {
+                    Some(true) => self.eval(&c.true_expr, scope, at),
+                    Some(false) => self.eval(&c.false_expr, scope, at),
+                    None => unknown(&expr_text(e), at, None),
+                }
+            }
+            Expression::Operation(op) => self.operation(op, scope, at, e),
+            Expression::ForExpr(f) => self.for_expr(f, scope, at, e),
+            _ => unknown(&expr_text(e), at, None),
+        }
+    }
+
+    fn template(&self, t: &TemplateExpr, scope: &Scope, at: &str, whole: &Expression) -> Value {
+        let Ok(tpl) = Template::from_expr(t) else {
+            return unknown(&expr_text(whole), at, None);
+        };
+        let mut out = String::new();
+        for el in tpl.elements() {
+            match el {
+                Element::Literal(s) => out.push_str(s),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, scope, at);
+                    match v {
+                        Value::String(s) => out.push_str(&s),
+                        Value::Number(n) => out.push_str(&n.to_string()),
+                        Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+                        ref u if is_unknown(u) => {
+                            // The whole string is unknown; it keeps the reference it came from.
+                            let r = super::unknown_ref(u).map(str::to_string);
+                            return unknown(&expr_text(whole), at, r.as_deref());
+                        }
+                        _ => return unknown(&expr_text(whole), at, None),
+                    }
+                }
+                Element::Directive(_) => return unknown(&expr_text(whole), at, None),
+            }
+        }
+        Value::String(out)
+    }
+
+    fn traversal(&self, t: &Traversal, scope: &Scope, at: &str, whole: &Expression) -> Value {
+        match &t.expr {
+            Expression::Variable(v) => self.root(v.as_str(), &t.operators, scope, at, whole),
+            other => {
+                let base = self.eval(other, scope, at);
+                traverse(base, &t.operators, &expr_text(whole), at, None, self, scope)
+            }
+        }
+    }
+
+    /// A traversal that starts at a name: `var.x`, `local.y`, `aws_s3_bucket.b.arn`, ...
+    fn root(
+        &self,
+        name: &str,
+        ops: &[TraversalOperator],
+        scope: &Scope,
+        at: &str,
+        whole: &Expression,
+    ) -> Value {
+        let text = expr_text(whole);
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str().to_string()),
+            _ => None,
+        };
+        if let Some(v) = scope.get(name) {
+            return traverse(v.clone(), ops, &text, at, None, self, scope);
+        }
+        match name {
+            "var" => match attr(0) {
+                Some(n) => {
+                    let v = self.variable(&n, at);
+                    traverse(v, &ops[1..], &text, at, None, self, scope)
+                }
+                None => unknown(&text, at, None),
+            },
+            "local" => match attr(0) {
+                Some(n) => {
+                    let v = self.local(&n, at);
+                    traverse(v, &ops[1..], &text, at, None, self, scope)
+                }
+                None => unknown(&text, at, None),
+            },
+            "path" => match attr(0).as_deref() {
+                Some("module" | "root" | "cwd") => Value::String(self.dir.display().to_string()),
+                _ => unknown(&text, at, None),
+            },
+            "module" => {
+                let (Some(m), Some(out)) = (attr(0), attr(1)) else {
+                    return unknown(&text, at, None);
+                };
+                let Some(child) = self.child(&m) else {
+                    return unknown(&text, at, Some(&format!("module.{m}")));
+                };
+                let v = match child.outputs.get(&out) {
+                    Some(o) => {
+                        let oat = child.at(o.file, o.line);
+                        child.eval(&o.item, &Scope::new(), &oat)
+                    }
+                    None => unknown(&text, at, Some(&format!("module.{m}"))),
+                };
+                traverse(v, &ops[2..], &text, at, None, self, scope)
+            }
+            "data" => {
+                let (Some(ty), Some(n)) = (attr(0), attr(1)) else {
+                    return unknown(&text, at, None);
+                };
+                let key = format!("data.{ty}.{n}");
+                let v = self.resource_value(&key, at);
+                let r = format!("{}{key}", self.prefix);
+                traverse(v, &ops[2..], &text, at, Some(&r), self, scope)
+            }
+            ty => {
+                let Some(n) = attr(0) else {
+                    return unknown(&text, at, None);
+                };
+                let key = format!("{ty}.{n}");
+                if !self.resources.contains_key(&key) {
+                    return unknown(&text, at, None);
+                }
+                let v = self.resource_value(&key, at);
+                let r = format!("{}{key}", self.prefix);
+                traverse(v, &ops[1..], &text, at, Some(&r), self, scope)
+            }
+        }
+    }
+
+    fn call(&self, f: &FuncCall, scope: &Scope, at: &str, whole: &Expression) -> Value {
+        let text = expr_text(whole);
+        let mut args: Vec<Value> = f.args.iter().map(|a| self.eval(a, scope, at)).collect();
+        if f.expand_final {
+            if let Some(Value::Array(last)) = args.pop() {
+                args.extend(last);
+            } else {
+                return unknown(&text, at, None);
+            }
+        }
+        let name = f.name.name.as_str();
+        // try/can: the first argument that evaluates without unknowns.
+        if name == "try" {
+            return args
+                .into_iter()
+                .find(|a| !contains_unknown(a))
+                .unwrap_or_else(|| unknown(&text, at, None));
+        }
+        if name == "jsonencode" {
+            return match args.first() {
+                Some(v) if !contains_unknown(v) => Value::String(v.to_string()),
+                // A document with unknown parts stays a structure so that its known parts
+                // (principals, effects, conditions) can still be judged.
+                Some(v) => v.clone(),
+                None => unknown(&text, at, None),
+            };
+        }
+        if let Some(u) = args.iter().find(|a| contains_unknown(a)) {
+            let r = first_unknown(u)
+                .and_then(super::unknown_ref)
+                .map(str::to_string);
+            return unknown(&text, at, r.as_deref());
+        }
+        functions::apply(name, &args).unwrap_or_else(|| unknown(&text, at, None))
+    }
+
+    fn operation(&self, op: &Operation, scope: &Scope, at: &str, whole: &Expression) -> Value {
+        let u = || unknown(&expr_text(whole), at, None);
+        match op {
+            Operation::Unary(un) => {
+                let v = self.eval(&un.expr, scope, at);
+                match (un.operator, &v) {
+                    (UnaryOperator::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOperator::Neg, Value::Number(n)) => n
+                        .as_i64()
+                        .map(|i| json!(-i))
+                        .or_else(|| n.as_f64().map(|f| json!(-f)))
+                        .unwrap_or_else(u),
+                    _ => u(),
+                }
+            }
+            Operation::Binary(b) => {
+                let l = self.eval(&b.lhs_expr, scope, at);
+                // && and || short-circuit on a known left side.
+                match (b.operator, &l) {
+                    (BinaryOperator::And, Value::Bool(false)) => return Value::Bool(false),
+                    (BinaryOperator::Or, Value::Bool(true)) => return Value::Bool(true),
+                    _ => {}
+                }
+                let r = self.eval(&b.rhs_expr, scope, at);
+                if contains_unknown(&l) || contains_unknown(&r) {
+                    return u();
+                }
+                binary(b.operator, &l, &r).unwrap_or_else(u)
+            }
+        }
+    }
+
+    fn for_expr(&self, f: &ForExpr, scope: &Scope, at: &str, whole: &Expression) -> Value {
+        let u = || unknown(&expr_text(whole), at, None);
+        let coll = self.eval(&f.collection_expr, scope, at);
+        if is_unknown(&coll) || f.grouping {
+            return u();
+        }
+        let pairs: Vec<(Value, Value)> = match coll {
+            Value::Array(a) => a
+                .into_iter()
+                .enumerate()
+                .map(|(i, x)| (json!(i), x))
+                .collect(),
+            Value::Object(o) => o.into_iter().map(|(k, x)| (Value::String(k), x)).collect(),
+            _ => return u(),
+        };
+        let mut list = Vec::new();
+        let mut obj = Map::new();
+        for (k, v) in pairs {
+            let mut s = scope.clone();
+            if let Some(kv) = &f.key_var {
+                s.insert(kv.as_str().to_string(), k);
+                s.insert(f.value_var.as_str().to_string(), v);
+            } else {
+                s.insert(f.value_var.as_str().to_string(), v);
+            }
+            if let Some(c) = &f.cond_expr {
+                match self.eval(c, &s, at).as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return u(),
+                }
+            }
+            let value = self.eval(&f.value_expr, &s, at);
+            match &f.key_expr {
+                Some(ke) => match self.eval(ke, &s, at) {
+                    Value::String(k) => {
+                        obj.insert(k, value);
+                    }
+                    _ => return u(),
+                },
+                None => list.push(value),
+            }
+        }
+        if f.key_expr.is_some() {
+            Value::Object(obj)
+        } else {
+            Value::Array(list)
+        }
+    }
+}
+
+/// `aws`, `aws-cn` or `aws-us-gov` for a region (`aws` when unknown).
+pub fn partition_of(region: Option<&str>) -> &'static str {
+    match region {
+        Some(r) if r.starts_with("cn-") => "aws-cn",
+        Some(r) if r.starts_with("us-gov-") => "aws-us-gov",
+        _ => "aws",
+    }
+}
+
+/// Applies traversal operators to a value. A missing attribute of a resource instance is a
+/// computed attribute: unknown, referring to the resource.
+fn traverse(
+    mut v: Value,
+    ops: &[TraversalOperator],
+    text: &str,
+    at: &str,
+    reference: Option<&str>,
+    m: &ModuleEval,
+    scope: &Scope,
+) -> Value {
+    let mut reference = reference.map(str::to_string);
+    for (i, op) in ops.iter().enumerate() {
+        if is_unknown(&v) {
+            let r = reference.or_else(|| super::unknown_ref(&v).map(str::to_string));
+            return unknown(text, at, r.as_deref());
+        }
+        if let Some(a) = v.get("$address").and_then(Value::as_str) {
+            reference = Some(a.to_string());
+        }
+        v = match op {
+            TraversalOperator::GetAttr(id) => match v.get(id.as_str()) {
+                Some(x) => x.clone(),
+                None => return unknown(text, at, reference.as_deref()),
+            },
+            TraversalOperator::Index(ix) => {
+                let key = m.eval(ix, scope, at);
+                let got = match (&v, &key) {
+                    (Value::Array(a), Value::Number(n)) => {
+                        n.as_u64().and_then(|n| a.get(n as usize)).cloned()
+                    }
+                    (Value::Object(o), Value::String(s)) => o.get(s).cloned(),
+                    _ => None,
+                };
+                match got {
+                    Some(x) => x,
+                    None => return unknown(text, at, reference.as_deref()),
+                }
+            }
+            TraversalOperator::LegacyIndex(n) => match v.get(*n as usize) {
+                Some(x) => x.clone(),
+                None => return unknown(text, at, reference.as_deref()),
+            },
+            TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                let items = match v {
+                    Value::Array(a) => a,
+                    Value::Null => Vec::new(),
+                    other => vec![other],
+                };
+                let rest = &ops[i + 1..];
+                return Value::Array(
+                    items
+                        .into_iter()
+                        .map(|x| traverse(x, rest, text, at, reference.as_deref(), m, scope))
+                        .collect(),
+                );
+            }
+        };
+    }
+    if is_unknown(&v) {
+        // An unknown attribute of a resource refers to that resource, whatever made it
+        // unknown (a bucket name built from the caller's account is still that bucket's).
+        let r = reference.or_else(|| super::unknown_ref(&v).map(str::to_string));
+        return unknown(text, at, r.as_deref());
+    }
+    v
+}
+
+fn binary(op: BinaryOperator, l: &Value, r: &Value) -> Option<Value> {
+    use BinaryOperator::*;
+    Some(match op {
+        Eq => Value::Bool(l == r),
+        NotEq => Value::Bool(l != r),
+        And => Value::Bool(l.as_bool()? && r.as_bool()?),
+        Or => Value::Bool(l.as_bool()? || r.as_bool()?),
+        _ => {
+            let (a, b) = (l.as_f64()?, r.as_f64()?);
+            let num = |x: f64| {
+                if x.fract() == 0.0 && x.abs() < 9e15 {
+                    json!(x as i64)
+                } else {
+                    json!(x)
+                }
+            };
+            match op {
+                Less => Value::Bool(a < b),
+                LessEq => Value::Bool(a <= b),
+                Greater => Value::Bool(a > b),
+                GreaterEq => Value::Bool(a >= b),
+                Plus => num(a + b),
+                Minus => num(a - b),
+                Mul => num(a * b),
+                Div if b != 0.0 => num(a / b),
+                Mod if b != 0.0 => num(a % b),
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// The Terraform built-in functions CloudTrail configurations use, on known arguments.
+mod functions {
+    use serde_json::{Map, Value};
+
+    fn s(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    fn list(v: &Value) -> Option<Vec<Value>> {
+        match v {
+            Value::Array(a) => Some(a.clone()),
+            Value::Object(o) => Some(o.values().cloned().collect()),
+            _ => None,
+        }
+    }
+
+    pub fn apply(name: &str, a: &[Value]) -> Option<Value> {
+        let arg = |i: usize| a.get(i);
+        Some(match name {
+            "lower" => Value::String(s(arg(0)?)?.to_lowercase()),
+            "upper" => Value::String(s(arg(0)?)?.to_uppercase()),
+            "tostring" => Value::String(s(arg(0)?)?),
+            "tonumber" => match arg(0)? {
+                Value::Number(n) => Value::Number(n.clone()),
+                Value::String(x) => serde_json::from_str::<serde_json::Number>(x)
+                    .ok()
+                    .map(Value::Number)?,
+                _ => return None,
+            },
+            "tobool" => match arg(0)? {
+                Value::Bool(b) => Value::Bool(*b),
+                Value::String(x) if x == "true" => Value::Bool(true),
+                Value::String(x) if x == "false" => Value::Bool(false),
+                _ => return None,
+            },
+            "tolist" | "toset" => {
+                let mut l = list(arg(0)?)?;
+                if name == "toset" {
+                    l.sort_by_key(|v| v.to_string());
+                    l.dedup();
+                }
+                Value::Array(l)
+            }
+            "tomap" => arg(0)?.as_object().map(|o| Value::Object(o.clone()))?,
+            "jsondecode" => serde_json::from_str(&s(arg(0)?)?).ok()?,
+            "format" => format(&s(arg(0)?)?, &a[1..])?,
+            "join" => {
+                let sep = s(arg(0)?)?;
+                let mut parts = Vec::new();
+                for l in &a[1..] {
+                    for x in list(l)? {
+                        parts.push(s(&x)?);
+                    }
+                }
+                Value::String(parts.join(&sep))
+            }
+            "split" => Value::Array(
+                s(arg(1)?)?
+                    .split(s(arg(0)?)?.as_str())
+                    .map(|x| Value::String(x.to_string()))
+                    .collect(),
+            ),
+            "replace" => Value::String(s(arg(0)?)?.replace(&s(arg(1)?)?, &s(arg(2)?)?)),
+            "trimprefix" => {
+                let (x, p) = (s(arg(0)?)?, s(arg(1)?)?);
+                Value::String(x.strip_prefix(p.as_str()).unwrap_or(&x).to_string())
+            }
+            "trimsuffix" => {
+                let (x, p) = (s(arg(0)?)?, s(arg(1)?)?);
+                Value::String(x.strip_suffix(p.as_str()).unwrap_or(&x).to_string())
+            }
+            "trimspace" => Value::String(s(arg(0)?)?.trim().to_string()),
+            "concat" => {
+                let mut out = Vec::new();
+                for l in a {
+                    out.extend(list(l)?);
+                }
+                Value::Array(out)
+            }
+            "flatten" => {
+                fn flat(v: &Value, out: &mut Vec<Value>) {
+                    match v {
+                        Value::Array(a) => a.iter().for_each(|x| flat(x, out)),
+                        other => out.push(other.clone()),
+                    }
+                }
+                let mut out = Vec::new();
+                flat(arg(0)?, &mut out);
+                Value::Array(out)
+            }
+            "distinct" => {
+                let mut out: Vec<Value> = Vec::new();
+                for x in list(arg(0)?)? {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                Value::Array(out)
+            }
+            "compact" => Value::Array(
+                list(arg(0)?)?
+                    .into_iter()
+                    .filter(|x| !x.is_null() && x.as_str() != Some(""))
+                    .collect(),
+            ),
+            "length" => match arg(0)? {
+                Value::Array(x) => x.len().into(),
+                Value::Object(x) => x.len().into(),
+                Value::String(x) => x.chars().count().into(),
+                _ => return None,
+            },
+            "element" => {
+                let l = list(arg(0)?)?;
+                let i = arg(1)?.as_u64()? as usize;
+                if l.is_empty() {
+                    return None;
+                }
+                l[i % l.len()].clone()
+            }
+            "contains" => Value::Bool(list(arg(0)?)?.contains(arg(1)?)),
+            "keys" => Value::Array(
+                arg(0)?
+                    .as_object()?
+                    .keys()
+                    .map(|k| Value::String(k.clone()))
+                    .collect(),
+            ),
+            "values" => Value::Array(arg(0)?.as_object()?.values().cloned().collect()),
+            "merge" => {
+                let mut out = Map::new();
+                for o in a {
+                    if o.is_null() {
+                        continue;
+                    }
+                    for (k, v) in o.as_object()? {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+                Value::Object(out)
+            }
+            "lookup" => match arg(0)?.as_object()?.get(&s(arg(1)?)?) {
+                Some(v) => v.clone(),
+                None => arg(2)?.clone(),
+            },
+            "coalesce" => a
+                .iter()
+                .find(|x| !x.is_null() && x.as_str() != Some(""))?
+                .clone(),
+            "coalescelist" => a
+                .iter()
+                .find(|x| x.as_array().is_some_and(|l| !l.is_empty()))?
+                .clone(),
+            "min" | "max" => {
+                let nums: Option<Vec<f64>> = a.iter().map(Value::as_f64).collect();
+                let nums = nums?;
+                let r = if name == "min" {
+                    nums.into_iter().fold(f64::INFINITY, f64::min)
+                } else {
+                    nums.into_iter().fold(f64::NEG_INFINITY, f64::max)
+                };
+                serde_json::Number::from_f64(r).map(Value::Number)?
+            }
+            _ => return None,
+        })
+    }
+
+    /// `format` with the verbs configurations use: %s %d %v %%.
+    fn format(spec: &str, args: &[Value]) -> Option<Value> {
+        let mut out = String::new();
+        let mut it = args.iter();
+        let mut chars = spec.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next()? {
+                '%' => out.push('%'),
+                's' | 'd' | 'v' => out.push_str(&s(it.next()?)?),
+                _ => return None,
+            }
+        }
+        Some(Value::String(out))
+    }
+}
+
+#[cfg(test)]
+#[path = "hcl_tests.rs"]
+mod tests;
