@@ -711,10 +711,19 @@ fn bucket_access_logging(m: &Model) -> Vec<Finding> {
             Err(e) => return e,
         };
         match &b.logging_target {
-            Some(Fact::Known(target)) if !target.is_empty() => (
-                Status::Pass,
-                format!("{}: server access logs go to {target}", b.address),
-            ),
+            Some(Fact::Known(target)) if !target.is_empty() => {
+                // Name the target by its address when it is in the input, so that HCL (where
+                // names are often known) and plans (where ids are computed) read the same.
+                let shown = m
+                    .buckets
+                    .iter()
+                    .find(|x| x.name.known() == Some(target))
+                    .map_or(target.as_str(), |x| x.address.as_str());
+                (
+                    Status::Pass,
+                    format!("{}: server access logs go to {shown}", b.address),
+                )
+            }
             Some(Fact::Unknown(u)) => (Status::NeedsRuntime, format!("not known before apply: {u}")),
             _ => (
                 Status::Fail,
