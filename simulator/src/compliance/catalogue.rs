@@ -10,7 +10,7 @@ pub fn markdown() -> String {
     let mut out = String::new();
     out.push_str("# Compliance rules\n\n");
     out.push_str(
-        "<!-- Generated from simulator/src/compliance/rules.rs by `ctsim check --list-rules --format markdown`; \
+        "<!-- Generated from simulator/src/compliance/rules.rs by `ctsim check --list-rules --markdown`; \
 a test fails when this page and the rules differ. -->\n\n",
     );
     out.push_str(

@@ -250,8 +250,17 @@ pub fn render_who(q: &EventQuery, lines: &[CoverageLine]) -> String {
     out
 }
 
+/// A selector value as people read it.
+fn shown(x: &str) -> String {
+    if x == super::model::UNKNOWN_VALUE {
+        "(a value known after apply)".to_string()
+    } else {
+        format!("{x:?}")
+    }
+}
+
 fn list(xs: &[String]) -> String {
-    xs.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ")
+    xs.iter().map(|x| shown(x)).collect::<Vec<_>>().join(", ")
 }
 
 /// A trail's scope and selectors in words.
@@ -338,7 +347,7 @@ pub fn describe_trail(t: &Trail) -> String {
                                 parts.push(format!(
                                     "{} {op} {}",
                                     f.field,
-                                    v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(joiner)
+                                    v.iter().map(|x| shown(x)).collect::<Vec<_>>().join(joiner)
                                 ));
                             }
                         }

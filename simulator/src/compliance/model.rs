@@ -32,6 +32,10 @@ impl<T> Fact<T> {
     }
 }
 
+/// Stands for a selector value known only after apply: it matches no real value, so an
+/// unknown value selects nothing we can name.
+pub const UNKNOWN_VALUE: &str = "\u{1}known after apply";
+
 /// What GetTrailStatus says (live input only).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Runtime {
@@ -186,8 +190,7 @@ fn strings(v: Option<&Value>, unknowns: &mut Vec<String>) -> Option<Vec<String>>
                 Value::String(s) => s.clone(),
                 other => {
                     unknowns.push(describe_unknown(first_unknown(other).unwrap_or(other)));
-                    // Matches no real value: an unknown value selects nothing we can name.
-                    "\u{1}unknown".to_string()
+                    UNKNOWN_VALUE.to_string()
                 }
             })
             .collect(),

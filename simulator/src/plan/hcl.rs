@@ -41,7 +41,7 @@ const MAX_MODULE_DEPTH: usize = 16;
 
 /// Loads and evaluates the configuration in `dir`.
 pub fn load_dir(dir: &Path) -> Result<Config, LoadError> {
-    let root = ModuleEval::load(dir, String::new(), BTreeMap::new(), 0)?;
+    let root = ModuleEval::load(dir, dir, String::new(), BTreeMap::new(), 0)?;
     let mut resources = Vec::new();
     root.collect(&mut resources);
     let unresolved = root.take_unresolved();
@@ -124,6 +124,8 @@ type Scope = BTreeMap<String, Value>;
 /// One module (the root or a local module call) and its evaluation caches.
 struct ModuleEval {
     dir: PathBuf,
+    /// The directory checked (file names are shown relative to it).
+    root: PathBuf,
     /// `""` or `module.NAME.` (nested: `module.a.module.b.`).
     prefix: String,
     depth: usize,
@@ -158,6 +160,7 @@ fn expr_text(e: &Expression) -> String {
 impl ModuleEval {
     fn load(
         dir: &Path,
+        root: &Path,
         prefix: String,
         given: BTreeMap<String, Value>,
         depth: usize,
@@ -186,6 +189,7 @@ impl ModuleEval {
         }
         let mut m = ModuleEval {
             dir: dir.to_path_buf(),
+            root: root.to_path_buf(),
             prefix,
             depth,
             files: Vec::new(),
@@ -210,16 +214,16 @@ impl ModuleEval {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let shown = if m.prefix.is_empty() {
-                name
-            } else {
-                // Files of a module are shown relative to the root by the module path.
-                format!("{}{}", m.prefix, name)
-            };
+            // Files are named relative to the directory checked (`modules/trail/main.tf`).
+            let shown = path
+                .strip_prefix(root)
+                .map(|p| {
+                    p.components()
+                        .map(|c| c.as_os_str().to_string_lossy().to_string())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .unwrap_or_else(|_| path.display().to_string());
             m.files.push(SourceFile {
                 name: shown,
                 lines: text.lines().map(str::to_string).collect(),
@@ -651,7 +655,13 @@ impl ModuleEval {
             given.insert(k.to_string(), self.eval(&a.expr, &Scope::new(), &at));
         }
         let prefix = format!("{}module.{name}.", self.prefix);
-        let child = match ModuleEval::load(&self.dir.join(src), prefix, given, self.depth + 1) {
+        let child = match ModuleEval::load(
+            &self.dir.join(src),
+            &self.root,
+            prefix,
+            given,
+            self.depth + 1,
+        ) {
             Ok(c) => Rc::new(c),
             Err(e) => {
                 self.note(&format!("module.{name}"), &at, &e.to_string());
