@@ -276,3 +276,83 @@ fn diff_between_hcl_and_its_plan_has_no_rule_changes() {
     assert!(text.contains("Rule status changes:\n  none"), "{text}");
     assert!(text.contains("Event capture changes:\n  none"), "{text}");
 }
+
+mod live {
+    use super::*;
+    use chrono::{DateTime, Duration, Utc};
+    use ctsim::{CallerContext, Simulator};
+    use serde_json::{Value, json};
+
+    const ME: &str = "123456789012";
+
+    fn ok(sim: &Simulator, op: (&str, &str), req: Value) -> Value {
+        let ctx = CallerContext::new(ME, "us-east-1");
+        sim.invoke(&ctx, op.0, op.1, req)
+            .unwrap_or_else(|e| panic!("{op:?}: {e}"))
+    }
+
+    /// A bucket with CloudTrail's documented policy and a multi-Region trail "audit".
+    fn setup(dir: &Path) -> Simulator {
+        let sim = Simulator::open(dir).unwrap();
+        let t0: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        sim.set_time(t0).unwrap();
+        ok(&sim, ("s3", "CreateBucket"), json!({"Bucket": "logs"}));
+        ok(
+            &sim,
+            ("s3", "PutBucketPolicy"),
+            json!({"Bucket": "logs", "Policy": ctsim::policy::documented_bucket_policy("logs", None, ME)}),
+        );
+        ok(
+            &sim,
+            ("cloudtrail", "CreateTrail"),
+            json!({"Name": "audit", "S3BucketName": "logs", "IsMultiRegionTrail": true, "EnableLogFileValidation": true}),
+        );
+        sim
+    }
+
+    fn delivering(sim: &Simulator) -> compliance::RuleResult {
+        let config = plan::live::load(sim).unwrap();
+        let rules = compliance::select(&["CT-DELIVERING".to_string()]).unwrap();
+        compliance::check(&Model::build(&config), &rules, &Suppressions::default())
+            .results
+            .remove(0)
+    }
+
+    #[test]
+    fn a_trail_that_is_not_logging_fails_the_delivery_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = setup(dir.path());
+        let r = delivering(&sim);
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.findings[0].finding.reason, "IsLogging is false");
+    }
+
+    #[test]
+    fn a_logging_trail_that_delivered_passes_and_live_facts_reach_the_other_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = setup(dir.path());
+        ok(&sim, ("cloudtrail", "StartLogging"), json!({"Name": "audit"}));
+        let before = delivering(&sim);
+        assert_eq!(before.status, Status::NeedsRuntime, "{:?}", before.findings);
+        ok(&sim, ("s3", "ListBuckets"), json!({}));
+        sim.advance_time(Duration::minutes(20)).unwrap();
+        let after = delivering(&sim);
+        assert_eq!(after.status, Status::Pass, "{:?}", after.findings);
+
+        let config = plan::live::load(&sim).unwrap();
+        let rules: Vec<_> = RULES.iter().collect();
+        let report = compliance::check(&Model::build(&config), &rules, &Suppressions::default());
+        let status = |id: &str| report.results.iter().find(|r| r.rule.id == id).unwrap().status;
+        assert_eq!(status("CT-MULTI-REGION"), Status::Pass);
+        assert_eq!(status("CT-LOG-VALIDATION"), Status::Pass);
+        assert_eq!(status("CT-KMS-ENCRYPTION"), Status::Fail);
+        // The bucket was created live with no public access block and a non-public policy.
+        assert_eq!(status("CT-BUCKET-NOT-PUBLIC"), Status::Pass);
+        ok(&sim, ("cloudtrail", "StopLogging"), json!({"Name": "audit"}));
+        let config = plan::live::load(&sim).unwrap();
+        let report = compliance::check(&Model::build(&config), &rules, &Suppressions::default());
+        let status = |id: &str| report.results.iter().find(|r| r.rule.id == id).unwrap().status;
+        assert_eq!(status("CT-MULTI-REGION"), Status::Fail);
+        assert_eq!(status("CT-ENABLED"), Status::Fail);
+    }
+}
