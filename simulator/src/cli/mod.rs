@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::Simulator;
 
 mod bench;
+mod bench_check;
 mod bench_delivery;
 mod check;
 mod demo;
@@ -88,6 +89,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         plans: usize,
     },
+    /// `ctsim check` of N generated trail configurations vs parsing them with hcl-rs.
+    Check {
+        #[arg(long, default_value_t = 50)]
+        trails: usize,
+        #[arg(long, default_value_t = 15)]
+        rounds: usize,
+    },
     /// generate -> record -> match 5 trails -> delivered gzip files, vs serialise+gzip only.
     Delivery {
         #[arg(long, default_value_t = 200_000)]
@@ -160,6 +168,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo => demo::run(&state_dir(&cli.home)),
         Command::Bench(BenchCommand::Terraform { count, plans }) => {
             bench::run(&bench::BenchArgs { count, plans })
+        }
+        Command::Bench(BenchCommand::Check { trails, rounds }) => {
+            bench_check::run(&bench_check::Args { trails, rounds })
         }
         Command::Bench(BenchCommand::Delivery { events, seed }) => {
             bench_delivery::run(&bench_delivery::Args { events, seed })

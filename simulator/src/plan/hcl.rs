@@ -66,6 +66,10 @@ impl SourceFile {
         self.lines
             .iter()
             .position(|l| {
+                // Cheap test first: most lines are not this block's header.
+                if !l.trim_start().starts_with(ident) {
+                    return false;
+                }
                 let toks: Vec<&str> = l
                     .split(|c: char| c.is_whitespace() || c == '{')
                     .filter(|t| !t.is_empty())
@@ -138,10 +142,12 @@ struct ModuleEval {
     module_calls: BTreeMap<String, Located<Block>>,
     outputs: BTreeMap<String, Located<Expression>>,
     provider_region: Option<Located<Expression>>,
-    cache: RefCell<HashMap<String, Value>>,
+    cache: RefCell<HashMap<String, Rc<Value>>>,
     in_progress: RefCell<HashSet<String>>,
     children: RefCell<BTreeMap<String, Rc<ModuleEval>>>,
     unresolved: RefCell<Vec<Unresolved>>,
+    /// Parsed templates by their source text (the same string is evaluated per instance).
+    templates: RefCell<HashMap<String, Rc<Template>>>,
 }
 
 fn label_str(l: &BlockLabel) -> String {
@@ -204,6 +210,7 @@ impl ModuleEval {
             in_progress: RefCell::new(HashSet::new()),
             children: RefCell::new(BTreeMap::new()),
             unresolved: RefCell::new(Vec::new()),
+            templates: RefCell::new(HashMap::new()),
         };
         for path in &paths {
             let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
@@ -391,7 +398,7 @@ impl ModuleEval {
         for def in self.resources.values() {
             for (addr, scope) in self.instances(def) {
                 let at = self.at(def.file, def.line);
-                let mut attrs = self.eval_body(&def.body, &scope, def.file, def.line);
+                let mut attrs = (*self.instance_attrs(def, &addr, &scope)).clone();
                 if def.mode == Mode::Data && def.rtype == "aws_iam_policy_document" {
                     let rendered = policy_document::render(&attrs);
                     if let Value::Object(o) = &mut attrs {
@@ -675,22 +682,22 @@ impl ModuleEval {
     }
 
     /// Memoised evaluation with a cycle guard.
-    fn memo(&self, key: &str, at: &str, f: impl FnOnce() -> Value) -> Value {
+    fn memo(&self, key: &str, at: &str, f: impl FnOnce() -> Value) -> Rc<Value> {
         if let Some(v) = self.cache.borrow().get(key) {
             return v.clone();
         }
         if !self.in_progress.borrow_mut().insert(key.to_string()) {
-            return unknown(key, at, None);
+            return Rc::new(unknown(key, at, None));
         }
-        let v = f();
+        let v = Rc::new(f());
         self.in_progress.borrow_mut().remove(key);
         self.cache.borrow_mut().insert(key.to_string(), v.clone());
         v
     }
 
-    fn variable(&self, name: &str, at: &str) -> Value {
+    fn variable(&self, name: &str, at: &str) -> Rc<Value> {
         if let Some(v) = self.given.get(name) {
-            return v.clone();
+            return Rc::new(v.clone());
         }
         match self.variables.get(name) {
             Some(Located {
@@ -703,15 +710,15 @@ impl ModuleEval {
                     self.eval(default, &Scope::new(), &at)
                 })
             }
-            _ => unknown(
+            _ => Rc::new(unknown(
                 &format!("var.{name}"),
                 at,
                 Some(&format!("var.{name}")),
-            ),
+            )),
         }
     }
 
-    fn local(&self, name: &str, at: &str) -> Value {
+    fn local(&self, name: &str, at: &str) -> Rc<Value> {
         match self.locals.get(name) {
             Some(l) => {
                 let lat = self.at(l.file, l.line);
@@ -719,11 +726,23 @@ impl ModuleEval {
                     self.eval(&l.item, &Scope::new(), &lat)
                 })
             }
-            None => unknown(&format!("local.{name}"), at, None),
+            None => Rc::new(unknown(&format!("local.{name}"), at, None)),
         }
     }
 
     fn region(&self) -> Option<String> {
+        if let Some(v) = self.cache.borrow().get("$region") {
+            return v.as_str().map(str::to_string);
+        }
+        let r = self.region_uncached();
+        self.cache.borrow_mut().insert(
+            "$region".into(),
+            Rc::new(r.clone().map(Value::String).unwrap_or(Value::Null)),
+        );
+        r
+    }
+
+    fn region_uncached(&self) -> Option<String> {
         let r = self.provider_region.as_ref()?;
         let at = self.at(r.file, r.line);
         self.eval(&r.item, &Scope::new(), &at)
@@ -733,9 +752,9 @@ impl ModuleEval {
 
     /// `TYPE.NAME` / `data.TYPE.NAME` as a value: one instance object, a list (count) or an
     /// object by key (for_each).
-    fn resource_value(&self, key: &str, at: &str) -> Value {
+    fn resource_value(&self, key: &str, at: &str) -> Rc<Value> {
         let Some(def) = self.resources.get(key) else {
-            return unknown(key, at, None);
+            return Rc::new(unknown(key, at, None));
         };
         let has_count = def.body.attributes().any(|a| a.key.as_str() == "count");
         let has_each = def.body.attributes().any(|a| a.key.as_str() == "for_each");
@@ -772,8 +791,16 @@ impl ModuleEval {
 
     /// One instance's attributes plus the computed ones we can derive; the address is kept
     /// under `$address` so that missing attributes become references to it.
+    /// An instance's configured attributes, evaluated once.
+    fn instance_attrs(&self, def: &ResourceDef, addr: &str, scope: &Scope) -> Rc<Value> {
+        let at = self.at(def.file, def.line);
+        self.memo(&format!("$instance {addr}"), &at, || {
+            self.eval_body(&def.body, scope, def.file, def.line)
+        })
+    }
+
     fn instance_object(&self, def: &ResourceDef, addr: &str, scope: &Scope) -> Value {
-        let mut attrs = self.eval_body(&def.body, scope, def.file, def.line);
+        let mut attrs = (*self.instance_attrs(def, addr, scope)).clone();
         let full = format!("{}{addr}", self.prefix);
         if let Value::Object(o) = &mut attrs {
             match (def.mode, def.rtype.as_str()) {
@@ -870,8 +897,23 @@ impl ModuleEval {
     }
 
     fn template(&self, t: &TemplateExpr, scope: &Scope, at: &str, whole: &Expression) -> Value {
-        let Ok(tpl) = Template::from_expr(t) else {
-            return unknown(&expr_text(whole), at, None);
+        let src = match t {
+            TemplateExpr::QuotedString(s) => s.as_str(),
+            TemplateExpr::Heredoc(h) => h.template.as_str(),
+        };
+        let cached = self.templates.borrow().get(src).cloned();
+        let tpl = match cached {
+            Some(t) => t,
+            None => match Template::from_expr(t) {
+                Ok(parsed) => {
+                    let parsed = Rc::new(parsed);
+                    self.templates
+                        .borrow_mut()
+                        .insert(src.to_string(), parsed.clone());
+                    parsed
+                }
+                Err(_) => return unknown(&expr_text(whole), at, None),
+            },
         };
         let mut out = String::new();
         for el in tpl.elements() {
@@ -902,7 +944,7 @@ impl ModuleEval {
             Expression::Variable(v) => self.root(v.as_str(), &t.operators, scope, at, whole),
             other => {
                 let base = self.eval(other, scope, at);
-                traverse(base, &t.operators, &expr_text(whole), at, None, self, scope)
+                traverse(&base, &t.operators, whole, at, None, self, scope)
             }
         }
     }
@@ -916,81 +958,81 @@ impl ModuleEval {
         at: &str,
         whole: &Expression,
     ) -> Value {
-        let text = expr_text(whole);
+        let text = || expr_text(whole);
         let attr = |i: usize| match ops.get(i) {
             Some(TraversalOperator::GetAttr(id)) => Some(id.as_str().to_string()),
             _ => None,
         };
         if let Some(v) = scope.get(name) {
-            return traverse(v.clone(), ops, &text, at, None, self, scope);
+            return traverse(v, ops, whole, at, None, self, scope);
         }
         match name {
             "var" => match attr(0) {
                 Some(n) => {
                     let v = self.variable(&n, at);
-                    traverse(v, &ops[1..], &text, at, None, self, scope)
+                    traverse(&v, &ops[1..], whole, at, None, self, scope)
                 }
-                None => unknown(&text, at, None),
+                None => unknown(&text(), at, None),
             },
             "local" => match attr(0) {
                 Some(n) => {
                     let v = self.local(&n, at);
-                    traverse(v, &ops[1..], &text, at, None, self, scope)
+                    traverse(&v, &ops[1..], whole, at, None, self, scope)
                 }
-                None => unknown(&text, at, None),
+                None => unknown(&text(), at, None),
             },
             "path" => match attr(0).as_deref() {
                 Some("module" | "root" | "cwd") => Value::String(self.dir.display().to_string()),
-                _ => unknown(&text, at, None),
+                _ => unknown(&text(), at, None),
             },
             "module" => {
                 let (Some(m), Some(out)) = (attr(0), attr(1)) else {
-                    return unknown(&text, at, None);
+                    return unknown(&text(), at, None);
                 };
                 let Some(child) = self.child(&m) else {
-                    return unknown(&text, at, Some(&format!("module.{m}")));
+                    return unknown(&text(), at, Some(&format!("module.{m}")));
                 };
                 let v = match child.outputs.get(&out) {
                     Some(o) => {
                         let oat = child.at(o.file, o.line);
                         child.eval(&o.item, &Scope::new(), &oat)
                     }
-                    None => unknown(&text, at, Some(&format!("module.{m}"))),
+                    None => unknown(&text(), at, Some(&format!("module.{m}"))),
                 };
-                traverse(v, &ops[2..], &text, at, None, self, scope)
+                traverse(&v, &ops[2..], whole, at, None, self, scope)
             }
             "data" => {
                 let (Some(ty), Some(n)) = (attr(0), attr(1)) else {
-                    return unknown(&text, at, None);
+                    return unknown(&text(), at, None);
                 };
                 let key = format!("data.{ty}.{n}");
                 let v = self.resource_value(&key, at);
                 let r = format!("{}{key}", self.prefix);
-                traverse(v, &ops[2..], &text, at, Some(&r), self, scope)
+                traverse(&v, &ops[2..], whole, at, Some(&r), self, scope)
             }
             ty => {
                 let Some(n) = attr(0) else {
-                    return unknown(&text, at, None);
+                    return unknown(&text(), at, None);
                 };
                 let key = format!("{ty}.{n}");
                 if !self.resources.contains_key(&key) {
-                    return unknown(&text, at, None);
+                    return unknown(&text(), at, None);
                 }
                 let v = self.resource_value(&key, at);
                 let r = format!("{}{key}", self.prefix);
-                traverse(v, &ops[1..], &text, at, Some(&r), self, scope)
+                traverse(&v, &ops[1..], whole, at, Some(&r), self, scope)
             }
         }
     }
 
     fn call(&self, f: &FuncCall, scope: &Scope, at: &str, whole: &Expression) -> Value {
-        let text = expr_text(whole);
+        let text = || expr_text(whole);
         let mut args: Vec<Value> = f.args.iter().map(|a| self.eval(a, scope, at)).collect();
         if f.expand_final {
             if let Some(Value::Array(last)) = args.pop() {
                 args.extend(last);
             } else {
-                return unknown(&text, at, None);
+                return unknown(&text(), at, None);
             }
         }
         let name = f.name.name.as_str();
@@ -999,7 +1041,7 @@ impl ModuleEval {
             return args
                 .into_iter()
                 .find(|a| !contains_unknown(a))
-                .unwrap_or_else(|| unknown(&text, at, None));
+                .unwrap_or_else(|| unknown(&text(), at, None));
         }
         if name == "jsonencode" {
             return match args.first() {
@@ -1007,16 +1049,16 @@ impl ModuleEval {
                 // A document with unknown parts stays a structure so that its known parts
                 // (principals, effects, conditions) can still be judged.
                 Some(v) => v.clone(),
-                None => unknown(&text, at, None),
+                None => unknown(&text(), at, None),
             };
         }
         if let Some(u) = args.iter().find(|a| contains_unknown(a)) {
             let r = first_unknown(u)
                 .and_then(super::unknown_ref)
                 .map(str::to_string);
-            return unknown(&text, at, r.as_deref());
+            return unknown(&text(), at, r.as_deref());
         }
-        functions::apply(name, &args).unwrap_or_else(|| unknown(&text, at, None))
+        functions::apply(name, &args).unwrap_or_else(|| unknown(&text(), at, None))
     }
 
     fn operation(&self, op: &Operation, scope: &Scope, at: &str, whole: &Expression) -> Value {
@@ -1114,49 +1156,40 @@ pub fn partition_of(region: Option<&str>) -> &'static str {
 /// Applies traversal operators to a value. A missing attribute of a resource instance is a
 /// computed attribute: unknown, referring to the resource.
 fn traverse(
-    mut v: Value,
+    v: &Value,
     ops: &[TraversalOperator],
-    text: &str,
+    whole: &Expression,
     at: &str,
     reference: Option<&str>,
     m: &ModuleEval,
     scope: &Scope,
 ) -> Value {
     let mut reference = reference.map(str::to_string);
+    let mut cur = v;
     for (i, op) in ops.iter().enumerate() {
-        if is_unknown(&v) {
-            let r = reference.or_else(|| super::unknown_ref(&v).map(str::to_string));
-            return unknown(text, at, r.as_deref());
+        if is_unknown(cur) {
+            let r = reference.or_else(|| super::unknown_ref(cur).map(str::to_string));
+            return unknown(&expr_text(whole), at, r.as_deref());
         }
-        if let Some(a) = v.get("$address").and_then(Value::as_str) {
+        if let Some(a) = cur.get("$address").and_then(Value::as_str) {
             reference = Some(a.to_string());
         }
-        v = match op {
-            TraversalOperator::GetAttr(id) => match v.get(id.as_str()) {
-                Some(x) => x.clone(),
-                None => return unknown(text, at, reference.as_deref()),
-            },
+        let next = match op {
+            TraversalOperator::GetAttr(id) => cur.get(id.as_str()),
             TraversalOperator::Index(ix) => {
                 let key = m.eval(ix, scope, at);
-                let got = match (&v, &key) {
+                match (cur, &key) {
                     (Value::Array(a), Value::Number(n)) => {
-                        n.as_u64().and_then(|n| a.get(n as usize)).cloned()
+                        n.as_u64().and_then(|n| a.get(n as usize))
                     }
-                    (Value::Object(o), Value::String(s)) => o.get(s).cloned(),
+                    (Value::Object(o), Value::String(s)) => o.get(s),
                     _ => None,
-                };
-                match got {
-                    Some(x) => x,
-                    None => return unknown(text, at, reference.as_deref()),
                 }
             }
-            TraversalOperator::LegacyIndex(n) => match v.get(*n as usize) {
-                Some(x) => x.clone(),
-                None => return unknown(text, at, reference.as_deref()),
-            },
+            TraversalOperator::LegacyIndex(n) => cur.get(*n as usize),
             TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
-                let items = match v {
-                    Value::Array(a) => a,
+                let items: Vec<&Value> = match cur {
+                    Value::Array(a) => a.iter().collect(),
                     Value::Null => Vec::new(),
                     other => vec![other],
                 };
@@ -1164,19 +1197,23 @@ fn traverse(
                 return Value::Array(
                     items
                         .into_iter()
-                        .map(|x| traverse(x, rest, text, at, reference.as_deref(), m, scope))
+                        .map(|x| traverse(x, rest, whole, at, reference.as_deref(), m, scope))
                         .collect(),
                 );
             }
         };
+        match next {
+            Some(x) => cur = x,
+            None => return unknown(&expr_text(whole), at, reference.as_deref()),
+        }
     }
-    if is_unknown(&v) {
+    if is_unknown(cur) {
         // An unknown attribute of a resource refers to that resource, whatever made it
         // unknown (a bucket name built from the caller's account is still that bucket's).
-        let r = reference.or_else(|| super::unknown_ref(&v).map(str::to_string));
-        return unknown(text, at, r.as_deref());
+        let r = reference.or_else(|| super::unknown_ref(cur).map(str::to_string));
+        return unknown(&expr_text(whole), at, r.as_deref());
     }
-    v
+    cur.clone()
 }
 
 fn binary(op: BinaryOperator, l: &Value, r: &Value) -> Option<Value> {
