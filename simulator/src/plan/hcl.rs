@@ -44,6 +44,11 @@ pub fn load_dir(dir: &Path) -> Result<Config, LoadError> {
     let root = ModuleEval::load(dir, dir, String::new(), BTreeMap::new(), 0)?;
     let mut resources = Vec::new();
     root.collect(&mut resources);
+    if let Some(dt) = &root.default_tags {
+        let at = root.at(dt.file, dt.line);
+        let defaults = root.eval(&dt.item, &Scope::new(), &at);
+        apply_default_tags(&mut resources, &defaults);
+    }
     let unresolved = root.take_unresolved();
     Ok(Config {
         origin: Origin::Hcl(dir.to_path_buf()),
@@ -52,6 +57,45 @@ pub fn load_dir(dir: &Path) -> Result<Config, LoadError> {
         region: root.region(),
     }
     .finish())
+}
+
+/// Resource types that take provider `default_tags` (the ones the model reads or renders).
+const TAGGABLE: &[&str] = &[
+    "aws_cloudtrail",
+    "aws_cloudtrail_event_data_store",
+    "aws_s3_bucket",
+    "aws_kms_key",
+    "aws_cloudwatch_log_group",
+    "aws_sns_topic",
+    "aws_iam_role",
+];
+
+/// `tags_all` = the provider's `default_tags` overridden by the resource's `tags`, as the
+/// provider plans it.
+fn apply_default_tags(resources: &mut [Resource], defaults: &Value) {
+    let Value::Object(d) = defaults else { return };
+    for r in resources
+        .iter_mut()
+        .filter(|r| r.mode == Mode::Managed && TAGGABLE.contains(&r.rtype.as_str()))
+    {
+        let mut all = d.clone();
+        match r.attrs.get("tags") {
+            Some(Value::Object(t)) if !is_unknown(r.attrs.get("tags").unwrap_or(&Value::Null)) => {
+                all.extend(t.clone());
+            }
+            Some(Value::Null) | None => {}
+            Some(other) => {
+                let u = other.clone();
+                if let Value::Object(o) = &mut r.attrs {
+                    o.insert("tags_all".into(), u);
+                }
+                continue;
+            }
+        }
+        if let Value::Object(o) = &mut r.attrs {
+            o.insert("tags_all".into(), Value::Object(all));
+        }
+    }
 }
 
 /// Line lookup in one file's text (hcl-rs keeps no spans).
@@ -142,6 +186,8 @@ struct ModuleEval {
     module_calls: BTreeMap<String, Located<Block>>,
     outputs: BTreeMap<String, Located<Expression>>,
     provider_region: Option<Located<Expression>>,
+    /// `default_tags { tags = ... }` of the default aws provider.
+    default_tags: Option<Located<Expression>>,
     cache: RefCell<HashMap<String, Rc<Value>>>,
     in_progress: RefCell<HashSet<String>>,
     children: RefCell<BTreeMap<String, Rc<ModuleEval>>>,
@@ -206,6 +252,7 @@ impl ModuleEval {
             module_calls: BTreeMap::new(),
             outputs: BTreeMap::new(),
             provider_region: None,
+            default_tags: None,
             cache: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
             children: RefCell::new(BTreeMap::new()),
@@ -332,6 +379,19 @@ impl ModuleEval {
                     if !aliased {
                         if let Some(a) = b.body.attributes().find(|a| a.key.as_str() == "region") {
                             self.provider_region = Some(Located {
+                                item: a.expr.clone(),
+                                file: fi,
+                                line,
+                            });
+                        }
+                        let tags = b
+                            .body
+                            .blocks()
+                            .filter(|d| d.identifier.as_str() == "default_tags")
+                            .flat_map(|d| d.body.attributes())
+                            .find(|a| a.key.as_str() == "tags");
+                        if let Some(a) = tags {
+                            self.default_tags = Some(Located {
                                 item: a.expr.clone(),
                                 file: fi,
                                 line,

@@ -260,3 +260,12 @@ resource "aws_s3_bucket_policy" "p" {
     let doc: Value = serde_json::from_str(&policy).unwrap();
     assert_eq!(doc["Statement"][0]["Principal"], "*");
 }
+
+#[test]
+fn provider_default_tags_reach_tags_all() {
+    let c = load(&[(
+        "main.tf",
+        "provider \"aws\" {\n  default_tags {\n    tags = { Owner = \"sec\", Team = \"x\" }\n  }\n}\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  s3_bucket_name = \"b\"\n  tags = { Team = \"audit\" }\n}\n",
+    )]);
+    assert_eq!(attrs(&c, "aws_cloudtrail.t")["tags_all"], json!({"Owner": "sec", "Team": "audit"}));
+}
