@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::plan::{
     Config, Mode, Origin, RUNTIME, Resource, Unresolved, as_unknown, contains_unknown,
-    describe_unknown, first_unknown, is_unknown, unknown_ref,
+    describe_unknown, first_unknown, is_computed_only, is_unknown, unknown_ref,
 };
 use crate::services::cloudtrail::model::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector,
@@ -367,11 +367,16 @@ impl Model {
         for (i, r) in config.managed("aws_s3_bucket").enumerate() {
             let b = &mut buckets[i];
             match r.attr("acl") {
+                // The provider reports what aws_s3_bucket_acl / _policy set: not a setting.
+                Some(v) if is_computed_only(v) => {}
                 None | Some(Value::Null) => {}
                 Some(Value::String(s)) => b.acls.push(Fact::Known(s.clone())),
                 Some(v) => b.acls.push(Fact::Unknown(describe_unknown(v))),
             }
-            if let Some(p) = r.attr("policy").filter(|p| !p.is_null()) {
+            if let Some(p) = r
+                .attr("policy")
+                .filter(|p| !p.is_null() && !is_computed_only(p))
+            {
                 let f = policy_fact(p, config);
                 if f != Fact::Known(Value::Null) {
                     b.policies.push(f);

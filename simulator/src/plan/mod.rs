@@ -151,6 +151,11 @@ pub fn unknown_ref(v: &Value) -> Option<&str> {
     as_unknown(v).and_then(|m| m.get("ref")).and_then(Value::as_str)
 }
 
+/// Whether `v` is an unknown the configuration does not set (a provider-computed attribute).
+pub fn is_computed_only(v: &Value) -> bool {
+    as_unknown(v).is_some_and(|m| m.get("computed") == Some(&Value::Bool(true)))
+}
+
 /// Whether `v` contains an unknown anywhere.
 pub fn contains_unknown(v: &Value) -> bool {
     match v {

@@ -257,6 +257,12 @@ fn overlay_unknown(
             let expr = cfg.and_then(|c| c.get("expressions")).and_then(|e| e.get(top));
             let r = resource_ref(expr, prefix);
             *attrs = unknown(&format!("{addr}.{path}"), at, r.as_deref());
+            // Not in the configuration at all: a value only the provider sets.
+            if cfg.is_some() && expr.is_none() {
+                if let Some(m) = attrs.get_mut(super::UNKNOWN).and_then(Value::as_object_mut) {
+                    m.insert("computed".into(), Value::Bool(true));
+                }
+            }
         }
         Value::Object(o) => {
             if !attrs.is_object() {
