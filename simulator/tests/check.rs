@@ -58,8 +58,23 @@ fn failing(r: &compliance::Report) -> BTreeSet<&'static str> {
 
 const EXPECTED_FAILS: &[(&str, &[&str])] = &[
     ("compliant", &[]),
-    ("single-region", &["CT-MULTI-REGION", "CT-S3-OBJECT-WRITES", "CT-S3-OBJECT-READS"]),
-    ("logging-off", &["CT-MULTI-REGION", "CT-ENABLED", "CT-S3-OBJECT-WRITES", "CT-S3-OBJECT-READS"]),
+    (
+        "single-region",
+        &[
+            "CT-MULTI-REGION",
+            "CT-S3-OBJECT-WRITES",
+            "CT-S3-OBJECT-READS",
+        ],
+    ),
+    (
+        "logging-off",
+        &[
+            "CT-MULTI-REGION",
+            "CT-ENABLED",
+            "CT-S3-OBJECT-WRITES",
+            "CT-S3-OBJECT-READS",
+        ],
+    ),
     ("no-log-validation", &["CT-LOG-VALIDATION"]),
     ("public-bucket", &["CT-BUCKET-NOT-PUBLIC"]),
     ("no-cloudwatch", &["CT-CLOUDWATCH-LOGS"]),
@@ -78,7 +93,11 @@ fn each_fixture_fails_exactly_its_rule_with_identical_findings_from_hcl_and_plan
         let dir = fixtures().join(name);
         let from_hcl = run(&hcl(&dir));
         let from_plan = run(&planned(&dir.join("plan.json")));
-        assert_eq!(findings(&from_hcl), findings(&from_plan), "{name}: HCL and plan differ");
+        assert_eq!(
+            findings(&from_hcl),
+            findings(&from_plan),
+            "{name}: HCL and plan differ"
+        );
         let want: BTreeSet<&str> = fails.iter().copied().collect();
         assert_eq!(failing(&from_hcl), want, "{name}");
     }
@@ -89,7 +108,10 @@ fn every_configuration_rule_has_a_passing_and_a_failing_fixture() {
     let mut passed = BTreeSet::new();
     let mut failed = BTreeSet::new();
     for (name, _) in EXPECTED_FAILS {
-        for input in [hcl(&fixtures().join(name)), planned(&fixtures().join(name).join("plan.json"))] {
+        for input in [
+            hcl(&fixtures().join(name)),
+            planned(&fixtures().join(name).join("plan.json")),
+        ] {
             for r in run(&input).results {
                 match r.status {
                     Status::Pass => passed.insert(r.rule.id),
@@ -107,7 +129,13 @@ fn every_configuration_rule_has_a_passing_and_a_failing_fixture() {
 
 #[test]
 fn check_reports_of_the_examples() {
-    for ex in ["account-trail", "data-events-trail", "org-trail", "trail-basic", "trail-module"] {
+    for ex in [
+        "account-trail",
+        "data-events-trail",
+        "org-trail",
+        "trail-basic",
+        "trail-module",
+    ] {
         let config = hcl(&examples().join(ex));
         let mut report = run(&config);
         report.input = format!("HCL examples/{ex}");
@@ -127,13 +155,26 @@ fn sarif_output_validates_against_the_sarif_schema() {
         "test",
     )
     .unwrap();
-    for ex in ["account-trail", "data-events-trail", "org-trail", "trail-basic", "trail-module"] {
+    for ex in [
+        "account-trail",
+        "data-events-trail",
+        "org-trail",
+        "trail-basic",
+        "trail-module",
+    ] {
         let rules: Vec<_> = RULES.iter().collect();
         let report = compliance::check(&Model::build(&hcl(&examples().join(ex))), &rules, &supp);
         let sarif = report::sarif(&report);
-        let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path)).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
         assert!(errors.is_empty(), "{ex}: {errors:#?}");
-        assert!(sarif["runs"][0]["results"].as_array().is_some_and(|r| !r.is_empty()));
+        assert!(
+            sarif["runs"][0]["results"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty())
+        );
     }
     // The validator does reject what SARIF forbids.
     let bad = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "t"}}]}]});
@@ -158,21 +199,36 @@ fn a_suppression_turns_a_failure_into_a_pass_of_the_run_and_keeps_its_reason() {
     )
     .unwrap();
     let rules: Vec<_> = RULES.iter().collect();
-    let report = compliance::check(&Model::build(&hcl(&fixtures().join("no-kms"))), &rules, &supp);
+    let report = compliance::check(
+        &Model::build(&hcl(&fixtures().join("no-kms"))),
+        &rules,
+        &supp,
+    );
     assert!(!report.failed());
-    let kms = report.results.iter().find(|r| r.rule.id == "CT-KMS-ENCRYPTION").unwrap();
+    let kms = report
+        .results
+        .iter()
+        .find(|r| r.rule.id == "CT-KMS-ENCRYPTION")
+        .unwrap();
     assert_eq!(kms.findings[0].finding.status, Status::Fail);
-    assert_eq!(kms.findings[0].suppressed.as_deref(), Some("SSE-S3 accepted by risk review 42"));
+    assert_eq!(
+        kms.findings[0].suppressed.as_deref(),
+        Some("SSE-S3 accepted by risk review 42")
+    );
     assert!(report::text(&report, false).contains("suppressed: SSE-S3 accepted by risk review 42"));
 }
 
 #[test]
 fn suppressions_need_a_reason_and_a_real_rule() {
-    let no_reason = Suppressions::parse("[[suppress]]\nrule = \"CT-TAGGED\"\nreason = \" \"\n", "f");
+    let no_reason =
+        Suppressions::parse("[[suppress]]\nrule = \"CT-TAGGED\"\nreason = \" \"\n", "f");
     assert!(no_reason.unwrap_err().contains("empty reason"));
     let missing = Suppressions::parse("[[suppress]]\nrule = \"CT-TAGGED\"\n", "f");
     assert!(missing.is_err());
-    let unknown = Suppressions::parse("[[suppress]]\nrule = \"CloudTrail.8\"\nreason = \"x\"\n", "f");
+    let unknown = Suppressions::parse(
+        "[[suppress]]\nrule = \"CloudTrail.8\"\nreason = \"x\"\n",
+        "f",
+    );
     assert!(unknown.unwrap_err().contains("names no rule"));
 }
 
@@ -187,7 +243,10 @@ fn rules_are_chosen_by_pack_rule_id_or_control_id() {
     };
     assert_eq!(ids(&["CloudTrail.2"]), vec!["CT-KMS-ENCRYPTION"]);
     assert_eq!(ids(&["cis:3.10"]), vec!["CT-S3-OBJECT-WRITES"]);
-    assert_eq!(ids(&["CT-TAGGED,CloudTrail.1"]), vec!["CT-MULTI-REGION", "CT-TAGGED"]);
+    assert_eq!(
+        ids(&["CT-TAGGED,CloudTrail.1"]),
+        vec!["CT-MULTI-REGION", "CT-TAGGED"]
+    );
     assert!(!ids(&["cis"]).contains(&"CT-TAGGED"));
     assert!(ids(&["securityhub"]).contains(&"CT-LAKE-CMK"));
     assert!(compliance::select(&["nope".to_string()]).is_err());
@@ -206,13 +265,32 @@ fn ctsim(args: &[&str]) -> std::process::Output {
 #[test]
 fn exit_codes_say_pass_fail_or_usage_error() {
     let dir = fixtures();
-    let ok = ctsim(&["check", dir.join("compliant").to_str().unwrap(), "--rules", "cis"]);
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
-    let fail = ctsim(&["check", "--plan", dir.join("no-kms/plan.json").to_str().unwrap()]);
+    let ok = ctsim(&[
+        "check",
+        dir.join("compliant").to_str().unwrap(),
+        "--rules",
+        "cis",
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let fail = ctsim(&[
+        "check",
+        "--plan",
+        dir.join("no-kms/plan.json").to_str().unwrap(),
+    ]);
     assert_eq!(fail.status.code(), Some(1));
     let missing = ctsim(&["check", "--plan", dir.join("nope.json").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
-    let bad_rule = ctsim(&["check", dir.join("compliant").to_str().unwrap(), "--rules", "nope"]);
+    let bad_rule = ctsim(&[
+        "check",
+        dir.join("compliant").to_str().unwrap(),
+        "--rules",
+        "nope",
+    ]);
     assert_eq!(bad_rule.status.code(), Some(2));
     let text = String::from_utf8_lossy(&fail.stdout);
     assert!(!text.contains('\x1b'), "no colour when not a terminal");
@@ -236,14 +314,22 @@ fn coverage_names_the_trails_that_capture_an_event() {
     let single = Model::build(&hcl(&fixtures().join("single-region")));
     let other_region = compliance::coverage::who_captures(&single, &q("PutObject", false));
     assert_eq!(other_region[0].captured, Some(false));
-    assert!(other_region[0].why.contains("single-Region"), "{}", other_region[0].why);
+    assert!(
+        other_region[0].why.contains("single-Region"),
+        "{}",
+        other_region[0].why
+    );
 }
 
 #[test]
 fn what_example_trails_capture_in_words() {
     for ex in ["data-events-trail", "trail-basic", "trail-module"] {
         let model = Model::build(&hcl(&examples().join(ex)));
-        let text: String = model.trails.iter().map(compliance::coverage::describe_trail).collect();
+        let text: String = model
+            .trails
+            .iter()
+            .map(compliance::coverage::describe_trail)
+            .collect();
         insta::assert_snapshot!(format!("coverage_trail_{ex}"), text);
     }
 }
@@ -261,8 +347,17 @@ fn diff_between_two_plans_names_rule_and_capture_changes() {
     let a = planned(&fixtures().join("compliant/plan.json"));
     let b = planned(&fixtures().join("no-object-writes/plan.json"));
     let rules: Vec<_> = RULES.iter().collect();
-    let text = plan::diff::diff(&a, &b, "compliant/plan.json", "no-object-writes/plan.json", &rules);
-    assert!(text.contains("CT-S3-OBJECT-WRITES (CIS v1.4.0 3.10, CIS v3.0.0 3.8, S3.22): PASS -> FAIL"), "{text}");
+    let text = plan::diff::diff(
+        &a,
+        &b,
+        "compliant/plan.json",
+        "no-object-writes/plan.json",
+        &rules,
+    );
+    assert!(
+        text.contains("CT-S3-OBJECT-WRITES (CIS v1.4.0 3.10, CIS v3.0.0 3.8, S3.22): PASS -> FAIL"),
+        "{text}"
+    );
     assert!(text.contains("- S3 object writes in bucket fixture-trail-logs: no longer captured by trail fixture-trail"), "{text}");
     insta::assert_snapshot!("diff_compliant_to_no_object_writes", text);
 }
@@ -331,7 +426,11 @@ mod live {
     fn a_logging_trail_that_delivered_passes_and_live_facts_reach_the_other_rules() {
         let dir = tempfile::tempdir().unwrap();
         let sim = setup(dir.path());
-        ok(&sim, ("cloudtrail", "StartLogging"), json!({"Name": "audit"}));
+        ok(
+            &sim,
+            ("cloudtrail", "StartLogging"),
+            json!({"Name": "audit"}),
+        );
         let before = delivering(&sim);
         assert_eq!(before.status, Status::NeedsRuntime, "{:?}", before.findings);
         ok(&sim, ("s3", "ListBuckets"), json!({}));
@@ -342,16 +441,34 @@ mod live {
         let config = plan::live::load(&sim).unwrap();
         let rules: Vec<_> = RULES.iter().collect();
         let report = compliance::check(&Model::build(&config), &rules, &Suppressions::default());
-        let status = |id: &str| report.results.iter().find(|r| r.rule.id == id).unwrap().status;
+        let status = |id: &str| {
+            report
+                .results
+                .iter()
+                .find(|r| r.rule.id == id)
+                .unwrap()
+                .status
+        };
         assert_eq!(status("CT-MULTI-REGION"), Status::Pass);
         assert_eq!(status("CT-LOG-VALIDATION"), Status::Pass);
         assert_eq!(status("CT-KMS-ENCRYPTION"), Status::Fail);
         // The bucket was created live with no public access block and a non-public policy.
         assert_eq!(status("CT-BUCKET-NOT-PUBLIC"), Status::Pass);
-        ok(&sim, ("cloudtrail", "StopLogging"), json!({"Name": "audit"}));
+        ok(
+            &sim,
+            ("cloudtrail", "StopLogging"),
+            json!({"Name": "audit"}),
+        );
         let config = plan::live::load(&sim).unwrap();
         let report = compliance::check(&Model::build(&config), &rules, &Suppressions::default());
-        let status = |id: &str| report.results.iter().find(|r| r.rule.id == id).unwrap().status;
+        let status = |id: &str| {
+            report
+                .results
+                .iter()
+                .find(|r| r.rule.id == id)
+                .unwrap()
+                .status
+        };
         assert_eq!(status("CT-MULTI-REGION"), Status::Fail);
         assert_eq!(status("CT-ENABLED"), Status::Fail);
     }
@@ -360,7 +477,13 @@ mod live {
 mod examples_plans {
     use super::*;
 
-    const EXAMPLES: &[&str] = &["account-trail", "data-events-trail", "org-trail", "trail-basic", "trail-module"];
+    const EXAMPLES: &[&str] = &[
+        "account-trail",
+        "data-events-trail",
+        "org-trail",
+        "trail-basic",
+        "trail-module",
+    ];
 
     fn plan_of(ex: &str) -> Config {
         planned(
@@ -373,7 +496,10 @@ mod examples_plans {
     #[test]
     fn snapshots_of_the_example_plans() {
         for ex in EXAMPLES {
-            insta::assert_snapshot!(format!("snapshot_plan_{ex}"), plan::snapshot::render(&plan_of(ex)));
+            insta::assert_snapshot!(
+                format!("snapshot_plan_{ex}"),
+                plan::snapshot::render(&plan_of(ex))
+            );
         }
     }
 
@@ -381,7 +507,13 @@ mod examples_plans {
     fn diffs_between_each_example_and_its_plan() {
         let rules: Vec<_> = RULES.iter().collect();
         for ex in EXAMPLES {
-            let text = plan::diff::diff(&hcl(&examples().join(ex)), &plan_of(ex), &format!("examples/{ex}"), &format!("{ex}.plan.json"), &rules);
+            let text = plan::diff::diff(
+                &hcl(&examples().join(ex)),
+                &plan_of(ex),
+                &format!("examples/{ex}"),
+                &format!("{ex}.plan.json"),
+                &rules,
+            );
             insta::assert_snapshot!(format!("diff_hcl_to_plan_{ex}"), text);
         }
     }
@@ -409,7 +541,13 @@ mod examples_plans {
     #[test]
     fn diff_between_two_example_plans_shows_what_is_no_longer_logged() {
         let rules: Vec<_> = RULES.iter().collect();
-        let text = plan::diff::diff(&plan_of("trail-basic"), &plan_of("account-trail"), "trail-basic.plan.json", "account-trail.plan.json", &rules);
+        let text = plan::diff::diff(
+            &plan_of("trail-basic"),
+            &plan_of("account-trail"),
+            "trail-basic.plan.json",
+            "account-trail.plan.json",
+            &rules,
+        );
         assert!(text.contains("CT-MULTI-REGION"), "{text}");
         insta::assert_snapshot!("diff_trail_basic_to_account_trail", text);
     }

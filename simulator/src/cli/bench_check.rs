@@ -18,8 +18,8 @@ pub struct Args {
 
 /// One trail configuration; `i` varies names and which settings are on.
 fn trail_file(i: usize) -> String {
-    let multi = i % 2 == 0;
-    let kms = i % 3 == 0;
+    let multi = i.is_multiple_of(2);
+    let kms = i.is_multiple_of(3);
     format!(
         r#"
 variable "name_{i}" {{
@@ -102,8 +102,8 @@ resource "aws_cloudtrail" "trail_{i}" {{
   }}
 }}
 "#,
-        restrict = i % 5 != 0,
-        logging = if i % 4 == 0 { 0 } else { 1 },
+        restrict = !i.is_multiple_of(5),
+        logging = if i.is_multiple_of(4) { 0 } else { 1 },
         kms = if kms {
             format!("aws_kms_key.trail_{i}.arn")
         } else {
@@ -152,9 +152,18 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let (p, c, l) = (median(parse), median(check), median(load));
     let ratio = c.as_secs_f64() / p.as_secs_f64().max(1e-9);
     println!("ctsim bench check: {trails} trail configurations, {rounds} rounds (medians)");
-    println!("  parse only (hcl-rs, floor): {:>9.2} ms", p.as_secs_f64() * 1e3);
-    println!("  ctsim check (all rules):    {:>9.2} ms  ({failed} rules failing)", c.as_secs_f64() * 1e3);
-    println!("    of which load (parse + evaluate): {:>6.2} ms", l.as_secs_f64() * 1e3);
+    println!(
+        "  parse only (hcl-rs, floor): {:>9.2} ms",
+        p.as_secs_f64() * 1e3
+    );
+    println!(
+        "  ctsim check (all rules):    {:>9.2} ms  ({failed} rules failing)",
+        c.as_secs_f64() * 1e3
+    );
+    println!(
+        "    of which load (parse + evaluate): {:>6.2} ms",
+        l.as_secs_f64() * 1e3
+    );
     println!("  ratio check / parse:        {ratio:>9.2}x  (target <= 2x)");
     Ok(ExitCode::SUCCESS)
 }
@@ -182,6 +191,12 @@ mod tests {
         let model = Model::build(&config);
         assert_eq!(model.trails.len(), 4);
         assert!(model.trails.iter().all(|t| t.bucket.is_some()));
-        assert!(config.unresolved.is_empty() || config.unresolved.iter().all(|u| u.reason.contains("applied")));
+        assert!(
+            config.unresolved.is_empty()
+                || config
+                    .unresolved
+                    .iter()
+                    .all(|u| u.reason.contains("applied"))
+        );
     }
 }

@@ -230,7 +230,9 @@ pub fn run_coverage(args: &CoverageArgs, home: &Option<PathBuf>) -> Result<ExitC
     if args.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"event": q.record(), "captured_by": lines}))?
+            serde_json::to_string_pretty(
+                &serde_json::json!({"event": q.record(), "captured_by": lines})
+            )?
         );
     } else {
         print!("{}", render_who(&q, &lines));

@@ -85,7 +85,11 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
-        assert!(RULES.iter().all(|r| !r.remediation.is_empty() && !r.reads.is_empty()));
+        assert!(
+            RULES
+                .iter()
+                .all(|r| !r.remediation.is_empty() && !r.reads.is_empty())
+        );
     }
 
     #[test]
@@ -101,10 +105,7 @@ mod tests {
             "CloudTrail.9",
             "CloudTrail.10",
         ] {
-            assert!(
-                RULES.iter().any(|r| r.named_by(id)),
-                "{id} has no rule"
-            );
+            assert!(RULES.iter().any(|r| r.named_by(id)), "{id} has no rule");
         }
     }
 }

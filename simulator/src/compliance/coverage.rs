@@ -51,23 +51,22 @@ impl EventQuery {
     /// The CloudTrail record the question describes.
     pub fn record(&self) -> Value {
         let mut r = Map::new();
-        let rtype = self
-            .resource_type
-            .clone()
-            .or_else(|| {
-                self.resource_arn
-                    .as_deref()
-                    .and_then(resource_type_of)
-                    .map(str::to_string)
-            });
+        let rtype = self.resource_type.clone().or_else(|| {
+            self.resource_arn
+                .as_deref()
+                .and_then(resource_type_of)
+                .map(str::to_string)
+        });
         let category = self.category.clone().unwrap_or_else(|| {
             match rtype.as_deref() {
                 // Object- and function-level calls are data events; bucket-level are not.
-                Some("AWS::S3::Object" | "AWS::Lambda::Function" | "AWS::DynamoDB::Table" | "AWS::SQS::Queue" | "AWS::SNS::Topic")
-                    if self.resource_arn.is_some() =>
-                {
-                    "Data".to_string()
-                }
+                Some(
+                    "AWS::S3::Object"
+                    | "AWS::Lambda::Function"
+                    | "AWS::DynamoDB::Table"
+                    | "AWS::SQS::Queue"
+                    | "AWS::SNS::Topic",
+                ) if self.resource_arn.is_some() => "Data".to_string(),
                 _ => "Management".to_string(),
             }
         });
@@ -90,10 +89,10 @@ impl EventQuery {
         if let Some(arn) = &self.resource_arn {
             let mut res = vec![json!({"type": rtype.clone().unwrap_or_default(), "ARN": arn})];
             // S3 object events also name their bucket, as real records do.
-            if rtype.as_deref() == Some("AWS::S3::Object") {
-                if let Some((bucket, _)) = arn.split_once('/') {
-                    res.push(json!({"type": "AWS::S3::Bucket", "ARN": bucket}));
-                }
+            if rtype.as_deref() == Some("AWS::S3::Object")
+                && let Some((bucket, _)) = arn.split_once('/')
+            {
+                res.push(json!({"type": "AWS::S3::Bucket", "ARN": bucket}));
             }
             r.insert("resources".into(), Value::Array(res));
         }
@@ -123,7 +122,9 @@ fn scope_of(
 ) -> Result<TrailScope, String> {
     let multi = match multi {
         Fact::Known(b) => *b,
-        Fact::Unknown(u) => return Err(format!("multi-Region setting not known before apply: {u}")),
+        Fact::Unknown(u) => {
+            return Err(format!("multi-Region setting not known before apply: {u}"));
+        }
     };
     let global = match global {
         Fact::Known(b) => *b,
@@ -173,8 +174,7 @@ fn judge(
     if selected {
         let region = q.region.as_deref().unwrap_or("?");
         let global = q.region.as_deref() == Some(crate::pipeline::selectors::GLOBAL_EVENTS_REGION)
-            && q
-                .event_source
+            && q.event_source
                 .as_deref()
                 .is_some_and(|s| GLOBAL_SERVICE_EVENT_SOURCES.contains(&s));
         return (
@@ -206,7 +206,12 @@ pub fn who_captures(m: &Model, q: &EventQuery) -> Vec<CoverageLine> {
     let record = q.record();
     let mut out = Vec::new();
     for t in &m.trails {
-        let scope = scope_of(&t.multi_region, &t.global_events, t.home_region.as_deref(), q);
+        let scope = scope_of(
+            &t.multi_region,
+            &t.global_events,
+            t.home_region.as_deref(),
+            q,
+        );
         let (captured, why) = judge(scope, &t.selectors, &t.selector_unknowns, &record, q);
         out.push(CoverageLine {
             kind: "trail",
@@ -234,7 +239,10 @@ pub fn render_who(q: &EventQuery, lines: &[CoverageLine]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Event: {}", q.record());
     if lines.is_empty() {
-        let _ = writeln!(out, "No trails or event data stores in the input: nothing captures it.");
+        let _ = writeln!(
+            out,
+            "No trails or event data stores in the input: nothing captures it."
+        );
         return out;
     }
     for l in lines {
@@ -243,7 +251,11 @@ pub fn render_who(q: &EventQuery, lines: &[CoverageLine]) -> String {
             Some(false) => "not captured",
             None => "unknown",
         };
-        let _ = writeln!(out, "  {mark:<13} {} {} ({}): {}", l.kind, l.name, l.address, l.why);
+        let _ = writeln!(
+            out,
+            "  {mark:<13} {} {} ({}): {}",
+            l.kind, l.name, l.address, l.why
+        );
     }
     let n = lines.iter().filter(|l| l.captured == Some(true)).count();
     let _ = writeln!(out, "{n} of {} capture it.", lines.len());
@@ -266,7 +278,12 @@ fn list(xs: &[String]) -> String {
 /// A trail's scope and selectors in words.
 pub fn describe_trail(t: &Trail) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Trail {} ({})", name_of(&t.name, &t.address), t.address);
+    let _ = writeln!(
+        out,
+        "Trail {} ({})",
+        name_of(&t.name, &t.address),
+        t.address
+    );
     let scope = match (&t.multi_region, t.home_region.as_deref()) {
         (Fact::Known(true), _) => "every region (multi-Region trail)".to_string(),
         (Fact::Known(false), Some(h)) => format!("only {h} (single-Region trail)"),
@@ -292,7 +309,10 @@ pub fn describe_trail(t: &Trail) -> String {
             let _ = writeln!(out, "    not known before apply ({u})");
         }
         Fact::Known(StoredSelectors::Default) => {
-            let _ = writeln!(out, "    - all management events, read and write (the default); no data events");
+            let _ = writeln!(
+                out,
+                "    - all management events, read and write (the default); no data events"
+            );
         }
         Fact::Known(StoredSelectors::Basic(list_)) => {
             for s in list_ {
@@ -303,7 +323,11 @@ pub fn describe_trail(t: &Trail) -> String {
                 };
                 if s.include_management_events.unwrap_or(true) {
                     let mut line = format!("    - {rw} management events");
-                    if let Some(ex) = s.exclude_management_event_sources.as_ref().filter(|x| !x.is_empty()) {
+                    if let Some(ex) = s
+                        .exclude_management_event_sources
+                        .as_ref()
+                        .filter(|x| !x.is_empty())
+                    {
                         let _ = write!(line, " except from {}", list(ex));
                     }
                     let _ = writeln!(out, "{line}");
@@ -312,7 +336,10 @@ pub fn describe_trail(t: &Trail) -> String {
                     let ty = d.r#type.as_deref().unwrap_or("?");
                     let vals = d.values.clone().unwrap_or_default();
                     let which = if vals.iter().any(|v| {
-                        matches!(v.as_str(), "arn:aws:s3" | "arn:aws:s3:::" | "arn:aws:lambda" | "arn:aws:dynamodb")
+                        matches!(
+                            v.as_str(),
+                            "arn:aws:s3" | "arn:aws:s3:::" | "arn:aws:lambda" | "arn:aws:dynamodb"
+                        )
                     }) {
                         "every resource".to_string()
                     } else {
@@ -323,7 +350,10 @@ pub fn describe_trail(t: &Trail) -> String {
                 if !s.include_management_events.unwrap_or(true)
                     && s.data_resources.as_ref().is_none_or(|d| d.is_empty())
                 {
-                    let _ = writeln!(out, "    - nothing (a selector with neither management nor data events)");
+                    let _ = writeln!(
+                        out,
+                        "    - nothing (a selector with neither management nor data events)"
+                    );
                 }
             }
         }
@@ -343,7 +373,12 @@ pub fn describe_trail(t: &Trail) -> String {
                             ("does not end with", &f.not_ends_with),
                         ] {
                             if let Some(v) = vals {
-                                let joiner = if op.starts_with("is not") || op.starts_with("does not") { " nor " } else { " or " };
+                                let joiner =
+                                    if op.starts_with("is not") || op.starts_with("does not") {
+                                        " nor "
+                                    } else {
+                                        " or "
+                                    };
                                 parts.push(format!(
                                     "{} {op} {}",
                                     f.field,
@@ -358,7 +393,11 @@ pub fn describe_trail(t: &Trail) -> String {
                     out,
                     "    - {}: events where {}",
                     s.name.as_deref().unwrap_or("(unnamed selector)"),
-                    if conds.is_empty() { "anything".to_string() } else { conds.join(", and ") }
+                    if conds.is_empty() {
+                        "anything".to_string()
+                    } else {
+                        conds.join(", and ")
+                    }
                 );
             }
         }
@@ -379,7 +418,10 @@ mod tests {
 
     #[test]
     fn resource_types_follow_the_arn() {
-        assert_eq!(resource_type_of("arn:aws:s3:::b/k"), Some("AWS::S3::Object"));
+        assert_eq!(
+            resource_type_of("arn:aws:s3:::b/k"),
+            Some("AWS::S3::Object")
+        );
         assert_eq!(resource_type_of("arn:aws:s3:::b"), Some("AWS::S3::Bucket"));
         assert_eq!(
             resource_type_of("arn:aws:lambda:us-east-1:111122223333:function:f"),

@@ -31,7 +31,9 @@ pub fn select(spec: &[String]) -> Result<Vec<&'static Rule>, String> {
         }
         let matched: Vec<&'static Rule> = match s.to_ascii_lowercase().as_str() {
             "all" => RULES.iter().collect(),
-            p @ ("cis" | "securityhub" | "ctsim") => RULES.iter().filter(|r| r.in_pack(p)).collect(),
+            p @ ("cis" | "securityhub" | "ctsim") => {
+                RULES.iter().filter(|r| r.in_pack(p)).collect()
+            }
             _ => RULES.iter().filter(|r| r.named_by(s)).collect(),
         };
         if matched.is_empty() {
@@ -100,9 +102,7 @@ impl Suppressions {
     fn reason_for(&self, rule: &Rule, resource: &str) -> Option<String> {
         self.suppress
             .iter()
-            .find(|s| {
-                rule.named_by(&s.rule) && s.resource.as_deref().is_none_or(|r| r == resource)
-            })
+            .find(|s| rule.named_by(&s.rule) && s.resource.as_deref().is_none_or(|r| r == resource))
             .map(|s| s.reason.clone())
     }
 }

@@ -207,10 +207,10 @@ fn blocks(v: Option<&Value>) -> Vec<&Value> {
 pub fn selectors_of(r: &Resource) -> (Fact<StoredSelectors>, Vec<String>) {
     let mut unknowns = Vec::new();
     for key in ["advanced_event_selector", "event_selector"] {
-        if let Some(v) = r.attr(key) {
-            if is_unknown(v) {
-                return (Fact::Unknown(describe_unknown(v)), unknowns);
-            }
+        if let Some(v) = r.attr(key)
+            && is_unknown(v)
+        {
+            return (Fact::Unknown(describe_unknown(v)), unknowns);
         }
     }
     let adv = blocks(r.attr("advanced_event_selector"));

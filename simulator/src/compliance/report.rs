@@ -315,7 +315,10 @@ pub fn junit(report: &Report) -> String {
         .count();
     let skipped = cases
         .iter()
-        .filter(|(_, f)| f.finding.status != Status::Pass && f.finding.status != Status::Fail || f.suppressed.is_some())
+        .filter(|(_, f)| {
+            f.finding.status != Status::Pass && f.finding.status != Status::Fail
+                || f.suppressed.is_some()
+        })
         .count();
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -338,10 +341,7 @@ pub fn junit(report: &Report) -> String {
             xml(&f.finding.resource)
         );
         let body = match (&f.suppressed, f.finding.status) {
-            (Some(why), _) => Some(format!(
-                "<skipped message=\"suppressed: {}\"/>",
-                xml(why)
-            )),
+            (Some(why), _) => Some(format!("<skipped message=\"suppressed: {}\"/>", xml(why))),
             (None, Status::Pass) => None,
             (None, Status::Fail) => Some(format!(
                 "<failure type=\"{}\" message=\"{}\">{}&#10;fix: {}</failure>",

@@ -145,7 +145,12 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "CT-MULTI-REGION",
         title: "At least one multi-Region trail logs read and write management events",
-        sources: &[cis(CIS14, "3.1"), cis(CIS12, "2.1"), cis(CIS30, "3.1"), sh("CloudTrail.1")],
+        sources: &[
+            cis(CIS14, "3.1"),
+            cis(CIS12, "2.1"),
+            cis(CIS30, "3.1"),
+            sh("CloudTrail.1"),
+        ],
         severity: Severity::High,
         reads: "aws_cloudtrail: is_multi_region_trail, enable_logging, event_selector / advanced_event_selector (management events, read_write_type, exclude_management_event_sources); live: IsLogging",
         remediation: "Set is_multi_region_trail = true and keep enable_logging = true on one trail; log all management events (no event_selector, or read_write_type = \"All\" with include_management_events = true and no exclude_management_event_sources).",
@@ -163,7 +168,12 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "CT-LOG-VALIDATION",
         title: "Log file validation is enabled",
-        sources: &[cis(CIS14, "3.2"), cis(CIS12, "2.2"), cis(CIS30, "3.2"), sh("CloudTrail.4")],
+        sources: &[
+            cis(CIS14, "3.2"),
+            cis(CIS12, "2.2"),
+            cis(CIS30, "3.2"),
+            sh("CloudTrail.4"),
+        ],
         severity: Severity::Low,
         reads: "aws_cloudtrail: enable_log_file_validation",
         remediation: "Set enable_log_file_validation = true on the trail.",
@@ -190,7 +200,12 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "CT-BUCKET-ACCESS-LOGGING",
         title: "S3 server access logging is enabled on the CloudTrail bucket",
-        sources: &[cis(CIS14, "3.6"), cis(CIS12, "2.6"), cis(CIS30, "3.4"), sh("CloudTrail.7")],
+        sources: &[
+            cis(CIS14, "3.6"),
+            cis(CIS12, "2.6"),
+            cis(CIS30, "3.4"),
+            sh("CloudTrail.7"),
+        ],
         severity: Severity::Low,
         reads: "aws_cloudtrail.s3_bucket_name -> aws_s3_bucket_logging (or the logging block of aws_s3_bucket)",
         remediation: "Add an aws_s3_bucket_logging resource for the log bucket with a target_bucket.",
@@ -199,7 +214,12 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "CT-KMS-ENCRYPTION",
         title: "Trail log files are encrypted at rest with a KMS key",
-        sources: &[cis(CIS14, "3.7"), cis(CIS12, "2.7"), cis(CIS30, "3.5"), sh("CloudTrail.2")],
+        sources: &[
+            cis(CIS14, "3.7"),
+            cis(CIS12, "2.7"),
+            cis(CIS30, "3.5"),
+            sh("CloudTrail.2"),
+        ],
         severity: Severity::Medium,
         reads: "aws_cloudtrail: kms_key_id",
         remediation: "Set kms_key_id to a customer managed aws_kms_key whose policy lets cloudtrail.amazonaws.com call kms:GenerateDataKey* and kms:DescribeKey.",
@@ -293,10 +313,22 @@ fn mgmt(source: &str, name: &str, read_only: bool) -> Value {
 /// Management probes: reads and writes, including the sources a selector may exclude.
 fn management_probes() -> Vec<(&'static str, Value)> {
     vec![
-        ("write management events", mgmt("ec2.amazonaws.com", "RunInstances", false)),
-        ("read management events", mgmt("ec2.amazonaws.com", "DescribeInstances", true)),
-        ("AWS KMS management events", mgmt("kms.amazonaws.com", "Decrypt", true)),
-        ("RDS Data API management events", mgmt("rdsdata.amazonaws.com", "ExecuteStatement", false)),
+        (
+            "write management events",
+            mgmt("ec2.amazonaws.com", "RunInstances", false),
+        ),
+        (
+            "read management events",
+            mgmt("ec2.amazonaws.com", "DescribeInstances", true),
+        ),
+        (
+            "AWS KMS management events",
+            mgmt("kms.amazonaws.com", "Decrypt", true),
+        ),
+        (
+            "RDS Data API management events",
+            mgmt("rdsdata.amazonaws.com", "ExecuteStatement", false),
+        ),
     ]
 }
 
@@ -500,7 +532,10 @@ fn tagged(m: &Model) -> Vec<Finding> {
                     Status::Pass,
                     format!(
                         "tagged: {}",
-                        user.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                        user.iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             }
@@ -564,10 +599,10 @@ fn s3_object_reads(m: &Model) -> Vec<Finding> {
 /// The trail's bucket in the input, or why it cannot be judged.
 fn trail_bucket<'m>(m: &'m Model, t: &Trail) -> Result<&'m Bucket, (Status, String)> {
     match t.bucket {
-        Some(i) => m
-            .buckets
-            .get(i)
-            .ok_or((Status::NeedsRuntime, "bucket index out of range".to_string())),
+        Some(i) => m.buckets.get(i).ok_or((
+            Status::NeedsRuntime,
+            "bucket index out of range".to_string(),
+        )),
         None => Err((
             Status::NeedsRuntime,
             match &t.bucket_name {
@@ -592,9 +627,8 @@ fn public_statement(st: &Value) -> Fact<bool> {
     let effect = st.get("Effect").cloned().unwrap_or(Value::Null);
     let principal = st.get("Principal").cloned().unwrap_or(Value::Null);
     let condition = st.get("Condition").cloned().unwrap_or(Value::Null);
-    let unknown_in = |v: &Value| {
-        contains_unknown(v).then(|| describe_unknown(first_unknown(v).unwrap_or(v)))
-    };
+    let unknown_in =
+        |v: &Value| contains_unknown(v).then(|| describe_unknown(first_unknown(v).unwrap_or(v)));
     // A known part that rules the statement out decides, whatever else is unknown.
     if !contains_unknown(&effect) && effect.as_str() != Some("Allow") {
         return Fact::Known(false);
@@ -604,11 +638,14 @@ fn public_statement(st: &Value) -> Fact<bool> {
         Value::Array(a) => a.iter().any(|x| x.as_str() == Some("*")),
         _ => false,
     };
-    if !contains_unknown(&principal) && !(star(&principal) || principal.get("AWS").is_some_and(star)) {
+    let everyone = star(&principal) || principal.get("AWS").is_some_and(star);
+    if !contains_unknown(&principal) && !everyone {
         return Fact::Known(false);
     }
     let known_condition = !contains_unknown(&condition);
-    if known_condition && !(condition.is_null() || condition.as_object().is_some_and(|o| o.is_empty())) {
+    if known_condition
+        && !(condition.is_null() || condition.as_object().is_some_and(|o| o.is_empty()))
+    {
         return Fact::Known(false);
     }
     match unknown_in(&effect)
@@ -655,9 +692,9 @@ fn bucket_not_public(m: &Model) -> Vec<Finding> {
         let mut v = Verdict::new();
         for acl in &b.acls {
             match acl {
-                Fact::Known(a) if PUBLIC_ACLS.contains(&a.as_str()) => {
-                    v.fails.push(format!("{}: ACL {a} makes it public", b.address))
-                }
+                Fact::Known(a) if PUBLIC_ACLS.contains(&a.as_str()) => v
+                    .fails
+                    .push(format!("{}: ACL {a} makes it public", b.address)),
                 Fact::Known(_) => {}
                 Fact::Unknown(u) => v.unknowns.push(u.clone()),
             }
@@ -724,7 +761,9 @@ fn bucket_access_logging(m: &Model) -> Vec<Finding> {
                     format!("{}: server access logs go to {shown}", b.address),
                 )
             }
-            Some(Fact::Unknown(u)) => (Status::NeedsRuntime, format!("not known before apply: {u}")),
+            Some(Fact::Unknown(u)) => {
+                (Status::NeedsRuntime, format!("not known before apply: {u}"))
+            }
             _ => (
                 Status::Fail,
                 format!("{}: server access logging is not configured", b.address),

@@ -112,7 +112,11 @@ pub fn diff(a: &Config, b: &Config, a_name: &str, b_name: &str, rules: &[&'stati
                 y.status.as_str()
             );
             if y.status == Status::Fail {
-                for f in y.findings.iter().filter(|f| f.finding.status == Status::Fail) {
+                for f in y
+                    .findings
+                    .iter()
+                    .filter(|f| f.finding.status == Status::Fail)
+                {
                     let _ = writeln!(out, "    {}: {}", f.finding.resource, f.finding.reason);
                 }
             }
@@ -150,7 +154,11 @@ pub fn diff(a: &Config, b: &Config, a_name: &str, b_name: &str, rules: &[&'stati
         let _ = writeln!(out, "  none");
     } else {
         let text = similar::TextDiff::from_lines(&sa, &sb);
-        let _ = write!(out, "{}", text.unified_diff().context_radius(2).header("A", "B"));
+        let _ = write!(
+            out,
+            "{}",
+            text.unified_diff().context_radius(2).header("A", "B")
+        );
     }
     out
 }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use hcl::expr::{
-    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Operation, TemplateExpr,
-    Traversal, TraversalOperator, UnaryOperator,
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, Operation, TemplateExpr, Traversal,
+    TraversalOperator, UnaryOperator,
 };
 use hcl::structure::{Block, BlockLabel, Body, Structure};
 use hcl::template::{Element, Template};
@@ -543,7 +543,10 @@ impl ModuleEval {
             };
         }
         if let Some(fe) = attr("for_each") {
-            let at = self.at(def.file, self.files[def.file].attr_line(def.line, "for_each"));
+            let at = self.at(
+                def.file,
+                self.files[def.file].attr_line(def.line, "for_each"),
+            );
             let v = self.eval(&fe.expr, &Scope::new(), &at);
             let pairs: Option<Vec<(String, Value)>> = match &v {
                 Value::Object(o) if !is_unknown(&v) => {
@@ -608,9 +611,7 @@ impl ModuleEval {
                             continue;
                         };
                         let items = self.expand_dynamic(b, &name, scope, file, line);
-                        let list = out
-                            .entry(name)
-                            .or_insert_with(|| Value::Array(Vec::new()));
+                        let list = out.entry(name).or_insert_with(|| Value::Array(Vec::new()));
                         if let Value::Array(l) = list {
                             l.extend(items);
                         }
@@ -698,14 +699,20 @@ impl ModuleEval {
             .find(|a| a.key.as_str() == "source")
             .map(|a| self.eval(&a.expr, &Scope::new(), &at));
         let Some(src) = source.as_ref().and_then(Value::as_str) else {
-            self.note(&format!("module.{name}"), &at, "module source is not a string");
+            self.note(
+                &format!("module.{name}"),
+                &at,
+                "module source is not a string",
+            );
             return None;
         };
         if !(src.starts_with("./") || src.starts_with("../")) {
             self.note(
                 &format!("module.{name}"),
                 &at,
-                &format!("module source {src:?} is not a local path; its resources are not checked"),
+                &format!(
+                    "module source {src:?} is not a local path; its resources are not checked"
+                ),
             );
             return None;
         }
@@ -844,7 +851,10 @@ impl ModuleEval {
                 }
                 Value::Object(m)
             } else {
-                objs.into_iter().next().map(|(_, o)| o).unwrap_or(Value::Null)
+                objs.into_iter()
+                    .next()
+                    .map(|(_, o)| o)
+                    .unwrap_or(Value::Null)
             }
         })
     }

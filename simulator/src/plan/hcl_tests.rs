@@ -25,7 +25,12 @@ fn attrs<'a>(c: &'a Config, address: &str) -> &'a Value {
     &c.resources
         .iter()
         .find(|r| r.address == address)
-        .unwrap_or_else(|| panic!("no {address} in {:?}", c.resources.iter().map(|r| &r.address).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {address} in {:?}",
+                c.resources.iter().map(|r| &r.address).collect::<Vec<_>>()
+            )
+        })
         .attrs
 }
 
@@ -62,7 +67,10 @@ resource "aws_s3_bucket" "b" {
 #[test]
 fn tfvars_override_defaults() {
     let c = load(&[
-        ("main.tf", "variable \"n\" {\n  default = \"a\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.n\n}\n"),
+        (
+            "main.tf",
+            "variable \"n\" {\n  default = \"a\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.n\n}\n",
+        ),
         ("terraform.tfvars", "n = \"from-tfvars\"\n"),
     ]);
     assert_eq!(attrs(&c, "aws_s3_bucket.b")["bucket"], "from-tfvars");
@@ -79,7 +87,11 @@ fn a_variable_without_value_is_unresolved_with_its_location_not_guessed() {
     assert_eq!(describe_unknown(v), "var.bucket (main.tf:5)");
     assert_eq!(c.unresolved.len(), 1);
     assert_eq!(c.unresolved[0].at, "main.tf:5");
-    assert!(c.unresolved[0].reason.contains("var.bucket has no value"), "{:?}", c.unresolved);
+    assert!(
+        c.unresolved[0].reason.contains("var.bucket has no value"),
+        "{:?}",
+        c.unresolved
+    );
 }
 
 #[test]
@@ -100,7 +112,10 @@ resource "aws_cloudtrail" "t" {
 "#,
     )]);
     let t = attrs(&c, "aws_cloudtrail.t");
-    assert_eq!(unknown_ref(&t["s3_bucket_name"]), Some("aws_s3_bucket.logs"));
+    assert_eq!(
+        unknown_ref(&t["s3_bucket_name"]),
+        Some("aws_s3_bucket.logs")
+    );
     assert_eq!(unknown_ref(&t["kms_key_id"]), Some("aws_kms_key.k"));
 }
 
@@ -152,9 +167,15 @@ fn an_unresolvable_for_each_is_reported_and_the_resource_kept_once() {
         "main.tf",
         "variable \"names\" {}\nresource \"aws_cloudtrail\" \"t\" {\n  for_each       = var.names\n  name           = each.key\n  s3_bucket_name = \"b\"\n}\n",
     )]);
-    assert!(c.resources.iter().any(|r| r.address == "aws_cloudtrail.t[?]"));
     assert!(
-        c.unresolved.iter().any(|u| u.reason.contains("for_each cannot be resolved")),
+        c.resources
+            .iter()
+            .any(|r| r.address == "aws_cloudtrail.t[?]")
+    );
+    assert!(
+        c.unresolved
+            .iter()
+            .any(|u| u.reason.contains("for_each cannot be resolved")),
         "{:?}",
         c.unresolved
     );
@@ -203,7 +224,11 @@ fn local_modules_are_loaded_with_their_inputs_and_outputs() {
     ]);
     assert_eq!(attrs(&c, "module.m.aws_cloudtrail.t")["name"], "from-root");
     assert_eq!(attrs(&c, "aws_s3_bucket.b")["bucket"], "from-root-bucket");
-    let t = c.resources.iter().find(|r| r.address == "module.m.aws_cloudtrail.t").unwrap();
+    let t = c
+        .resources
+        .iter()
+        .find(|r| r.address == "module.m.aws_cloudtrail.t")
+        .unwrap();
     assert_eq!(t.location, "mod/main.tf:2");
 }
 
@@ -214,7 +239,11 @@ fn a_remote_module_is_reported_not_guessed() {
         "module \"r\" {\n  source = \"terraform-aws-modules/cloudtrail/aws\"\n}\n",
     )]);
     assert!(c.resources.is_empty());
-    assert!(c.unresolved.iter().any(|u| u.reason.contains("not a local path")));
+    assert!(
+        c.unresolved
+            .iter()
+            .any(|u| u.reason.contains("not a local path"))
+    );
 }
 
 #[test]
@@ -229,9 +258,17 @@ fn self_referencing_locals_do_not_loop() {
 #[test]
 fn bad_syntax_and_empty_directories_are_input_errors() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(load_dir(dir.path()).unwrap_err().to_string().contains("no .tf files"));
+    assert!(
+        load_dir(dir.path())
+            .unwrap_err()
+            .to_string()
+            .contains("no .tf files")
+    );
     write(dir.path(), &[("main.tf", "resource \"a\" {\n  x = \n")]);
-    assert!(matches!(load_dir(dir.path()), Err(LoadError::Syntax { .. })));
+    assert!(matches!(
+        load_dir(dir.path()),
+        Err(LoadError::Syntax { .. })
+    ));
     assert!(load_dir(&dir.path().join("missing")).is_err());
 }
 
@@ -256,7 +293,10 @@ resource "aws_s3_bucket_policy" "p" {
 }
 "#,
     )]);
-    let policy = attrs(&c, "aws_s3_bucket_policy.p")["policy"].as_str().unwrap().to_string();
+    let policy = attrs(&c, "aws_s3_bucket_policy.p")["policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let doc: Value = serde_json::from_str(&policy).unwrap();
     assert_eq!(doc["Statement"][0]["Principal"], "*");
 }
@@ -267,5 +307,8 @@ fn provider_default_tags_reach_tags_all() {
         "main.tf",
         "provider \"aws\" {\n  default_tags {\n    tags = { Owner = \"sec\", Team = \"x\" }\n  }\n}\nresource \"aws_cloudtrail\" \"t\" {\n  name = \"t\"\n  s3_bucket_name = \"b\"\n  tags = { Team = \"audit\" }\n}\n",
     )]);
-    assert_eq!(attrs(&c, "aws_cloudtrail.t")["tags_all"], json!({"Owner": "sec", "Team": "audit"}));
+    assert_eq!(
+        attrs(&c, "aws_cloudtrail.t")["tags_all"],
+        json!({"Owner": "sec", "Team": "audit"})
+    );
 }

@@ -208,9 +208,7 @@ pub fn load(sim: &Simulator) -> Result<Config, LoadError> {
         resources.push(resource("aws_cloudtrail", &name, Value::Object(a)));
     }
 
-    let buckets = sim
-        .run_unrecorded(|env| s3::buckets::all(env))
-        .map_err(err)?;
+    let buckets = sim.run_unrecorded(s3::buckets::all).map_err(err)?;
     for b in buckets {
         let name = b.name.clone();
         resources.push(resource(

@@ -148,7 +148,9 @@ pub fn is_unknown(v: &Value) -> bool {
 
 /// The resource address an unknown value refers to, if it is a reference.
 pub fn unknown_ref(v: &Value) -> Option<&str> {
-    as_unknown(v).and_then(|m| m.get("ref")).and_then(Value::as_str)
+    as_unknown(v)
+        .and_then(|m| m.get("ref"))
+        .and_then(Value::as_str)
 }
 
 /// Whether `v` is an unknown the configuration does not set (a provider-computed attribute).

@@ -85,13 +85,16 @@ pub fn from_value(doc: &Value, path: &Path) -> Result<Config, LoadError> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let mut attrs = r.get("values").cloned().unwrap_or(Value::Object(Map::new()));
+        let mut attrs = r
+            .get("values")
+            .cloned()
+            .unwrap_or(Value::Object(Map::new()));
         let module_prefix = module_prefix(addr);
         let cfg = config_resources.get(&config_address(addr));
-        if let Some(change) = changes.get(addr.as_str()) {
-            if let Some(au) = change.get("change").and_then(|c| c.get("after_unknown")) {
-                overlay_unknown(&mut attrs, au, "", addr, cfg, &module_prefix, &at);
-            }
+        if let Some(change) = changes.get(addr.as_str())
+            && let Some(au) = change.get("change").and_then(|c| c.get("after_unknown"))
+        {
+            overlay_unknown(&mut attrs, au, "", addr, cfg, &module_prefix, &at);
         }
         if mode == Mode::Data && rtype == "aws_iam_policy_document" {
             let known = attrs.get("json").and_then(Value::as_str).is_some();
@@ -254,14 +257,17 @@ fn overlay_unknown(
     match au {
         Value::Bool(true) => {
             let top = path.split(['.', '[']).next().unwrap_or_default();
-            let expr = cfg.and_then(|c| c.get("expressions")).and_then(|e| e.get(top));
+            let expr = cfg
+                .and_then(|c| c.get("expressions"))
+                .and_then(|e| e.get(top));
             let r = resource_ref(expr, prefix);
             *attrs = unknown(&format!("{addr}.{path}"), at, r.as_deref());
             // Not in the configuration at all: a value only the provider sets.
-            if cfg.is_some() && expr.is_none() {
-                if let Some(m) = attrs.get_mut(super::UNKNOWN).and_then(Value::as_object_mut) {
-                    m.insert("computed".into(), Value::Bool(true));
-                }
+            if cfg.is_some()
+                && expr.is_none()
+                && let Some(m) = attrs.get_mut(super::UNKNOWN).and_then(Value::as_object_mut)
+            {
+                m.insert("computed".into(), Value::Bool(true));
             }
         }
         Value::Object(o) => {
@@ -289,7 +295,15 @@ fn overlay_unknown(
                     list.push(Value::Null);
                 }
                 for (i, v) in a.iter().enumerate() {
-                    overlay_unknown(&mut list[i], v, &format!("{path}[{i}]"), addr, cfg, prefix, at);
+                    overlay_unknown(
+                        &mut list[i],
+                        v,
+                        &format!("{path}[{i}]"),
+                        addr,
+                        cfg,
+                        prefix,
+                        at,
+                    );
                 }
             }
         }
@@ -347,7 +361,11 @@ fn note_unknowns(v: &Value, path: &str, out: &mut Vec<Unresolved>) {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .into(),
-            at: m.get("at").and_then(Value::as_str).unwrap_or_default().into(),
+            at: m
+                .get("at")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
             reason,
         });
         return;
@@ -374,7 +392,10 @@ mod tests {
             config_address("module.a[0].aws_s3_bucket.w[\"x.y\"]"),
             "module.a.aws_s3_bucket.w"
         );
-        assert_eq!(module_prefix("module.a.module.b.aws_x.y"), "module.a.module.b.");
+        assert_eq!(
+            module_prefix("module.a.module.b.aws_x.y"),
+            "module.a.module.b."
+        );
         assert_eq!(module_prefix("aws_x.y"), "");
     }
 

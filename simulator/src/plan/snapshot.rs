@@ -78,7 +78,11 @@ fn flatten(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
                 if k.starts_with('$') {
                     continue;
                 }
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 if volatile_key(k) && !x.is_null() {
                     out.push((p, "(redacted)".into()));
                     continue;
@@ -112,7 +116,10 @@ pub fn resource_lines(attrs: &Value) -> Vec<String> {
     flatten(attrs, "", &mut lines);
     lines.retain(|(_, v)| v != "null");
     lines.sort();
-    lines.into_iter().map(|(p, v)| format!("{p} = {v}")).collect()
+    lines
+        .into_iter()
+        .map(|(p, v)| format!("{p} = {v}"))
+        .collect()
 }
 
 /// The whole rendering: managed resources only (data sources are inputs, not changes).
@@ -140,10 +147,15 @@ mod tests {
     #[test]
     fn account_ids_and_uuids_are_redacted_but_other_numbers_stay() {
         assert_eq!(
-            redact_text("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            redact_text(
+                "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            ),
             "arn:aws:kms:us-east-1:<account>:key/<uuid>"
         );
-        assert_eq!(redact_text("retention 365 and 1234567890123"), "retention 365 and 1234567890123");
+        assert_eq!(
+            redact_text("retention 365 and 1234567890123"),
+            "retention 365 and 1234567890123"
+        );
     }
 
     #[test]
