@@ -101,14 +101,31 @@ fn apply_default_tags(resources: &mut [Resource], defaults: &Value) {
 /// Line lookup in one file's text (hcl-rs keeps no spans).
 struct SourceFile {
     name: String,
-    lines: Vec<String>,
+    text: String,
+    /// Byte ranges of the lines of `text`.
+    lines: Vec<(usize, usize)>,
 }
 
 impl SourceFile {
-    /// The 1-based line of the header of block `ident "l1" "l2"`.
-    fn block_line(&self, ident: &str, labels: &[String]) -> usize {
+    fn new(name: String, text: String) -> SourceFile {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for l in text.split_inclusive('\n') {
+            lines.push((start, start + l.trim_end_matches(['\n', '\r']).len()));
+            start += l.len();
+        }
+        SourceFile { name, text, lines }
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &str> + '_ {
         self.lines
             .iter()
+            .map(|&(a, b)| self.text.get(a..b).unwrap_or_default())
+    }
+
+    /// The 1-based line of the header of block `ident "l1" "l2"`.
+    fn block_line(&self, ident: &str, labels: &[String]) -> usize {
+        self.lines()
             .position(|l| {
                 // Cheap test first: most lines are not this block's header.
                 if !l.trim_start().starts_with(ident) {
@@ -129,8 +146,7 @@ impl SourceFile {
     /// The 1-based line of attribute `name` at or after line `from`.
     fn attr_line(&self, from: usize, name: &str) -> usize {
         let start = from.saturating_sub(1);
-        self.lines
-            .iter()
+        self.lines()
             .enumerate()
             .skip(start)
             .find(|(_, l)| {
@@ -169,6 +185,12 @@ impl ResourceDef {
 
 type Scope = BTreeMap<String, Value>;
 
+const VAR: usize = 0;
+const LOCAL: usize = 1;
+const RESOURCE: usize = 2;
+const INSTANCE: usize = 3;
+const MISC: usize = 4;
+
 /// One module (the root or a local module call) and its evaluation caches.
 struct ModuleEval {
     dir: PathBuf,
@@ -188,8 +210,10 @@ struct ModuleEval {
     provider_region: Option<Located<Expression>>,
     /// `default_tags { tags = ... }` of the default aws provider.
     default_tags: Option<Located<Expression>>,
-    cache: RefCell<HashMap<String, Rc<Value>>>,
-    in_progress: RefCell<HashSet<String>>,
+    /// Evaluated values by kind ([`VAR`], [`LOCAL`], [`RESOURCE`], [`INSTANCE`], [`MISC`])
+    /// and name, so that a hit allocates nothing.
+    cache: [RefCell<HashMap<String, Rc<Value>>>; 5],
+    in_progress: RefCell<HashSet<(usize, String)>>,
     children: RefCell<BTreeMap<String, Rc<ModuleEval>>>,
     unresolved: RefCell<Vec<Unresolved>>,
     /// Parsed templates by their source text (the same string is evaluated per instance).
@@ -253,7 +277,7 @@ impl ModuleEval {
             outputs: BTreeMap::new(),
             provider_region: None,
             default_tags: None,
-            cache: RefCell::new(HashMap::new()),
+            cache: Default::default(),
             in_progress: RefCell::new(HashSet::new()),
             children: RefCell::new(BTreeMap::new()),
             unresolved: RefCell::new(Vec::new()),
@@ -278,10 +302,7 @@ impl ModuleEval {
                         .join("/")
                 })
                 .unwrap_or_else(|_| path.display().to_string());
-            m.files.push(SourceFile {
-                name: shown,
-                lines: text.lines().map(str::to_string).collect(),
-            });
+            m.files.push(SourceFile::new(shown, text));
             let fi = m.files.len() - 1;
             m.index(fi, body);
         }
@@ -331,8 +352,9 @@ impl ModuleEval {
         for s in body.into_inner() {
             let Structure::Block(b) = s else { continue };
             let labels: Vec<String> = b.labels.iter().map(label_str).collect();
-            let line = self.files[fi].block_line(b.identifier.as_str(), &labels);
-            match (b.identifier.as_str(), labels.as_slice()) {
+            let ident = b.identifier.as_str().to_string();
+            let line = self.files[fi].block_line(&ident, &labels);
+            match (ident.as_str(), labels.as_slice()) {
                 ("variable", [name]) => {
                     let default = b
                         .body
@@ -403,14 +425,14 @@ impl ModuleEval {
                     self.module_calls.insert(
                         name.clone(),
                         Located {
-                            item: b.clone(),
+                            item: b,
                             file: fi,
                             line,
                         },
                     );
                 }
                 ("resource" | "data", [ty, name]) => {
-                    let mode = if b.identifier.as_str() == "data" {
+                    let mode = if ident == "data" {
                         Mode::Data
                     } else {
                         Mode::Managed
@@ -419,7 +441,7 @@ impl ModuleEval {
                         mode,
                         rtype: ty.clone(),
                         name: name.clone(),
-                        body: b.body.clone(),
+                        body: b.body,
                         file: fi,
                         line,
                     };
@@ -497,14 +519,15 @@ impl ModuleEval {
             self.note(expr, at, &format!("{}{path}: {reason}", self.prefix));
             return;
         }
+        // Paths are only built on the way to an unknown.
         match v {
             Value::Object(o) => {
-                for (k, x) in o {
+                for (k, x) in o.iter().filter(|(_, x)| contains_unknown(x)) {
                     self.note_unknowns(x, &format!("{path}.{k}"));
                 }
             }
             Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
+                for (i, x) in a.iter().enumerate().filter(|(_, x)| contains_unknown(x)) {
                     self.note_unknowns(x, &format!("{path}[{i}]"));
                 }
             }
@@ -749,16 +772,17 @@ impl ModuleEval {
     }
 
     /// Memoised evaluation with a cycle guard.
-    fn memo(&self, key: &str, at: &str, f: impl FnOnce() -> Value) -> Rc<Value> {
-        if let Some(v) = self.cache.borrow().get(key) {
+    fn memo(&self, kind: usize, name: &str, at: &str, f: impl FnOnce() -> Value) -> Rc<Value> {
+        if let Some(v) = self.cache[kind].borrow().get(name) {
             return v.clone();
         }
-        if !self.in_progress.borrow_mut().insert(key.to_string()) {
-            return Rc::new(unknown(key, at, None));
+        let key = (kind, name.to_string());
+        if !self.in_progress.borrow_mut().insert(key.clone()) {
+            return Rc::new(unknown(name, at, None));
         }
         let v = Rc::new(f());
-        self.in_progress.borrow_mut().remove(key);
-        self.cache.borrow_mut().insert(key.to_string(), v.clone());
+        self.in_progress.borrow_mut().remove(&key);
+        self.cache[kind].borrow_mut().insert(key.1, v.clone());
         v
     }
 
@@ -773,9 +797,7 @@ impl ModuleEval {
                 line,
             }) => {
                 let at = self.at(*file, *line);
-                self.memo(&format!("var.{name}"), &at, || {
-                    self.eval(default, &Scope::new(), &at)
-                })
+                self.memo(VAR, name, &at, || self.eval(default, &Scope::new(), &at))
             }
             _ => Rc::new(unknown(
                 &format!("var.{name}"),
@@ -789,7 +811,7 @@ impl ModuleEval {
         match self.locals.get(name) {
             Some(l) => {
                 let lat = self.at(l.file, l.line);
-                self.memo(&format!("local.{name}"), &lat, || {
+                self.memo(LOCAL, name, &lat, || {
                     self.eval(&l.item, &Scope::new(), &lat)
                 })
             }
@@ -798,12 +820,12 @@ impl ModuleEval {
     }
 
     fn region(&self) -> Option<String> {
-        if let Some(v) = self.cache.borrow().get("$region") {
+        if let Some(v) = self.cache[MISC].borrow().get("region") {
             return v.as_str().map(str::to_string);
         }
         let r = self.region_uncached();
-        self.cache.borrow_mut().insert(
-            "$region".into(),
+        self.cache[MISC].borrow_mut().insert(
+            "region".into(),
             Rc::new(r.clone().map(Value::String).unwrap_or(Value::Null)),
         );
         r
@@ -825,7 +847,7 @@ impl ModuleEval {
         };
         let has_count = def.body.attributes().any(|a| a.key.as_str() == "count");
         let has_each = def.body.attributes().any(|a| a.key.as_str() == "for_each");
-        self.memo(key, at, || {
+        self.memo(RESOURCE, key, at, || {
             let insts = self.instances(def);
             let objs: Vec<(String, Value)> = insts
                 .into_iter()
@@ -864,7 +886,7 @@ impl ModuleEval {
     /// An instance's configured attributes, evaluated once.
     fn instance_attrs(&self, def: &ResourceDef, addr: &str, scope: &Scope) -> Rc<Value> {
         let at = self.at(def.file, def.line);
-        self.memo(&format!("$instance {addr}"), &at, || {
+        self.memo(INSTANCE, addr, &at, || {
             self.eval_body(&def.body, scope, def.file, def.line)
         })
     }
