@@ -275,7 +275,6 @@ pub fn sarif(report: &Report) -> Value {
             "tool": {"driver": {
                 "name": "ctsim",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/ctsim/ctsim",
                 "rules": rules,
             }},
             "automationDetails": {"id": "ctsim-check/"},
