@@ -510,9 +510,17 @@ impl ModuleEval {
         if let Some(m) = as_unknown(v) {
             let expr = m.get("expr").and_then(Value::as_str).unwrap_or_default();
             let at = m.get("at").and_then(Value::as_str).unwrap_or_default();
+            // A reference inside a module carries the module's prefix.
+            let bare = |r: &str| {
+                let mut rest = r;
+                while let Some(after) = rest.strip_prefix("module.") {
+                    rest = after.split_once('.').map_or("", |(_, x)| x);
+                }
+                rest.to_string()
+            };
             let reason = match m.get("ref").and_then(Value::as_str) {
-                Some(r) if r.starts_with("data.") => format!("read from {r}"),
-                Some(r) if r.starts_with("var.") => format!("{r} has no value"),
+                Some(r) if bare(r).starts_with("data.") => format!("read from {r}"),
+                Some(r) if bare(r).starts_with("var.") => format!("{r} has no value"),
                 Some(r) => format!("known only after {r} is applied"),
                 None => "cannot be evaluated before apply".to_string(),
             };
