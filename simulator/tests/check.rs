@@ -568,3 +568,46 @@ mod examples_plans {
         insta::assert_snapshot!("diff_trail_basic_to_account_trail", text);
     }
 }
+
+#[test]
+fn live_checks_and_coverage_through_the_command() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ctsim"))
+            .args(args)
+            .env("CTSIM_HOME", home.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    // A fresh simulator has no trail: nothing records management events.
+    let out = run(&[
+        "check",
+        "--live",
+        "--rules",
+        "CloudTrail.1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["results"][0]["status"], "FAIL");
+    assert_eq!(json["input"], "live simulator");
+    let cov = run(&[
+        "coverage",
+        fixtures().join("compliant").to_str().unwrap(),
+        "--event-source",
+        "s3.amazonaws.com",
+        "--event-name",
+        "GetObject",
+        "--resource-arn",
+        "arn:aws:s3:::x/y",
+        "--read-only",
+        "true",
+        "--json",
+    ]);
+    assert_eq!(cov.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&cov.stdout).unwrap();
+    assert_eq!(json["captured_by"][0]["captured"], true);
+    assert_eq!(run(&["coverage", "--live"]).status.code(), Some(2));
+}
