@@ -123,38 +123,46 @@ impl SourceFile {
             .map(|&(a, b)| self.text.get(a..b).unwrap_or_default())
     }
 
-    /// The 1-based line of the header of block `ident "l1" "l2"`.
-    fn block_line(&self, ident: &str, labels: &[String]) -> usize {
-        self.lines()
-            .position(|l| {
-                // Cheap test first: most lines are not this block's header.
-                if !l.trim_start().starts_with(ident) {
-                    return false;
-                }
-                let toks: Vec<&str> = l
-                    .split(|c: char| c.is_whitespace() || c == '{')
-                    .filter(|t| !t.is_empty())
-                    .map(|t| t.trim_matches('"'))
-                    .collect();
-                toks.first() == Some(&ident)
-                    && toks.len() > labels.len()
-                    && labels.iter().zip(&toks[1..]).all(|(a, b)| a == b)
-            })
-            .map_or(0, |i| i + 1)
+    /// The 1-based line of the header of block `ident "l1" "l2"`, searched from line `from`
+    /// (blocks are indexed in file order), then from the top.
+    fn block_line(&self, from: usize, ident: &str, labels: &[String]) -> usize {
+        let is_header = |l: &&str| {
+            // Cheap test first: most lines are not this block's header.
+            if !l.trim_start().starts_with(ident) {
+                return false;
+            }
+            let toks: Vec<&str> = l
+                .split(|c: char| c.is_whitespace() || c == '{')
+                .filter(|t| !t.is_empty())
+                .map(|t| t.trim_matches('"'))
+                .collect();
+            toks.first() == Some(&ident)
+                && toks.len() > labels.len()
+                && labels.iter().zip(&toks[1..]).all(|(a, b)| a == b)
+        };
+        let start = from.saturating_sub(1).min(self.lines.len());
+        let after = self.lines[start..]
+            .iter()
+            .map(|&(a, b)| self.text.get(a..b).unwrap_or_default())
+            .position(|l| is_header(&l))
+            .map(|i| start + i + 1);
+        after
+            .or_else(|| self.lines().position(|l| is_header(&l)).map(|i| i + 1))
+            .unwrap_or(0)
     }
 
     /// The 1-based line of attribute `name` at or after line `from`.
     fn attr_line(&self, from: usize, name: &str) -> usize {
-        let start = from.saturating_sub(1);
-        self.lines()
-            .enumerate()
-            .skip(start)
-            .find(|(_, l)| {
+        let start = from.saturating_sub(1).min(self.lines.len());
+        self.lines[start..]
+            .iter()
+            .map(|&(a, b)| self.text.get(a..b).unwrap_or_default())
+            .position(|l| {
                 let t = l.trim_start();
                 t.strip_prefix(name)
-                    .is_some_and(|rest| rest.starts_with([' ', '=', '\t']))
+                    .is_some_and(|rest| rest.starts_with([' ', '=', '\t', '{']))
             })
-            .map_or(from, |(i, _)| i + 1)
+            .map_or(from, |i| start + i + 1)
     }
 }
 
@@ -349,11 +357,13 @@ impl ModuleEval {
     }
 
     fn index(&mut self, fi: usize, body: Body) {
+        let mut cursor = 1;
         for s in body.into_inner() {
             let Structure::Block(b) = s else { continue };
             let labels: Vec<String> = b.labels.iter().map(label_str).collect();
             let ident = b.identifier.as_str().to_string();
-            let line = self.files[fi].block_line(&ident, &labels);
+            let line = self.files[fi].block_line(cursor, &ident, &labels);
+            cursor = line.max(1);
             match (ident.as_str(), labels.as_slice()) {
                 ("variable", [name]) => {
                     let default = b
@@ -621,6 +631,8 @@ impl ModuleEval {
     /// A body's attributes and nested blocks (lists of objects), `dynamic` blocks expanded.
     fn eval_body(&self, body: &Body, scope: &Scope, file: usize, from: usize) -> Value {
         let mut out = Map::new();
+        // Attributes and blocks come in source order: each search starts at the last found.
+        let mut cursor = from;
         for s in body.iter() {
             match s {
                 Structure::Attribute(a) => {
@@ -628,7 +640,8 @@ impl ModuleEval {
                     if META.contains(&k) {
                         continue;
                     }
-                    let at = self.at(file, self.files[file].attr_line(from, k));
+                    cursor = self.files[file].attr_line(cursor, k);
+                    let at = self.at(file, cursor);
                     out.insert(k.to_string(), self.eval(&a.expr, scope, &at));
                 }
                 Structure::Block(b) => {
@@ -636,7 +649,8 @@ impl ModuleEval {
                     if META.contains(&ident) {
                         continue;
                     }
-                    let line = self.files[file].attr_line(from, ident);
+                    let line = self.files[file].attr_line(cursor, ident);
+                    cursor = line;
                     if ident == "dynamic" {
                         let Some(name) = b.labels.first().map(label_str) else {
                             continue;
