@@ -46,7 +46,7 @@ pub fn load_dir(dir: &Path) -> Result<Config, LoadError> {
     root.collect(&mut resources);
     if let Some(dt) = &root.default_tags {
         let at = root.at(dt.file, dt.line);
-        let defaults = root.eval(&dt.item, &Scope::new(), &at);
+        let defaults = root.eval(&dt.item, &Scope::new(), at);
         apply_default_tags(&mut resources, &defaults);
     }
     let unresolved = root.take_unresolved();
@@ -95,6 +95,19 @@ fn apply_default_tags(resources: &mut [Resource], defaults: &Value) {
         if let Value::Object(o) = &mut r.attrs {
             o.insert("tags_all".into(), Value::Object(all));
         }
+    }
+}
+
+/// `file:line`, formatted only when an unknown or a note needs it.
+#[derive(Clone, Copy)]
+struct Loc<'a> {
+    file: &'a str,
+    line: usize,
+}
+
+impl std::fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
     }
 }
 
@@ -344,12 +357,16 @@ impl ModuleEval {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })?;
-            let at = path
+            let fname = path
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
+            let at = Loc {
+                file: &fname,
+                line: 1,
+            };
             for a in body.attributes() {
-                let v = self.eval(&a.expr, &Scope::new(), &at);
+                let v = self.eval(&a.expr, &Scope::new(), at);
                 self.given.insert(a.key.as_str().to_string(), v);
             }
         }
@@ -462,9 +479,11 @@ impl ModuleEval {
         }
     }
 
-    fn at(&self, file: usize, line: usize) -> String {
-        let name = self.files.get(file).map_or("?", |f| f.name.as_str());
-        format!("{name}:{line}")
+    fn at(&self, file: usize, line: usize) -> Loc<'_> {
+        Loc {
+            file: self.files.get(file).map_or("?", |f| f.name.as_str()),
+            line,
+        }
     }
 
     fn note(&self, expr: &str, at: &str, reason: &str) {
@@ -504,7 +523,7 @@ impl ModuleEval {
                     address: format!("{}{}", self.prefix, addr),
                     mode: def.mode,
                     rtype: def.rtype.clone(),
-                    location: at,
+                    location: at.to_string(),
                     attrs,
                 });
             }
@@ -559,7 +578,7 @@ impl ModuleEval {
         let attr = |n: &str| def.body.attributes().find(|a| a.key.as_str() == n);
         if let Some(count) = attr("count") {
             let at = self.at(def.file, self.files[def.file].attr_line(def.line, "count"));
-            let v = self.eval(&count.expr, &Scope::new(), &at);
+            let v = self.eval(&count.expr, &Scope::new(), at);
             return match v.as_u64() {
                 Some(n) => (0..n)
                     .map(|i| {
@@ -571,13 +590,13 @@ impl ModuleEval {
                 None => {
                     self.note(
                         &expr_text(&count.expr),
-                        &at,
+                        &at.to_string(),
                         &format!("{}{base}: count cannot be resolved", self.prefix),
                     );
                     let mut s = Scope::new();
                     s.insert(
                         "count".into(),
-                        json!({ "index": unknown("count.index", &at, None) }),
+                        json!({ "index": unknown("count.index", &at.to_string(), None) }),
                     );
                     vec![(format!("{base}[?]"), s)]
                 }
@@ -588,7 +607,7 @@ impl ModuleEval {
                 def.file,
                 self.files[def.file].attr_line(def.line, "for_each"),
             );
-            let v = self.eval(&fe.expr, &Scope::new(), &at);
+            let v = self.eval(&fe.expr, &Scope::new(), at);
             let pairs: Option<Vec<(String, Value)>> = match &v {
                 Value::Object(o) if !is_unknown(&v) => {
                     Some(o.iter().map(|(k, x)| (k.clone(), x.clone())).collect())
@@ -615,11 +634,11 @@ impl ModuleEval {
                 None => {
                     self.note(
                         &expr_text(&fe.expr),
-                        &at,
+                        &at.to_string(),
                         &format!("{}{base}: for_each cannot be resolved", self.prefix),
                     );
                     let mut s = Scope::new();
-                    let u = unknown("each", &at, None);
+                    let u = unknown("each", &at.to_string(), None);
                     s.insert("each".into(), json!({ "key": u.clone(), "value": u }));
                     vec![(format!("{base}[?]"), s)]
                 }
@@ -642,7 +661,7 @@ impl ModuleEval {
                     }
                     cursor = self.files[file].attr_line(cursor, k);
                     let at = self.at(file, cursor);
-                    out.insert(k.to_string(), self.eval(&a.expr, scope, &at));
+                    out.insert(k.to_string(), self.eval(&a.expr, scope, at));
                 }
                 Structure::Block(b) => {
                     let ident = b.identifier.as_str();
@@ -699,7 +718,7 @@ impl ModuleEval {
         let Some(content) = b.body.blocks().find(|c| c.identifier.as_str() == "content") else {
             return Vec::new();
         };
-        let coll = self.eval(&fe.expr, scope, &at);
+        let coll = self.eval(&fe.expr, scope, at);
         let pairs: Vec<(Value, Value)> = match &coll {
             Value::Array(a) if !is_unknown(&coll) => a
                 .iter()
@@ -713,10 +732,10 @@ impl ModuleEval {
             _ => {
                 self.note(
                     &expr_text(&fe.expr),
-                    &at,
+                    &at.to_string(),
                     &format!("dynamic \"{name}\" block: for_each cannot be resolved"),
                 );
-                return vec![unknown(&expr_text(&fe.expr), &at, None)];
+                return vec![unknown(&expr_text(&fe.expr), &at.to_string(), None)];
             }
         };
         pairs
@@ -742,11 +761,11 @@ impl ModuleEval {
             .body
             .attributes()
             .find(|a| a.key.as_str() == "source")
-            .map(|a| self.eval(&a.expr, &Scope::new(), &at));
+            .map(|a| self.eval(&a.expr, &Scope::new(), at));
         let Some(src) = source.as_ref().and_then(Value::as_str) else {
             self.note(
                 &format!("module.{name}"),
-                &at,
+                &at.to_string(),
                 "module source is not a string",
             );
             return None;
@@ -754,7 +773,7 @@ impl ModuleEval {
         if !(src.starts_with("./") || src.starts_with("../")) {
             self.note(
                 &format!("module.{name}"),
-                &at,
+                &at.to_string(),
                 &format!(
                     "module source {src:?} is not a local path; its resources are not checked"
                 ),
@@ -771,7 +790,7 @@ impl ModuleEval {
                 continue;
             }
             let at = self.at(call.file, self.files[call.file].attr_line(call.line, k));
-            given.insert(k.to_string(), self.eval(&a.expr, &Scope::new(), &at));
+            given.insert(k.to_string(), self.eval(&a.expr, &Scope::new(), at));
         }
         let prefix = format!("{}module.{name}.", self.prefix);
         let child = match ModuleEval::load(
@@ -783,7 +802,7 @@ impl ModuleEval {
         ) {
             Ok(c) => Rc::new(c),
             Err(e) => {
-                self.note(&format!("module.{name}"), &at, &e.to_string());
+                self.note(&format!("module.{name}"), &at.to_string(), &e.to_string());
                 return None;
             }
         };
@@ -794,13 +813,13 @@ impl ModuleEval {
     }
 
     /// Memoised evaluation with a cycle guard.
-    fn memo(&self, kind: usize, name: &str, at: &str, f: impl FnOnce() -> Value) -> Rc<Value> {
+    fn memo(&self, kind: usize, name: &str, at: Loc<'_>, f: impl FnOnce() -> Value) -> Rc<Value> {
         if let Some(v) = self.cache[kind].borrow().get(name) {
             return v.clone();
         }
         let key = (kind, name.to_string());
         if !self.in_progress.borrow_mut().insert(key.clone()) {
-            return Rc::new(unknown(name, at, None));
+            return Rc::new(unknown(name, &at.to_string(), None));
         }
         let v = Rc::new(f());
         self.in_progress.borrow_mut().remove(&key);
@@ -808,7 +827,7 @@ impl ModuleEval {
         v
     }
 
-    fn variable(&self, name: &str, at: &str) -> Rc<Value> {
+    fn variable(&self, name: &str, at: Loc<'_>) -> Rc<Value> {
         if let Some(v) = self.given.get(name) {
             return Rc::new(v.clone());
         }
@@ -819,25 +838,23 @@ impl ModuleEval {
                 line,
             }) => {
                 let at = self.at(*file, *line);
-                self.memo(VAR, name, &at, || self.eval(default, &Scope::new(), &at))
+                self.memo(VAR, name, at, || self.eval(default, &Scope::new(), at))
             }
             _ => Rc::new(unknown(
                 &format!("var.{name}"),
-                at,
+                &at.to_string(),
                 Some(&format!("var.{name}")),
             )),
         }
     }
 
-    fn local(&self, name: &str, at: &str) -> Rc<Value> {
+    fn local(&self, name: &str, at: Loc<'_>) -> Rc<Value> {
         match self.locals.get(name) {
             Some(l) => {
                 let lat = self.at(l.file, l.line);
-                self.memo(LOCAL, name, &lat, || {
-                    self.eval(&l.item, &Scope::new(), &lat)
-                })
+                self.memo(LOCAL, name, lat, || self.eval(&l.item, &Scope::new(), lat))
             }
-            None => Rc::new(unknown(&format!("local.{name}"), at, None)),
+            None => Rc::new(unknown(&format!("local.{name}"), &at.to_string(), None)),
         }
     }
 
@@ -856,16 +873,16 @@ impl ModuleEval {
     fn region_uncached(&self) -> Option<String> {
         let r = self.provider_region.as_ref()?;
         let at = self.at(r.file, r.line);
-        self.eval(&r.item, &Scope::new(), &at)
+        self.eval(&r.item, &Scope::new(), at)
             .as_str()
             .map(str::to_string)
     }
 
     /// `TYPE.NAME` / `data.TYPE.NAME` as a value: one instance object, a list (count) or an
     /// object by key (for_each).
-    fn resource_value(&self, key: &str, at: &str) -> Rc<Value> {
+    fn resource_value(&self, key: &str, at: Loc<'_>) -> Rc<Value> {
         let Some(def) = self.resources.get(key) else {
-            return Rc::new(unknown(key, at, None));
+            return Rc::new(unknown(key, &at.to_string(), None));
         };
         let has_count = def.body.attributes().any(|a| a.key.as_str() == "count");
         let has_each = def.body.attributes().any(|a| a.key.as_str() == "for_each");
@@ -879,7 +896,7 @@ impl ModuleEval {
                 })
                 .collect();
             if objs.iter().any(|(a, _)| a.ends_with("[?]")) {
-                return unknown(key, at, Some(&format!("{}{key}", self.prefix)));
+                return unknown(key, &at.to_string(), Some(&format!("{}{key}", self.prefix)));
             }
             if has_count {
                 Value::Array(objs.into_iter().map(|(_, o)| o).collect())
@@ -908,7 +925,7 @@ impl ModuleEval {
     /// An instance's configured attributes, evaluated once.
     fn instance_attrs(&self, def: &ResourceDef, addr: &str, scope: &Scope) -> Rc<Value> {
         let at = self.at(def.file, def.line);
-        self.memo(INSTANCE, addr, &at, || {
+        self.memo(INSTANCE, addr, at, || {
             self.eval_body(&def.body, scope, def.file, def.line)
         })
     }
@@ -962,7 +979,7 @@ impl ModuleEval {
 
     // ------------------------------------------------------------ expressions
 
-    fn eval(&self, e: &Expression, scope: &Scope, at: &str) -> Value {
+    fn eval(&self, e: &Expression, scope: &Scope, at: Loc<'_>) -> Value {
         match e {
             Expression::Null => Value::Null,
             Expression::Bool(b) => Value::Bool(*b),
@@ -985,7 +1002,7 @@ impl ModuleEval {
                             other if is_unknown(&other) => return other,
                             other => other.to_string(),
                         },
-                        _ => return unknown(&expr_text(e), at, None),
+                        _ => return unknown(&expr_text(e), &at.to_string(), None),
                     };
                     m.insert(key, self.eval(v, scope, at));
                 }
@@ -1001,16 +1018,16 @@ impl ModuleEval {
                 match cond.as_bool() {
                     Some(true) => self.eval(&c.true_expr, scope, at),
                     Some(false) => self.eval(&c.false_expr, scope, at),
-                    None => unknown(&expr_text(e), at, None),
+                    None => unknown(&expr_text(e), &at.to_string(), None),
                 }
             }
             Expression::Operation(op) => self.operation(op, scope, at, e),
             Expression::ForExpr(f) => self.for_expr(f, scope, at, e),
-            _ => unknown(&expr_text(e), at, None),
+            _ => unknown(&expr_text(e), &at.to_string(), None),
         }
     }
 
-    fn template(&self, t: &TemplateExpr, scope: &Scope, at: &str, whole: &Expression) -> Value {
+    fn template(&self, t: &TemplateExpr, scope: &Scope, at: Loc<'_>, whole: &Expression) -> Value {
         let src = match t {
             TemplateExpr::QuotedString(s) => s.as_str(),
             TemplateExpr::Heredoc(h) => h.template.as_str(),
@@ -1026,7 +1043,7 @@ impl ModuleEval {
                         .insert(src.to_string(), parsed.clone());
                     parsed
                 }
-                Err(_) => return unknown(&expr_text(whole), at, None),
+                Err(_) => return unknown(&expr_text(whole), &at.to_string(), None),
             },
         };
         let mut out = String::new();
@@ -1042,18 +1059,18 @@ impl ModuleEval {
                         ref u if is_unknown(u) => {
                             // The whole string is unknown; it keeps the reference it came from.
                             let r = super::unknown_ref(u).map(str::to_string);
-                            return unknown(&expr_text(whole), at, r.as_deref());
+                            return unknown(&expr_text(whole), &at.to_string(), r.as_deref());
                         }
-                        _ => return unknown(&expr_text(whole), at, None),
+                        _ => return unknown(&expr_text(whole), &at.to_string(), None),
                     }
                 }
-                Element::Directive(_) => return unknown(&expr_text(whole), at, None),
+                Element::Directive(_) => return unknown(&expr_text(whole), &at.to_string(), None),
             }
         }
         Value::String(out)
     }
 
-    fn traversal(&self, t: &Traversal, scope: &Scope, at: &str, whole: &Expression) -> Value {
+    fn traversal(&self, t: &Traversal, scope: &Scope, at: Loc<'_>, whole: &Expression) -> Value {
         match &t.expr {
             Expression::Variable(v) => self.root(v.as_str(), &t.operators, scope, at, whole),
             other => {
@@ -1069,7 +1086,7 @@ impl ModuleEval {
         name: &str,
         ops: &[TraversalOperator],
         scope: &Scope,
-        at: &str,
+        at: Loc<'_>,
         whole: &Expression,
     ) -> Value {
         let text = || expr_text(whole);
@@ -1086,38 +1103,38 @@ impl ModuleEval {
                     let v = self.variable(&n, at);
                     traverse(&v, &ops[1..], whole, at, None, self, scope)
                 }
-                None => unknown(&text(), at, None),
+                None => unknown(&text(), &at.to_string(), None),
             },
             "local" => match attr(0) {
                 Some(n) => {
                     let v = self.local(&n, at);
                     traverse(&v, &ops[1..], whole, at, None, self, scope)
                 }
-                None => unknown(&text(), at, None),
+                None => unknown(&text(), &at.to_string(), None),
             },
             "path" => match attr(0).as_deref() {
                 Some("module" | "root" | "cwd") => Value::String(self.dir.display().to_string()),
-                _ => unknown(&text(), at, None),
+                _ => unknown(&text(), &at.to_string(), None),
             },
             "module" => {
                 let (Some(m), Some(out)) = (attr(0), attr(1)) else {
-                    return unknown(&text(), at, None);
+                    return unknown(&text(), &at.to_string(), None);
                 };
                 let Some(child) = self.child(&m) else {
-                    return unknown(&text(), at, Some(&format!("module.{m}")));
+                    return unknown(&text(), &at.to_string(), Some(&format!("module.{m}")));
                 };
                 let v = match child.outputs.get(&out) {
                     Some(o) => {
                         let oat = child.at(o.file, o.line);
-                        child.eval(&o.item, &Scope::new(), &oat)
+                        child.eval(&o.item, &Scope::new(), oat)
                     }
-                    None => unknown(&text(), at, Some(&format!("module.{m}"))),
+                    None => unknown(&text(), &at.to_string(), Some(&format!("module.{m}"))),
                 };
                 traverse(&v, &ops[2..], whole, at, None, self, scope)
             }
             "data" => {
                 let (Some(ty), Some(n)) = (attr(0), attr(1)) else {
-                    return unknown(&text(), at, None);
+                    return unknown(&text(), &at.to_string(), None);
                 };
                 let key = format!("data.{ty}.{n}");
                 let v = self.resource_value(&key, at);
@@ -1126,11 +1143,11 @@ impl ModuleEval {
             }
             ty => {
                 let Some(n) = attr(0) else {
-                    return unknown(&text(), at, None);
+                    return unknown(&text(), &at.to_string(), None);
                 };
                 let key = format!("{ty}.{n}");
                 if !self.resources.contains_key(&key) {
-                    return unknown(&text(), at, None);
+                    return unknown(&text(), &at.to_string(), None);
                 }
                 let v = self.resource_value(&key, at);
                 let r = format!("{}{key}", self.prefix);
@@ -1139,14 +1156,14 @@ impl ModuleEval {
         }
     }
 
-    fn call(&self, f: &FuncCall, scope: &Scope, at: &str, whole: &Expression) -> Value {
+    fn call(&self, f: &FuncCall, scope: &Scope, at: Loc<'_>, whole: &Expression) -> Value {
         let text = || expr_text(whole);
         let mut args: Vec<Value> = f.args.iter().map(|a| self.eval(a, scope, at)).collect();
         if f.expand_final {
             if let Some(Value::Array(last)) = args.pop() {
                 args.extend(last);
             } else {
-                return unknown(&text(), at, None);
+                return unknown(&text(), &at.to_string(), None);
             }
         }
         let name = f.name.name.as_str();
@@ -1155,7 +1172,7 @@ impl ModuleEval {
             return args
                 .into_iter()
                 .find(|a| !contains_unknown(a))
-                .unwrap_or_else(|| unknown(&text(), at, None));
+                .unwrap_or_else(|| unknown(&text(), &at.to_string(), None));
         }
         if name == "jsonencode" {
             return match args.first() {
@@ -1163,20 +1180,20 @@ impl ModuleEval {
                 // A document with unknown parts stays a structure so that its known parts
                 // (principals, effects, conditions) can still be judged.
                 Some(v) => v.clone(),
-                None => unknown(&text(), at, None),
+                None => unknown(&text(), &at.to_string(), None),
             };
         }
         if let Some(u) = args.iter().find(|a| contains_unknown(a)) {
             let r = first_unknown(u)
                 .and_then(super::unknown_ref)
                 .map(str::to_string);
-            return unknown(&text(), at, r.as_deref());
+            return unknown(&text(), &at.to_string(), r.as_deref());
         }
-        functions::apply(name, &args).unwrap_or_else(|| unknown(&text(), at, None))
+        functions::apply(name, &args).unwrap_or_else(|| unknown(&text(), &at.to_string(), None))
     }
 
-    fn operation(&self, op: &Operation, scope: &Scope, at: &str, whole: &Expression) -> Value {
-        let u = || unknown(&expr_text(whole), at, None);
+    fn operation(&self, op: &Operation, scope: &Scope, at: Loc<'_>, whole: &Expression) -> Value {
+        let u = || unknown(&expr_text(whole), &at.to_string(), None);
         match op {
             Operation::Unary(un) => {
                 let v = self.eval(&un.expr, scope, at);
@@ -1207,8 +1224,8 @@ impl ModuleEval {
         }
     }
 
-    fn for_expr(&self, f: &ForExpr, scope: &Scope, at: &str, whole: &Expression) -> Value {
-        let u = || unknown(&expr_text(whole), at, None);
+    fn for_expr(&self, f: &ForExpr, scope: &Scope, at: Loc<'_>, whole: &Expression) -> Value {
+        let u = || unknown(&expr_text(whole), &at.to_string(), None);
         let coll = self.eval(&f.collection_expr, scope, at);
         if is_unknown(&coll) || f.grouping {
             return u();
@@ -1273,7 +1290,7 @@ fn traverse(
     v: &Value,
     ops: &[TraversalOperator],
     whole: &Expression,
-    at: &str,
+    at: Loc<'_>,
     reference: Option<&str>,
     m: &ModuleEval,
     scope: &Scope,
@@ -1283,7 +1300,7 @@ fn traverse(
     for (i, op) in ops.iter().enumerate() {
         if is_unknown(cur) {
             let r = reference.or_else(|| super::unknown_ref(cur).map(str::to_string));
-            return unknown(&expr_text(whole), at, r.as_deref());
+            return unknown(&expr_text(whole), &at.to_string(), r.as_deref());
         }
         if let Some(a) = cur.get("$address").and_then(Value::as_str) {
             reference = Some(a.to_string());
@@ -1318,14 +1335,14 @@ fn traverse(
         };
         match next {
             Some(x) => cur = x,
-            None => return unknown(&expr_text(whole), at, reference.as_deref()),
+            None => return unknown(&expr_text(whole), &at.to_string(), reference.as_deref()),
         }
     }
     if is_unknown(cur) {
         // An unknown attribute of a resource refers to that resource, whatever made it
         // unknown (a bucket name built from the caller's account is still that bucket's).
         let r = reference.or_else(|| super::unknown_ref(cur).map(str::to_string));
-        return unknown(&expr_text(whole), at, r.as_deref());
+        return unknown(&expr_text(whole), &at.to_string(), r.as_deref());
     }
     cur.clone()
 }
