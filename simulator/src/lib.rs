@@ -6,12 +6,14 @@
 
 pub mod cli;
 pub mod clock;
+pub mod compliance;
 pub mod context;
 pub mod error;
 pub mod events;
 pub mod generate;
 pub mod ids;
 pub mod pipeline;
+pub mod plan;
 pub mod policy;
 pub mod server;
 pub mod services;

@@ -10,11 +10,13 @@ use clap::{Parser, Subcommand};
 use crate::Simulator;
 
 mod bench;
+mod bench_check;
 mod bench_delivery;
 mod bench_insights;
 mod bench_lake;
 mod bench_serve;
 mod deliver;
+mod check;
 mod demo;
 mod generate;
 mod lake;
@@ -79,6 +81,16 @@ enum Command {
     /// Deliver what has come due (log files, digests, CloudWatch Logs, SNS) and print it;
     /// `--follow` keeps delivering as time passes until Ctrl-C.
     Deliver(deliver::DeliverArgs),
+    /// Compliance checks (CIS section 3, Security Hub CloudTrail controls) on a directory of
+    /// .tf files, a `terraform show -json` plan or state, or the live simulator.
+    /// Exit code 0: no failure; 1: a rule failed; 2: usage or input error.
+    Check(check::CheckArgs),
+    /// Which trails and event data stores capture an event; or what a trail captures.
+    Coverage(check::CoverageArgs),
+    /// Rule, event-capture and attribute changes between two inputs (DIR, plan JSON, `live`).
+    Diff(check::DiffArgs),
+    /// A normalised, stable rendering of a plan for snapshot tests.
+    Snapshot(check::SnapshotArgs),
 }
 
 #[derive(Subcommand)]
@@ -90,6 +102,13 @@ enum BenchCommand {
         /// No-change plans to run; the median is reported.
         #[arg(long, default_value_t = 3)]
         plans: usize,
+    },
+    /// `ctsim check` of N generated trail configurations vs parsing them with hcl-rs.
+    Check {
+        #[arg(long, default_value_t = 50)]
+        trails: usize,
+        #[arg(long, default_value_t = 15)]
+        rounds: usize,
     },
     /// generate -> record -> match 5 trails -> delivered gzip files, vs serialise+gzip only.
     Delivery {
@@ -185,6 +204,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Terraform { count, plans }) => {
             bench::run(&bench::BenchArgs { count, plans })
         }
+        Command::Bench(BenchCommand::Check { trails, rounds }) => {
+            bench_check::run(&bench_check::Args { trails, rounds })
+        }
         Command::Bench(BenchCommand::Delivery { events, seed }) => {
             bench_delivery::run(&bench_delivery::Args { events, seed })
         }
@@ -213,6 +235,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Deliver(args) => deliver::run(&state_dir(&cli.home), &args),
+        Command::Check(args) => check::run_check(&args, &cli.home),
+        Command::Coverage(args) => check::run_coverage(&args, &cli.home),
+        Command::Diff(args) => check::run_diff(&args, &cli.home),
+        Command::Snapshot(args) => check::run_snapshot(&args, &cli.home),
         Command::Trails { json } => {
             let sim = open(&cli.home)?;
             print!("{}", render::trails(&sim, json)?);
