@@ -3,35 +3,78 @@
 //!
 //! The venv is `$CTSIM_WIRE_VENV`, else `target/wire-venv` in the workspace; `.ci/run`
 //! creates it (`python3 -m venv target/wire-venv && target/wire-venv/bin/pip install awscli
-//! boto3`). Without it the tests fail and say how to create it.
+//! boto3`), and the first test that needs it creates it when it is missing. If that fails
+//! the tests fail (never skip) and say how to create it.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 
 use crate::{binaries, workspace_root};
 
-/// The venv holding `aws` and boto3.
+/// The venv holding `aws` and boto3; created on first use when it is missing, so that
+/// `cargo test --workspace` works on a fresh machine (pip needs PyPI).
 pub fn venv() -> PathBuf {
-    let dir = std::env::var_os("CTSIM_WIRE_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target").join("wire-venv"));
-    let aws = dir.join("bin").join("aws");
+    static READY: OnceLock<PathBuf> = OnceLock::new();
+    READY
+        .get_or_init(|| {
+            let dir = std::env::var_os("CTSIM_WIRE_VENV")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| workspace_root().join("target").join("wire-venv"));
+            if !has_clients(&dir) {
+                create_venv(&dir);
+            }
+            assert!(
+                has_clients(&dir),
+                "the wire-protocol tests need the AWS CLI and boto3 in a Python venv at {} (or \
+                 set CTSIM_WIRE_VENV), and creating it failed. Create it with:\n  python3 -m venv \
+                 {0} && {0}/bin/pip install awscli boto3\n(on Debian `apt-get install \
+                 python3-venv` may be needed first)",
+                dir.display()
+            );
+            dir
+        })
+        .clone()
+}
+
+fn has_clients(dir: &Path) -> bool {
     let python = dir.join("bin").join("python");
-    let has_boto3 = python.is_file()
+    dir.join("bin").join("aws").is_file()
+        && python.is_file()
         && Command::new(&python)
             .args(["-c", "import boto3"])
             .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-    assert!(
-        aws.is_file() && has_boto3,
-        "the wire-protocol tests need the AWS CLI and boto3 in a Python venv at {} (or set \
-         CTSIM_WIRE_VENV). Create it with:\n  python3 -m venv {0} && {0}/bin/pip install awscli boto3\n\
-         (.ci/run does this; on Debian `apt-get install python3-venv` may be needed first)",
+            .is_ok_and(|o| o.status.success())
+}
+
+/// `python3 -m venv DIR && DIR/bin/pip install awscli boto3`, reporting failures on stderr
+/// (the caller's assertion says what to do).
+fn create_venv(dir: &Path) {
+    eprintln!(
+        "creating {} with the AWS CLI and boto3 (pip)",
         dir.display()
     );
-    dir
+    let _ = std::fs::remove_dir_all(dir);
+    let run = |cmd: &mut Command| match cmd.output() {
+        Ok(out) if out.status.success() => true,
+        Ok(out) => {
+            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+            false
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            false
+        }
+    };
+    let _ = run(Command::new("python3").arg("-m").arg("venv").arg(dir))
+        && run(Command::new(dir.join("bin").join("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "awscli",
+            "boto3",
+        ]));
 }
 
 /// A running `ctsim serve` on its own state folder; stopped (SIGTERM) on drop.
