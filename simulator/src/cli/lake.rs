@@ -165,8 +165,14 @@ pub fn query(sim: &Simulator, sql: &str, region: &str) -> Result<LakeTable> {
                 page["ErrorMessage"].as_str().unwrap_or_default()
             ));
         }
-        for r in page["QueryResultRows"].as_array().into_iter().flatten() {
-            let cells = r.as_array().cloned().unwrap_or_default();
+        let mut page = page;
+        let next = page.get("NextToken").filter(|t| t.is_string()).cloned();
+        let page_rows = match page.get_mut("QueryResultRows").map(Value::take) {
+            Some(Value::Array(list)) => list,
+            _ => Vec::new(),
+        };
+        for r in page_rows {
+            let Value::Array(cells) = r else { continue };
             if columns.is_empty() {
                 columns = cells
                     .iter()
@@ -175,19 +181,20 @@ pub fn query(sim: &Simulator, sql: &str, region: &str) -> Result<LakeTable> {
             }
             rows.push(
                 cells
-                    .iter()
-                    .map(|c| {
-                        c.as_object()
-                            .and_then(|m| m.values().next())
-                            .and_then(Value::as_str)
-                            .map(String::from)
+                    .into_iter()
+                    .map(|c| match c {
+                        Value::Object(m) => match m.into_iter().next() {
+                            Some((_, Value::String(s))) => Some(s),
+                            _ => None,
+                        },
+                        _ => None,
                     })
                     .collect(),
             );
         }
-        match page.get("NextToken") {
-            Some(t) if t.is_string() => token = Some(t.clone()),
-            _ => break,
+        token = next;
+        if token.is_none() {
+            break;
         }
     }
     Ok(LakeTable { columns, rows })

@@ -348,6 +348,24 @@ pub fn get_query_results(
     })
 }
 
+/// [`get_query_results`] as the JSON response, with the rows moved (not copied) into it:
+/// result pages can hold a thousand rows of many columns.
+pub fn get_query_results_json(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    req: GetQueryResultsRequest,
+) -> Result<Value, AwsError> {
+    let mut resp = get_query_results(env, ctx, req)?;
+    let rows = std::mem::take(&mut resp.query_result_rows);
+    let mut v = crate::services::to_response(&resp)?;
+    v["QueryResultRows"] = Value::Array(
+        rows.into_iter()
+            .map(|r| Value::Array(r.into_iter().map(Value::Object).collect()))
+            .collect(),
+    );
+    Ok(v)
+}
+
 pub fn cancel_query(
     env: &Env<'_>,
     ctx: &CallerContext,

@@ -111,7 +111,7 @@ pub fn dispatch(
         "StopEventDataStoreIngestion" => op!(stop_event_data_store_ingestion),
         "StartQuery" => op!(start_query),
         "DescribeQuery" => op!(describe_query),
-        "GetQueryResults" => op!(get_query_results),
+        "GetQueryResults" => lake_queries::get_query_results_json(env, ctx, parse_request(req)?),
         "CancelQuery" => op!(cancel_query),
         "ListQueries" => op!(list_queries),
         "CreateTrail" => op!(create_trail),
