@@ -488,6 +488,124 @@ mod live {
         assert_eq!(status("CT-MULTI-REGION"), Status::Fail);
         assert_eq!(status("CT-ENABLED"), Status::Fail);
     }
+    /// Event data stores load like trails: the Lake rule decides on them, and coverage
+    /// answers for trails and stores with the one selector evaluator.
+    #[test]
+    fn live_event_data_stores_reach_the_lake_rule_and_coverage() {
+        use ctsim::compliance::coverage::{EventQuery, who_captures};
+        let dir = tempfile::tempdir().unwrap();
+        let sim = setup(dir.path());
+        let key = ok(&sim, ("kms", "CreateKey"), json!({}))["KeyMetadata"]["Arn"].clone();
+        ok(
+            &sim,
+            ("cloudtrail", "CreateEventDataStore"),
+            json!({"Name": "mgmt", "KmsKeyId": key, "RetentionPeriod": 90,
+                   "TagsList": [{"Key": "team", "Value": "sec"}]}),
+        );
+        let lake_rule = |sim: &Simulator| {
+            let config = plan::live::load(sim).unwrap();
+            let rules = compliance::select(&["CT-LAKE-CMK".to_string()]).unwrap();
+            compliance::check(&Model::build(&config), &rules, &Suppressions::default())
+                .results
+                .remove(0)
+        };
+        assert_eq!(lake_rule(&sim).status, Status::Pass);
+
+        // A single-Region store in another Region taking S3 object writes, without a CMK.
+        let west = CallerContext::new(ME, "us-west-2");
+        sim.invoke(
+            &west,
+            "cloudtrail",
+            "CreateEventDataStore",
+            json!({"Name": "objects", "MultiRegionEnabled": false,
+                   "TerminationProtectionEnabled": false,
+                   "AdvancedEventSelectors": [{"Name": "writes", "FieldSelectors": [
+                       {"Field": "eventCategory", "Equals": ["Data"]},
+                       {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                       {"Field": "readOnly", "Equals": ["false"]}]}]}),
+        )
+        .unwrap();
+        let r = lake_rule(&sim);
+        assert_eq!(r.status, Status::Fail);
+        let failing: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.finding.status == Status::Fail)
+            .map(|f| f.finding.resource.as_str())
+            .collect();
+        assert_eq!(failing, ["aws_cloudtrail_event_data_store.objects"]);
+
+        let config = plan::live::load(&sim).unwrap();
+        let stores: Vec<_> = config
+            .resources
+            .iter()
+            .filter(|r| r.rtype == "aws_cloudtrail_event_data_store")
+            .collect();
+        assert_eq!(stores.len(), 2);
+        let mgmt = stores[0];
+        assert_eq!(mgmt.attrs["retention_period"], 90);
+        assert_eq!(mgmt.attrs["termination_protection_enabled"], true);
+        assert_eq!(mgmt.attrs["multi_region_enabled"], true);
+        assert_eq!(mgmt.attrs["tags"]["team"], "sec");
+        assert_eq!(mgmt.attrs["$runtime"]["status"], "ENABLED");
+        assert_eq!(stores[1].attrs["region"], "us-west-2");
+
+        let put = |region: &str| EventQuery {
+            event_source: Some("s3.amazonaws.com".into()),
+            event_name: Some("PutObject".into()),
+            resource_arn: Some("arn:aws:s3:::logs/k".into()),
+            region: Some(region.into()),
+            read_only: Some(false),
+            ..EventQuery::default()
+        };
+        let captured = |q: &EventQuery| {
+            let m = Model::build(&plan::live::load(&sim).unwrap());
+            who_captures(&m, q)
+                .into_iter()
+                .map(|l| (l.name, l.captured))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            captured(&put("us-west-2")),
+            vec![
+                ("audit".to_string(), Some(false)),
+                ("mgmt".to_string(), Some(false)),
+                ("objects".to_string(), Some(true)),
+            ]
+        );
+        // Single-Region in us-west-2: an object write elsewhere is not taken.
+        assert_eq!(
+            captured(&put("us-east-1"))[2],
+            ("objects".into(), Some(false))
+        );
+        let create_trail = EventQuery {
+            event_source: Some("cloudtrail.amazonaws.com".into()),
+            event_name: Some("CreateTrail".into()),
+            region: Some("eu-west-1".into()),
+            read_only: Some(false),
+            ..EventQuery::default()
+        };
+        assert_eq!(
+            captured(&create_trail),
+            vec![
+                ("audit".to_string(), Some(true)),
+                ("mgmt".to_string(), Some(true)),
+                ("objects".to_string(), Some(false)),
+            ]
+        );
+        // A store that stopped ingesting takes nothing.
+        sim.invoke(
+            &west,
+            "cloudtrail",
+            "StopEventDataStoreIngestion",
+            json!({"EventDataStore": stores[1].attrs["arn"]}),
+        )
+        .unwrap();
+        let m = Model::build(&plan::live::load(&sim).unwrap());
+        let line = who_captures(&m, &put("us-west-2")).remove(2);
+        assert_eq!(line.captured, Some(false));
+        assert!(line.why.contains("STOPPED_INGESTION"), "{}", line.why);
+    }
 }
 
 mod examples_plans {
