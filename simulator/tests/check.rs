@@ -14,6 +14,17 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
 }
 
+/// The examples/ directories whose check, snapshot and diff outputs are snapshot-tested.
+const EXAMPLES: &[&str] = &[
+    "account-trail",
+    "data-events-trail",
+    "insights-trail",
+    "lake-event-data-store",
+    "org-trail",
+    "trail-basic",
+    "trail-module",
+];
+
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }
@@ -129,13 +140,7 @@ fn every_configuration_rule_has_a_passing_and_a_failing_fixture() {
 
 #[test]
 fn check_reports_of_the_examples() {
-    for ex in [
-        "account-trail",
-        "data-events-trail",
-        "org-trail",
-        "trail-basic",
-        "trail-module",
-    ] {
+    for ex in EXAMPLES {
         let config = hcl(&examples().join(ex));
         let mut report = run(&config);
         report.input = format!("HCL examples/{ex}");
@@ -163,16 +168,10 @@ fn sarif_output_validates_against_the_sarif_schema() {
         "test",
     )
     .unwrap();
-    let mut inputs: Vec<Config> = [
-        "account-trail",
-        "data-events-trail",
-        "org-trail",
-        "trail-basic",
-        "trail-module",
-    ]
-    .iter()
-    .map(|ex| hcl(&examples().join(ex)))
-    .collect();
+    let mut inputs: Vec<Config> = EXAMPLES
+        .iter()
+        .map(|ex| hcl(&examples().join(ex)))
+        .collect();
     inputs.push(planned(&fixtures().join("public-bucket/plan.json")));
     for config in inputs {
         let rules: Vec<_> = RULES.iter().collect();
@@ -488,18 +487,128 @@ mod live {
         assert_eq!(status("CT-MULTI-REGION"), Status::Fail);
         assert_eq!(status("CT-ENABLED"), Status::Fail);
     }
+    /// Event data stores load like trails: the Lake rule decides on them, and coverage
+    /// answers for trails and stores with the one selector evaluator.
+    #[test]
+    fn live_event_data_stores_reach_the_lake_rule_and_coverage() {
+        use ctsim::compliance::coverage::{EventQuery, who_captures};
+        let dir = tempfile::tempdir().unwrap();
+        let sim = setup(dir.path());
+        let key = ok(&sim, ("kms", "CreateKey"), json!({}))["KeyMetadata"]["Arn"].clone();
+        ok(
+            &sim,
+            ("cloudtrail", "CreateEventDataStore"),
+            json!({"Name": "mgmt", "KmsKeyId": key, "RetentionPeriod": 90,
+                   "TagsList": [{"Key": "team", "Value": "sec"}]}),
+        );
+        let lake_rule = |sim: &Simulator| {
+            let config = plan::live::load(sim).unwrap();
+            let rules = compliance::select(&["CT-LAKE-CMK".to_string()]).unwrap();
+            compliance::check(&Model::build(&config), &rules, &Suppressions::default())
+                .results
+                .remove(0)
+        };
+        assert_eq!(lake_rule(&sim).status, Status::Pass);
+
+        // A single-Region store in another Region taking S3 object writes, without a CMK.
+        let west = CallerContext::new(ME, "us-west-2");
+        sim.invoke(
+            &west,
+            "cloudtrail",
+            "CreateEventDataStore",
+            json!({"Name": "objects", "MultiRegionEnabled": false,
+                   "TerminationProtectionEnabled": false,
+                   "AdvancedEventSelectors": [{"Name": "writes", "FieldSelectors": [
+                       {"Field": "eventCategory", "Equals": ["Data"]},
+                       {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                       {"Field": "readOnly", "Equals": ["false"]}]}]}),
+        )
+        .unwrap();
+        let r = lake_rule(&sim);
+        assert_eq!(r.status, Status::Fail);
+        let failing: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.finding.status == Status::Fail)
+            .map(|f| f.finding.resource.as_str())
+            .collect();
+        assert_eq!(failing, ["aws_cloudtrail_event_data_store.objects"]);
+
+        let config = plan::live::load(&sim).unwrap();
+        let stores: Vec<_> = config
+            .resources
+            .iter()
+            .filter(|r| r.rtype == "aws_cloudtrail_event_data_store")
+            .collect();
+        assert_eq!(stores.len(), 2);
+        let mgmt = stores[0];
+        assert_eq!(mgmt.attrs["retention_period"], 90);
+        assert_eq!(mgmt.attrs["termination_protection_enabled"], true);
+        assert_eq!(mgmt.attrs["multi_region_enabled"], true);
+        assert_eq!(mgmt.attrs["tags"]["team"], "sec");
+        assert_eq!(mgmt.attrs["$runtime"]["status"], "ENABLED");
+        assert_eq!(stores[1].attrs["region"], "us-west-2");
+
+        let put = |region: &str| EventQuery {
+            event_source: Some("s3.amazonaws.com".into()),
+            event_name: Some("PutObject".into()),
+            resource_arn: Some("arn:aws:s3:::logs/k".into()),
+            region: Some(region.into()),
+            read_only: Some(false),
+            ..EventQuery::default()
+        };
+        let captured = |q: &EventQuery| {
+            let m = Model::build(&plan::live::load(&sim).unwrap());
+            who_captures(&m, q)
+                .into_iter()
+                .map(|l| (l.name, l.captured))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            captured(&put("us-west-2")),
+            vec![
+                ("audit".to_string(), Some(false)),
+                ("mgmt".to_string(), Some(false)),
+                ("objects".to_string(), Some(true)),
+            ]
+        );
+        // Single-Region in us-west-2: an object write elsewhere is not taken.
+        assert_eq!(
+            captured(&put("us-east-1"))[2],
+            ("objects".into(), Some(false))
+        );
+        let create_trail = EventQuery {
+            event_source: Some("cloudtrail.amazonaws.com".into()),
+            event_name: Some("CreateTrail".into()),
+            region: Some("eu-west-1".into()),
+            read_only: Some(false),
+            ..EventQuery::default()
+        };
+        assert_eq!(
+            captured(&create_trail),
+            vec![
+                ("audit".to_string(), Some(true)),
+                ("mgmt".to_string(), Some(true)),
+                ("objects".to_string(), Some(false)),
+            ]
+        );
+        // A store that stopped ingesting takes nothing.
+        sim.invoke(
+            &west,
+            "cloudtrail",
+            "StopEventDataStoreIngestion",
+            json!({"EventDataStore": stores[1].attrs["arn"]}),
+        )
+        .unwrap();
+        let m = Model::build(&plan::live::load(&sim).unwrap());
+        let line = who_captures(&m, &put("us-west-2")).remove(2);
+        assert_eq!(line.captured, Some(false));
+        assert!(line.why.contains("STOPPED_INGESTION"), "{}", line.why);
+    }
 }
 
 mod examples_plans {
     use super::*;
-
-    const EXAMPLES: &[&str] = &[
-        "account-trail",
-        "data-events-trail",
-        "org-trail",
-        "trail-basic",
-        "trail-module",
-    ];
 
     fn plan_of(ex: &str) -> Config {
         planned(
@@ -536,15 +645,16 @@ mod examples_plans {
 
     #[test]
     fn example_plans_give_the_findings_of_their_hcl() {
-        // data-events-trail writes its bucket policy with jsonencode over a computed ARN: the
-        // plan keeps only the references, so CT-BUCKET-NOT-PUBLIC needs runtime facts there.
+        // data-events-trail and insights-trail write their bucket policy with jsonencode over a
+        // computed ARN: the plan keeps only the references, so CT-BUCKET-NOT-PUBLIC needs
+        // runtime facts there.
         for ex in EXAMPLES {
             let (a, b) = (run(&hcl(&examples().join(ex))), run(&plan_of(ex)));
             let statuses = |r: &compliance::Report| -> Vec<(&str, Status)> {
                 r.results.iter().map(|x| (x.rule.id, x.status)).collect()
             };
             let (sa, mut sb) = (statuses(&a), statuses(&b));
-            if *ex == "data-events-trail" {
+            if ["data-events-trail", "insights-trail"].contains(ex) {
                 for s in sb.iter_mut().filter(|s| s.0 == "CT-BUCKET-NOT-PUBLIC") {
                     assert_eq!(s.1, Status::NeedsRuntime);
                     s.1 = Status::Pass;

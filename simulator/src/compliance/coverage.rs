@@ -222,8 +222,16 @@ pub fn who_captures(m: &Model, q: &EventQuery) -> Vec<CoverageLine> {
         });
     }
     for s in &m.stores {
-        let scope = scope_of(&s.multi_region, &Fact::Known(true), m.region.as_deref(), q);
-        let (captured, why) = judge(scope, &s.selectors, &s.selector_unknowns, &record, q);
+        let home = s.home_region.as_deref().or(m.region.as_deref());
+        let scope = scope_of(&s.multi_region, &Fact::Known(true), home, q);
+        let (mut captured, mut why) = judge(scope, &s.selectors, &s.selector_unknowns, &record, q);
+        // A store that is not ingesting (live status) takes nothing, whatever it selects.
+        if captured == Some(true)
+            && let Some(status) = s.status.as_deref().filter(|st| *st != "ENABLED")
+        {
+            captured = Some(false);
+            why = format!("selected, but the store is {status} and ingests nothing");
+        }
         out.push(CoverageLine {
             kind: "event data store",
             address: s.address.clone(),

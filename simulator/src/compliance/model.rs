@@ -114,6 +114,10 @@ pub struct EventDataStore {
     pub organization: Fact<bool>,
     pub selectors: Fact<StoredSelectors>,
     pub selector_unknowns: Vec<String>,
+    /// The store's Region when the input states it (live state; `region` in a plan).
+    pub home_region: Option<String>,
+    /// The store's status (`ENABLED`, `STOPPED_INGESTION`, ...): live input only.
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -510,6 +514,16 @@ impl Model {
                     organization: fact_bool(r, "organization_enabled", false),
                     selectors,
                     selector_unknowns,
+                    home_region: r
+                        .attr("region")
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    status: r
+                        .attr(RUNTIME)
+                        .and_then(|rt| rt.get("status"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 }
             })
             .collect();

@@ -1,13 +1,17 @@
 //! The live simulator as a configuration: every trail (with its selectors, tags and
 //! GetTrailStatus facts under `$runtime`) and every bucket with its policy, public access
-//! block, ACL, logging and encryption, in the Terraform attribute form the other loaders
-//! produce. Reading is not recorded, like the console's own bookkeeping.
+//! block, ACL, logging and encryption, and every CloudTrail Lake event data store of the
+//! account (selectors, KMS key, scope, retention, termination protection, tags; its status
+//! under `$runtime`), in the Terraform attribute form the other loaders produce. Reading is
+//! not recorded, like the console's own bookkeeping.
 
 use serde_json::{Map, Value, json};
 
 use super::{Config, LoadError, Mode, Origin, RUNTIME, Resource};
 use crate::Simulator;
 use crate::pipeline::selectors::{Selectors, selectors_of};
+use crate::services::cloudtrail::event_data_stores::{LoadedEds, PENDING_DELETION};
+use crate::services::cloudtrail::lake_model::EventDataStoreRef;
 use crate::services::cloudtrail::model::{
     DescribeTrailsRequest, GetTrailStatusRequest, ListTagsRequest, ListTrailsRequest,
 };
@@ -80,6 +84,82 @@ pub fn selectors_attrs(sel: &Selectors, out: &mut Map<String, Value>) {
             out.insert("advanced_event_selector".into(), Value::Array(v));
         }
     }
+}
+
+/// The account's event data stores in every Region, as `aws_cloudtrail_event_data_store`
+/// resources. A store pending deletion is gone for Terraform (its provider reads it as
+/// deleted) and captures nothing, so it is left out.
+fn load_event_data_stores(
+    sim: &Simulator,
+    account_id: &str,
+    resources: &mut Vec<Resource>,
+) -> Result<(), crate::AwsError> {
+    let rows = sim.read(|db| Ok(db.all_eds()?))?;
+    for row in rows {
+        if row.account_id != account_id || row.status == PENDING_DELETION {
+            continue;
+        }
+        let eds = LoadedEds::from_row(row)?;
+        let ctx = sim.default_caller(&eds.row.region);
+        let arn = eds.row.arn.clone();
+        let (d, tags) = sim.run_unrecorded(|env| {
+            let d = cloudtrail::get_event_data_store(
+                env,
+                &ctx,
+                EventDataStoreRef {
+                    event_data_store: arn.clone(),
+                },
+            )?;
+            let tags = cloudtrail::list_tags(
+                env,
+                &ctx,
+                ListTagsRequest {
+                    resource_id_list: vec![arn.clone()],
+                    next_token: None,
+                },
+            )?
+            .resource_tag_list;
+            Ok((d, tags))
+        })?;
+        let name = d.name.clone().unwrap_or_else(|| eds.row.name.clone());
+        let mut a = Map::new();
+        a.insert("name".into(), json!(name));
+        a.insert("arn".into(), json!(arn));
+        a.insert("id".into(), json!(arn));
+        a.insert("region".into(), json!(eds.row.region));
+        a.insert(
+            "multi_region_enabled".into(),
+            json!(d.multi_region_enabled.unwrap_or(true)),
+        );
+        a.insert(
+            "organization_enabled".into(),
+            json!(d.organization_enabled.unwrap_or(false)),
+        );
+        a.insert("retention_period".into(), json!(d.retention_period));
+        a.insert(
+            "termination_protection_enabled".into(),
+            json!(d.termination_protection_enabled.unwrap_or(true)),
+        );
+        a.insert("kms_key_id".into(), json!(d.kms_key_id));
+        a.insert("billing_mode".into(), json!(d.billing_mode));
+        let mut tag_map = Map::new();
+        for rt in tags {
+            for tag in rt.tags_list.into_iter().flatten() {
+                tag_map.insert(tag.key, json!(tag.value.unwrap_or_default()));
+            }
+        }
+        a.insert("tags".into(), Value::Object(tag_map));
+        let selectors = Selectors::Advanced(d.advanced_event_selectors.unwrap_or_default());
+        selectors_attrs(&selectors, &mut a);
+        a.insert(RUNTIME.into(), json!({ "status": d.status }));
+        let mut r = resource("aws_cloudtrail_event_data_store", &name, Value::Object(a));
+        // Names are unique per account and Region only.
+        if resources.iter().any(|o| o.address == r.address) {
+            r.address = format!("{}_{}", r.address, tf_name(&eds.row.region));
+        }
+        resources.push(r);
+    }
+    Ok(())
 }
 
 /// Reads the simulator.
@@ -207,6 +287,8 @@ pub fn load(sim: &Simulator) -> Result<Config, LoadError> {
         );
         resources.push(resource("aws_cloudtrail", &name, Value::Object(a)));
     }
+
+    load_event_data_stores(sim, &ctx.account_id, &mut resources).map_err(err)?;
 
     let buckets = sim.run_unrecorded(s3::buckets::all).map_err(err)?;
     for b in buckets {

@@ -64,6 +64,9 @@ fn is_uuid(c: &[char]) -> bool {
     })
 }
 
+/// Attributes and blocks the provider's schemas declare as sets: rendered in a canonical order.
+const SET_KEYS: &[&str] = &["field_selector", "exclude_management_event_sources"];
+
 fn flatten(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
     if as_unknown(v).is_some() {
         out.push((path.to_string(), "(known after apply)".into()));
@@ -85,6 +88,22 @@ fn flatten(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
                 };
                 if volatile_key(k) && !x.is_null() {
                     out.push((p, "(redacted)".into()));
+                    continue;
+                }
+                if let Value::Array(items) = x
+                    && SET_KEYS.contains(&k.as_str())
+                {
+                    // A set has no order: HCL keeps the written one, a plan Terraform's.
+                    let mut items = items.clone();
+                    items.sort_by_cached_key(|item| {
+                        // By the rendering itself: `$` metadata (source lines) does not count.
+                        let mut lines = Vec::new();
+                        flatten(item, "", &mut lines);
+                        lines.retain(|(_, v)| v != "null");
+                        lines.sort();
+                        lines
+                    });
+                    flatten(&Value::Array(items), &p, out);
                     continue;
                 }
                 flatten(x, &p, out);
@@ -173,6 +192,28 @@ mod tests {
                 "home_region = (known after apply)",
                 "name = \"t\"",
                 "tags = {}",
+            ]
+        );
+    }
+
+    #[test]
+    fn sets_render_in_one_order_whatever_the_input_order() {
+        let a = serde_json::json!({"advanced_event_selector": [{"field_selector": [
+            {"field": "eventCategory", "equals": ["Data"]},
+            {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+        ]}]});
+        let b = serde_json::json!({"advanced_event_selector": [{"field_selector": [
+            {"field": "resources.type", "equals": ["AWS::S3::Object"]},
+            {"field": "eventCategory", "equals": ["Data"]},
+        ]}]});
+        assert_eq!(resource_lines(&a), resource_lines(&b));
+        // Lists keep their order.
+        let c = serde_json::json!({"advanced_event_selector": [{"name": "b"}, {"name": "a"}]});
+        assert_eq!(
+            resource_lines(&c),
+            vec![
+                "advanced_event_selector[0].name = \"b\"",
+                "advanced_event_selector[1].name = \"a\"",
             ]
         );
     }
