@@ -132,8 +132,7 @@ mod tests {
             },
             insights: crate::pipeline::insights::InsightsReport {
                 files: vec![
-                    "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/01/01/x.json.gz"
-                        .into(),
+                    "AWSLogs/123456789012/CloudTrail-Insight/us-east-1/2026/01/01/x.json.gz".into(),
                 ],
                 ..Default::default()
             },
