@@ -482,22 +482,26 @@ pub fn get_event_data_store(
 
 const LIST_MAX: i64 = 1000;
 
+/// The caller's event data stores in its region that have not yet gone for good (those
+/// pending deletion included), in storage order.
+pub fn visible_stores(env: &Env<'_>, ctx: &CallerContext) -> Result<Vec<LoadedEds>, AwsError> {
+    let now_ms = clock::to_millis(env.now);
+    let loaded = env
+        .db
+        .eds_list(&ctx.account_id, &ctx.region)?
+        .into_iter()
+        .map(LoadedEds::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(loaded.into_iter().filter(|e| !e.is_gone(now_ms)).collect())
+}
+
 pub fn list_event_data_stores(
     env: &Env<'_>,
     ctx: &CallerContext,
     req: ListEventDataStoresRequest,
 ) -> Result<ListEventDataStoresResponse, AwsError> {
     let max = page_size(req.max_results, "maxResults")?;
-    let now_ms = clock::to_millis(env.now);
-    let all: Vec<LoadedEds> = env
-        .db
-        .eds_list(&ctx.account_id, &ctx.region)?
-        .into_iter()
-        .map(LoadedEds::from_row)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .filter(|e| !e.is_gone(now_ms))
-        .collect();
+    let all = visible_stores(env, ctx)?;
     let start = match &req.next_token {
         None => 0,
         Some(tok) => super::trails::decode_offset_token("eventdatastores", tok)

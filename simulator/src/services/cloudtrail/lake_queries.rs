@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::event_data_stores::{LoadedEds, PENDING_DELETION, page_size, resolve, validation};
+use super::event_data_stores::{PENDING_DELETION, page_size, resolve, validation, visible_stores};
 use super::lake_model::*;
 use super::trails::{decode_offset_token, encode_offset_token, invalid_next_token};
 use crate::clock;
@@ -71,15 +71,7 @@ pub fn run_statement(env: &Env<'_>, ctx: &CallerContext, statement: &str) -> Res
     // Results include everything recorded so far.
     crate::pipeline::lake::ingest_due(env)?;
     let now_ms = clock::to_millis(env.now);
-    let mine: Vec<LoadedEds> = env
-        .db
-        .eds_list(&ctx.account_id, &ctx.region)?
-        .into_iter()
-        .map(LoadedEds::from_row)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .filter(|e| !e.is_gone(now_ms))
-        .collect();
+    let mine = visible_stores(env, ctx)?;
     let mut lookup = |name: &str| -> Option<StoreRef> {
         let id = name.rsplit('/').next().unwrap_or(name);
         mine.iter()
