@@ -1,6 +1,7 @@
 //! The facade every client uses (the provider in-process, the HTTP server, the CLI): open a
 //! state folder, invoke operations with AWS JSON 1.1 bodies, control the clock and settings.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -13,7 +14,7 @@ use crate::clock::Clock;
 use crate::context::{CallerContext, Principal};
 use crate::error::{AwsError, StoreError};
 use crate::events::{self, ApiCall};
-use crate::services::{self, Env};
+use crate::services::{self, Env, EventResource};
 use crate::settings;
 use crate::store::{Db, Store};
 
@@ -137,24 +138,11 @@ impl Simulator {
         operation: &str,
         request: Value,
     ) -> Invocation {
-        let Some(event_source) = services::event_source(service) else {
-            return Invocation {
-                result: Err(AwsError::unknown_operation(service, operation)),
-                request_id: None,
-                event_id: None,
-            };
+        let facts = match CallFacts::of(ctx, service, operation, &request) {
+            Ok(f) => f,
+            Err(unknown) => return unknown,
         };
-        // Global services (IAM, Organizations) run and are recorded in us-east-1.
-        let global_ctx;
-        let ctx = match services::recorded_region(service) {
-            Some(r) if ctx.region != r => {
-                global_ctx = ctx.clone().with_region(r);
-                &global_ctx
-            }
-            _ => ctx,
-        };
-        let read_only = services::is_read_only(service, operation);
-        let resources = services::resources(service, operation, &request, ctx);
+        let ctx = &*facts.ctx;
         let mut store = self.lock();
 
         // The operation and its record commit together; a failure rolls back everything.
@@ -166,17 +154,7 @@ impl Simulator {
                 state_dir: &self.state_dir,
             };
             let response = services::dispatch(&env, ctx, service, operation, &request)?;
-            let call = ApiCall {
-                ctx,
-                event_source,
-                operation,
-                request: &request,
-                outcome: Ok(&response),
-                read_only,
-                resources: resources.clone(),
-                time: now,
-            };
-            let rec = events::record_call(db, &call)?;
+            let rec = events::record_call(db, &facts.api_call(&request, Ok(&response), now))?;
             Ok((response, rec))
         });
         match attempt {
@@ -189,17 +167,7 @@ impl Simulator {
                 // Record the failure in its own transaction.
                 let recorded = store.write(|db| -> Result<events::Recorded, StoreError> {
                     let now = db.clock()?.now();
-                    let call = ApiCall {
-                        ctx,
-                        event_source,
-                        operation,
-                        request: &request,
-                        outcome: Err(&err),
-                        read_only,
-                        resources,
-                        time: now,
-                    };
-                    events::record_call(db, &call)
+                    events::record_call(db, &facts.api_call(&request, Err(&err), now))
                 });
                 let (request_id, event_id) = match recorded {
                     Ok(r) => (Some(r.request_id), Some(r.event_id)),
@@ -245,23 +213,11 @@ impl Simulator {
     /// One call of a batch, inside the batch's transaction.
     fn invoke_in(&self, db: Db<'_>, call: &BatchCall) -> Result<Invocation, StoreError> {
         let (service, operation) = (call.service.as_str(), call.operation.as_str());
-        let Some(event_source) = services::event_source(service) else {
-            return Ok(Invocation {
-                result: Err(AwsError::unknown_operation(service, operation)),
-                request_id: None,
-                event_id: None,
-            });
+        let facts = match CallFacts::of(&call.ctx, service, operation, &call.request) {
+            Ok(f) => f,
+            Err(unknown) => return Ok(unknown),
         };
-        let global_ctx;
-        let ctx = match services::recorded_region(service) {
-            Some(r) if call.ctx.region != r => {
-                global_ctx = call.ctx.clone().with_region(r);
-                &global_ctx
-            }
-            _ => &call.ctx,
-        };
-        let read_only = services::is_read_only(service, operation);
-        let resources = services::resources(service, operation, &call.request, ctx);
+        let ctx = &*facts.ctx;
         let now = db.clock()?.now();
         let env = Env {
             db,
@@ -271,19 +227,7 @@ impl Simulator {
         db.savepoint()?;
         let attempt = (|| -> Result<(Value, events::Recorded), AwsError> {
             let response = services::dispatch(&env, ctx, service, operation, &call.request)?;
-            let rec = events::record_call(
-                db,
-                &ApiCall {
-                    ctx,
-                    event_source,
-                    operation,
-                    request: &call.request,
-                    outcome: Ok(&response),
-                    read_only,
-                    resources: resources.clone(),
-                    time: now,
-                },
-            )?;
+            let rec = events::record_call(db, &facts.api_call(&call.request, Ok(&response), now))?;
             Ok((response, rec))
         })();
         match attempt {
@@ -297,19 +241,7 @@ impl Simulator {
             }
             Err(err) => {
                 db.rollback_savepoint()?;
-                let rec = events::record_call(
-                    db,
-                    &ApiCall {
-                        ctx,
-                        event_source,
-                        operation,
-                        request: &call.request,
-                        outcome: Err(&err),
-                        read_only,
-                        resources,
-                        time: now,
-                    },
-                )?;
+                let rec = events::record_call(db, &facts.api_call(&call.request, Err(&err), now))?;
                 Ok(Invocation {
                     result: Err(err),
                     request_id: Some(rec.request_id),
@@ -528,6 +460,66 @@ pub struct AppendStats {
     pub stored: usize,
     /// Records skipped because their eventID was already stored.
     pub duplicates: usize,
+}
+
+/// What recording a call needs besides its outcome and time, worked out before it runs.
+struct CallFacts<'a> {
+    /// The caller, moved to us-east-1 for the global services (IAM, Organizations), which run
+    /// and are recorded there.
+    ctx: Cow<'a, CallerContext>,
+    event_source: &'static str,
+    operation: &'a str,
+    read_only: bool,
+    resources: Vec<EventResource>,
+}
+
+impl<'a> CallFacts<'a> {
+    /// The facts of a call, or the answer to a call of an unknown service (not recorded).
+    fn of(
+        ctx: &'a CallerContext,
+        service: &str,
+        operation: &'a str,
+        request: &Value,
+    ) -> Result<Self, Invocation> {
+        let Some(event_source) = services::event_source(service) else {
+            return Err(Invocation {
+                result: Err(AwsError::unknown_operation(service, operation)),
+                request_id: None,
+                event_id: None,
+            });
+        };
+        let ctx = match services::recorded_region(service) {
+            Some(r) if ctx.region != r => Cow::Owned(ctx.clone().with_region(r)),
+            _ => Cow::Borrowed(ctx),
+        };
+        let read_only = services::is_read_only(service, operation);
+        let resources = services::resources(service, operation, request, &ctx);
+        Ok(CallFacts {
+            ctx,
+            event_source,
+            operation,
+            read_only,
+            resources,
+        })
+    }
+
+    fn api_call<'b>(
+        &'b self,
+        request: &'b Value,
+        outcome: Result<&'b Value, &'b AwsError>,
+        time: DateTime<Utc>,
+    ) -> ApiCall<'b> {
+        ApiCall {
+            ctx: &self.ctx,
+            event_source: self.event_source,
+            operation: self.operation,
+            request,
+            outcome,
+            read_only: self.read_only,
+            resources: self.resources.clone(),
+            time,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -279,51 +279,6 @@ impl Trail {
             })
     }
 
-    fn update_tags(
-        &self,
-        ctx: &Ctx,
-        region: &str,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), Diag> {
-        let (removed, changed) = tag_diff(prior, planned);
-        let removed: Vec<Json> = removed.iter().map(|k| json!({"Key": k})).collect();
-        if !removed.is_empty() {
-            ctx.call(
-                region,
-                SERVICE,
-                "RemoveTags",
-                json!({"ResourceId": arn, "TagsList": removed}),
-            )
-            .map_err(|e| {
-                api_error(
-                    &format!("untagging {WHAT} ({arn})"),
-                    "CloudTrail",
-                    "RemoveTags",
-                    &e,
-                )
-            })?;
-        }
-        if !changed.is_empty() {
-            ctx.call(
-                region,
-                SERVICE,
-                "AddTags",
-                json!({"ResourceId": arn, "TagsList": tags_to_list(&changed, "Key", "Value")}),
-            )
-            .map_err(|e| {
-                api_error(
-                    &format!("tagging {WHAT} ({arn})"),
-                    "CloudTrail",
-                    "AddTags",
-                    &e,
-                )
-            })?;
-        }
-        Ok(())
-    }
-
     /// Reads back after create/update; a vanished trail at that point is an error.
     fn read_after_write(&self, ctx: &Ctx, state: &Value) -> Result<Value, (Option<Value>, Diags)> {
         match self.read(ctx, state) {
@@ -338,6 +293,37 @@ impl Trail {
             Err(d) => Err((None, d)),
         }
     }
+}
+
+/// Applies the change from `prior` to `planned` tags of a CloudTrail resource (trail, event
+/// data store, channel) with RemoveTags then AddTags; `what` names the resource in errors.
+pub fn update_tags(
+    ctx: &Ctx,
+    region: &str,
+    what: &str,
+    arn: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), Diag> {
+    let (removed, changed) = tag_diff(prior, planned);
+    let call = |op: &str, verb: &str, tags: Json| {
+        ctx.call(
+            region,
+            SERVICE,
+            op,
+            json!({"ResourceId": arn, "TagsList": tags}),
+        )
+        .map(|_| ())
+        .map_err(|e| api_error(&format!("{verb} {what} ({arn})"), "CloudTrail", op, &e))
+    };
+    if !removed.is_empty() {
+        let keys: Vec<Json> = removed.iter().map(|k| json!({"Key": k})).collect();
+        call("RemoveTags", "untagging", Json::Array(keys))?;
+    }
+    if !changed.is_empty() {
+        call("AddTags", "tagging", tags_to_list(&changed, "Key", "Value"))?;
+    }
+    Ok(())
 }
 
 impl Resource for Trail {
@@ -692,7 +678,7 @@ impl Resource for Trail {
             steps.push(self.put_insight_selectors(ctx, &region, &id, planned));
         }
         if changed("tags_all") {
-            steps.push(self.update_tags(ctx, &region, &id, prior, planned));
+            steps.push(update_tags(ctx, &region, WHAT, &id, prior, planned));
         }
         let errors: Diags = steps.into_iter().filter_map(Result::err).collect();
         let state = self.read_after_write(ctx, prior)?;

@@ -5,10 +5,8 @@ use serde_json::{Value as Json, json};
 use tfplugin6::value::{Type, Value};
 
 use super::s3_common::int_between_problem;
-use super::support::{
-    after_write, fail, json_str, tag_diff, tag_values, tags_from_list, tags_to_list,
-};
-use super::{Ctx, Resource, advanced_selectors, api_error, missing};
+use super::support::{after_write, fail, json_str, tag_values, tags_from_list, tags_to_list};
+use super::{Ctx, Resource, advanced_selectors, api_error, cloudtrail, missing};
 use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
 use crate::schema::{Attribute, Block, Schema, Validator, region_attribute, tags_attributes};
@@ -116,37 +114,6 @@ impl EventDataStore {
             json!({"EventDataStore": arn}),
         )
         .map(|_| ())
-    }
-
-    fn update_tags(
-        &self,
-        ctx: &Ctx,
-        region: &str,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), Diag> {
-        let (removed, changed) = tag_diff(prior, planned);
-        if !removed.is_empty() {
-            let keys: Vec<Json> = removed.iter().map(|k| json!({"Key": k})).collect();
-            self.call(
-                ctx,
-                region,
-                "RemoveTags",
-                &format!("untagging {WHAT} ({arn})"),
-                json!({"ResourceId": arn, "TagsList": keys}),
-            )?;
-        }
-        if !changed.is_empty() {
-            self.call(
-                ctx,
-                region,
-                "AddTags",
-                &format!("tagging {WHAT} ({arn})"),
-                json!({"ResourceId": arn, "TagsList": tags_to_list(&changed, "Key", "Value")}),
-            )?;
-        }
-        Ok(())
     }
 }
 
@@ -369,7 +336,7 @@ impl Resource for EventDataStore {
             errors.push(d);
         }
         if changed("tags_all")
-            && let Err(d) = self.update_tags(ctx, &region, &arn, prior, planned)
+            && let Err(d) = cloudtrail::update_tags(ctx, &region, WHAT, &arn, prior, planned)
         {
             errors.push(d);
         }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use super::bench_support::time_ratio;
 use super::terraform::{self, Installation};
 
 pub struct BenchArgs {
@@ -150,7 +151,6 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     );
     let floor = measure(&floor_dir, &install, &state, args.plans)?;
     let ours = measure(&ours_dir, &install, &state, args.plans)?;
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!(
         "{:<28} {:>12} {:>12} {:>8}",
         "", "terraform_data", "aws_cloudtrail", "ratio"
@@ -160,14 +160,14 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         format!("apply ({})", args.count),
         floor.apply.as_secs_f64(),
         ours.apply.as_secs_f64(),
-        ratio(ours.apply, floor.apply)
+        time_ratio(ours.apply, floor.apply)
     );
     println!(
         "{:<28} {:>11.2}s {:>11.2}s {:>8.2}",
         "plan, no changes",
         floor.plan.as_secs_f64(),
         ours.plan.as_secs_f64(),
-        ratio(ours.plan, floor.plan)
+        time_ratio(ours.plan, floor.plan)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -4,10 +4,11 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use super::bench_support::{median, time_ratio};
 use crate::compliance::{self, Model, Suppressions, report};
 use crate::plan;
 
@@ -112,11 +113,6 @@ resource "aws_cloudtrail" "trail_{i}" {{
     )
 }
 
-fn median(mut xs: Vec<Duration>) -> Duration {
-    xs.sort();
-    xs[xs.len() / 2]
-}
-
 pub fn run(args: &Args) -> Result<ExitCode> {
     let trails = args.trails.max(1);
     let rounds = args.rounds.max(1);
@@ -150,7 +146,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         failed = rep.count(compliance::Status::Fail);
     }
     let (p, c, l) = (median(parse), median(check), median(load));
-    let ratio = c.as_secs_f64() / p.as_secs_f64().max(1e-9);
+    let ratio = time_ratio(c, p);
     println!("ctsim bench check: {trails} trail configurations, {rounds} rounds (medians)");
     println!(
         "  parse only (hcl-rs, floor): {:>9.2} ms",

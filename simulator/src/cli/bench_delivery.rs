@@ -7,11 +7,13 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Result, anyhow};
-use chrono::TimeZone;
+use anyhow::Result;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
+use super::bench_support::{
+    aws, cpu_seconds, create_log_bucket, peak_rss_mib, ratio, temp_simulator_at_start,
+};
 use crate::Simulator;
 use crate::generate::{Generator, Profile};
 use crate::pipeline::delivery::COMPRESSION;
@@ -20,10 +22,6 @@ use crate::pipeline::selectors::{CompiledTrail, TrailScope, selectors_of};
 pub struct Args {
     pub events: u64,
     pub seed: u64,
-}
-
-fn aws(e: crate::AwsError) -> anyhow::Error {
-    anyhow!("{}: {}", e.code, e.message)
 }
 
 /// Five trails with advanced selectors, as a security team would split its logging.
@@ -65,47 +63,10 @@ fn trail_selectors() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// CPU time (user + system, every thread) this process has used so far, in seconds: on a
-/// shared machine it shows how much of the wall time was spent waiting for a core.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    // Linux reports clock ticks; USER_HZ is 100 on every Linux ABI Rust targets.
-    Some((utime + stime) / 100.0)
-}
-
-/// Peak resident memory of this process so far (VmHWM), in MiB.
-fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let tmp = tempfile::tempdir()?;
-    let sim = Simulator::open(tmp.path()).map_err(aws)?;
-    let t0 = chrono::Utc
-        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .ok_or_else(|| anyhow!("bad start"))?;
-    sim.set_time(t0).map_err(aws)?;
+    let (_tmp, sim, t0) = temp_simulator_at_start()?;
     let ctx = sim.default_caller("us-east-1");
-    let policy = crate::policy::documented_bucket_policy("bench-logs", None, &ctx.account_id)
-        .replace("AWSLogs/", "*");
-    sim.invoke(&ctx, "s3", "CreateBucket", json!({"Bucket": "bench-logs"}))
-        .map_err(aws)?;
-    sim.invoke(
-        &ctx,
-        "s3",
-        "PutBucketPolicy",
-        json!({"Bucket": "bench-logs", "Policy": policy}),
-    )
-    .map_err(aws)?;
+    create_log_bucket(&sim, &ctx, "bench-logs", true)?;
     let mut arns = Vec::new();
     for (name, selectors) in trail_selectors() {
         let created = sim
@@ -185,7 +146,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let floor = began.elapsed();
     let floor_cpu = cpu_seconds().zip(cpu_began).map(|(b, a)| b - a);
 
-    let eps = |d: std::time::Duration| args.events as f64 / d.as_secs_f64().max(1e-9);
+    let eps = |d: std::time::Duration| ratio(args.events as f64, d.as_secs_f64());
     println!("{:<44} {:>10} {:>14}", "", "seconds", "events/s");
     println!(
         "{:<44} {:>10.2} {:>14.0}",
@@ -211,8 +172,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if let (Some(o), Some(f)) = (ours_cpu, floor_cpu) {
         println!(
             "CPU seconds (all threads): floor {f:.2}, ctsim {o:.2}; events per CPU second: floor {:.0}, ctsim {:.0}",
-            args.events as f64 / f.max(1e-9),
-            args.events as f64 / o.max(1e-9)
+            ratio(args.events as f64, f),
+            ratio(args.events as f64, o)
         );
     }
     println!(

@@ -8,10 +8,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Result, anyhow};
-use chrono::TimeZone;
 use serde_json::json;
 
-use crate::Simulator;
+use super::bench_support::{aws, create_log_bucket, ratio, temp_simulator_at_start, time_ratio};
 use crate::generate::spike::Spike;
 use crate::generate::{Generator, Profile};
 use crate::pipeline::insights;
@@ -24,33 +23,14 @@ pub struct Args {
     pub seed: u64,
 }
 
-fn aws(e: crate::AwsError) -> anyhow::Error {
-    anyhow!("{}: {}", e.code, e.message)
-}
-
 pub fn run(args: &Args) -> Result<ExitCode> {
     anyhow::ensure!(
         args.days >= 8,
         "--days must be at least 8 (7 days of baseline + 1)"
     );
-    let tmp = tempfile::tempdir()?;
-    let sim = Simulator::open(tmp.path()).map_err(aws)?;
-    let t0 = chrono::Utc
-        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .ok_or_else(|| anyhow!("bad start"))?;
-    sim.set_time(t0).map_err(aws)?;
+    let (_tmp, sim, t0) = temp_simulator_at_start()?;
     let ctx = sim.default_caller("us-east-1");
-    let policy = crate::policy::documented_bucket_policy("bench-logs", None, &ctx.account_id);
-    sim.invoke(&ctx, "s3", "CreateBucket", json!({"Bucket": "bench-logs"}))
-        .map_err(aws)?;
-    sim.invoke(
-        &ctx,
-        "s3",
-        "PutBucketPolicy",
-        json!({"Bucket": "bench-logs", "Policy": policy}),
-    )
-    .map_err(aws)?;
+    create_log_bucket(&sim, &ctx, "bench-logs", false)?;
     let trail = json!({"Name": "bench", "S3BucketName": "bench-logs", "IsMultiRegionTrail": true});
     sim.invoke(&ctx, "cloudtrail", "CreateTrail", trail)
         .map_err(aws)?;
@@ -108,14 +88,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         "ctsim: count (selectors, JSON) + evaluate last day",
         ours.as_secs_f64()
     );
-    println!(
-        "ratio (ctsim / floor time): {:.2}",
-        ours.as_secs_f64() / floor.as_secs_f64().max(1e-9)
-    );
+    println!("ratio (ctsim / floor time): {:.2}", time_ratio(ours, floor));
     println!(
         "floor groups: {groups}; Insights records: {}; events/s counted: {:.0}",
         report.records.len(),
-        count as f64 / ours.as_secs_f64().max(1e-9)
+        ratio(count as f64, ours.as_secs_f64())
     );
     Ok(ExitCode::SUCCESS)
 }

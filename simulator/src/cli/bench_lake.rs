@@ -12,10 +12,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
-use chrono::TimeZone;
 use serde_json::{Value, json};
 
-use crate::Simulator;
+use super::bench_support::{aws, median, ratio, temp_simulator_at_start, time_ratio};
 use crate::generate::{Generator, Profile};
 use crate::pipeline::lake::{Target, offer_record};
 use crate::services::cloudtrail::event_data_stores::LoadedEds;
@@ -27,25 +26,10 @@ pub struct Args {
     pub runs: usize,
 }
 
-fn aws(e: crate::AwsError) -> anyhow::Error {
-    anyhow!("{}: {}", e.code, e.message)
-}
-
 const BATCH: usize = 20_000;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let tmp = tempfile::tempdir()?;
-    let sim = Simulator::open(tmp.path()).map_err(aws)?;
-    let t0 = chrono::Utc
-        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-        .single()
-        .ok_or_else(|| anyhow!("bad start"))?;
-    sim.set_time(t0).map_err(aws)?;
+    let (_tmp, sim, t0) = temp_simulator_at_start()?;
     let ctx = sim.default_caller("us-east-1");
     let fs = |field: &str, values: &[&str]| json!({"Field": field, "Equals": values});
     let created = sim
@@ -114,7 +98,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         seq += batch.len() as i64;
         ingest += began.elapsed();
     }
-    let eps = args.events as f64 / ingest.as_secs_f64().max(1e-9);
+    let eps = ratio(args.events as f64, ingest.as_secs_f64());
     println!(
         "ingest: {} events considered, {} stored, {:.2} s, {:.0} events/s (target >= 100,000)",
         args.events,
@@ -190,7 +174,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             ));
         }
         let (f, o) = (median(floor_times), median(ours_times));
-        let ratio = o.as_secs_f64() / f.as_secs_f64().max(1e-9);
+        let ratio = time_ratio(o, f);
         worst = worst.max(ratio);
         println!(
             "{:<30} {:>10} {:>12.3} {:>12.3} {:>8.2}",

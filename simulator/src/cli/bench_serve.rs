@@ -16,7 +16,7 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 
-use crate::Simulator;
+use super::bench_support::{aws, create_log_bucket, ratio, temp_simulator};
 use crate::server::{self, Limits, Server, credentials::Credentials, json11, sigv4};
 
 #[derive(clap::Args, Debug, Clone)]
@@ -32,10 +32,6 @@ pub struct Args {
     pub threads: usize,
 }
 
-fn aws(e: crate::AwsError) -> anyhow::Error {
-    anyhow!("{}: {}", e.code, e.message)
-}
-
 /// What one phase measured.
 struct Phase {
     requests: u64,
@@ -47,7 +43,7 @@ struct Phase {
 
 impl Phase {
     fn rps(&self) -> f64 {
-        self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
+        ratio(self.requests as f64, self.elapsed.as_secs_f64())
     }
     fn pct(&self, p: f64) -> f64 {
         if self.latencies.is_empty() {
@@ -226,20 +222,9 @@ async fn trivial(listener: tokio::net::TcpListener, mut stop: tokio::sync::onesh
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let tmp = tempfile::tempdir()?;
-    let sim = Simulator::open(tmp.path()).map_err(aws)?;
+    let (_tmp, sim) = temp_simulator()?;
     let ctx = sim.default_caller("us-east-1");
-    let policy = crate::policy::documented_bucket_policy("bench-logs", None, &ctx.account_id)
-        .replace("AWSLogs/", "*");
-    sim.invoke(&ctx, "s3", "CreateBucket", json!({"Bucket": "bench-logs"}))
-        .map_err(aws)?;
-    sim.invoke(
-        &ctx,
-        "s3",
-        "PutBucketPolicy",
-        json!({"Bucket": "bench-logs", "Policy": policy}),
-    )
-    .map_err(aws)?;
+    create_log_bucket(&sim, &ctx, "bench-logs", true)?;
     for i in 0..5 {
         sim.invoke(
             &ctx,
@@ -294,8 +279,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let _ = thread.join();
     println!(
         "ratio DescribeTrails / floor: {:.3}   LookupEvents / floor: {:.3}",
-        describe.rps() / floor.rps().max(1e-9),
-        lookup.rps() / floor.rps().max(1e-9)
+        ratio(describe.rps(), floor.rps()),
+        ratio(lookup.rps(), floor.rps())
     );
     if describe.failures + lookup.failures > 0 {
         anyhow::bail!("some requests failed");

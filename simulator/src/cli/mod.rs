@@ -15,6 +15,7 @@ mod bench_delivery;
 mod bench_insights;
 mod bench_lake;
 mod bench_serve;
+mod bench_support;
 mod check;
 mod deliver;
 mod demo;

@@ -171,26 +171,11 @@ impl<'e, 'a> TrailJob<'e, 'a> {
         let Ok(config) = serde_json::from_str::<TrailConfig>(&row.config) else {
             return Ok(None); // an unreadable trail cannot deliver; the service reports it on read
         };
-        let org = if config.is_organization_trail {
-            organizations::organization_of(env, &row.account_id)?
-        } else {
-            None
-        };
-        let scope = TrailScope {
-            home_region: row.region.clone(),
-            multi_region: row.multi_region,
-            include_global_service_events: config.include_global_service_events,
-            account_id: row.account_id.clone(),
-            organization_accounts: org
-                .as_ref()
-                .map(|o| o.member_accounts.clone())
-                .unwrap_or_default(),
-        };
-        let compiled = CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?);
+        let (compiled, org_id) = compile_trail(env, &row, &config)?;
         let dest = Destination {
             bucket: config.s3_bucket_name.clone(),
             prefix: config.s3_key_prefix.clone().filter(|p| !p.is_empty()),
-            org_id: org.as_ref().map(|o| o.id.clone()),
+            org_id,
             kms_key_id: config.kms_key_id.clone(),
         };
         let details = delivery_status(&status)?;
@@ -262,8 +247,11 @@ impl<'e, 'a> TrailJob<'e, 'a> {
             state.drained_stop_ms = self.until_ms;
         }
         let body = serde_json::to_value(&state).map_err(StoreError::from)?;
-        env.db
-            .put_document(&state_key(row), &body, clock::to_millis(env.now))?;
+        env.db.put_document(
+            &trail_state_key(STATE_KIND, row),
+            &body,
+            clock::to_millis(env.now),
+        )?;
         Ok(())
     }
 }
@@ -435,10 +423,38 @@ impl Writer<'_, '_> {
     }
 }
 
-fn state_key(row: &TrailRow) -> DocKey<'_> {
+/// A stored trail's matcher and, for an organization trail, its organization's ID: what
+/// both log delivery and Insights need to pick the trail's events.
+pub fn compile_trail(
+    env: &Env<'_>,
+    row: &TrailRow,
+    config: &TrailConfig,
+) -> Result<(CompiledTrail, Option<String>), AwsError> {
+    let org = if config.is_organization_trail {
+        organizations::organization_of(env, &row.account_id)?
+    } else {
+        None
+    };
+    let scope = TrailScope {
+        home_region: row.region.clone(),
+        multi_region: row.multi_region,
+        include_global_service_events: config.include_global_service_events,
+        account_id: row.account_id.clone(),
+        organization_accounts: org
+            .as_ref()
+            .map(|o| o.member_accounts.clone())
+            .unwrap_or_default(),
+    };
+    let compiled = CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?);
+    Ok((compiled, org.map(|o| o.id)))
+}
+
+/// Where a pipeline stage keeps its per-trail progress: a document of `kind` named by the
+/// trail's ARN.
+pub fn trail_state_key<'r>(kind: &'static str, row: &'r TrailRow) -> DocKey<'r> {
     DocKey {
         service: "cloudtrail",
-        kind: STATE_KIND,
+        kind,
         account_id: &row.account_id,
         region: &row.region,
         id: &row.arn,

@@ -27,14 +27,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::delivery::{gzip, object_key, unique_of};
-use super::selectors::{CompiledTrail, TrailScope, selectors_of};
+use super::delivery::{compile_trail, gzip, object_key, trail_state_key, unique_of};
+use super::selectors::CompiledTrail;
 use crate::clock;
 use crate::error::{AwsError, StoreError};
 use crate::services::cloudtrail::insights::enabled_key;
 use crate::services::cloudtrail::trails::TrailConfig;
 use crate::services::cloudtrail::{destinations, model::InsightSelector};
-use crate::services::{Env, organizations, s3};
+use crate::services::{Env, s3};
 use crate::store::{DocKey, InsightCount, NewEvent, StatusRow, TrailRow, TrailWithStatus};
 use crate::{ids, settings};
 
@@ -346,7 +346,7 @@ pub fn detect_due(env: &Env<'_>) -> Result<InsightsReport, AwsError> {
     {
         let Some(selectors) = env.db.insight_selectors(&row.arn)? else {
             if document.is_some() {
-                env.db.delete_document(&state_key(&row))?;
+                env.db.delete_document(&trail_state_key(STATE_KIND, &row))?;
                 env.db.delete_insight_counts(&row.arn)?;
             }
             continue;
@@ -388,19 +388,10 @@ pub fn detect_due(env: &Env<'_>) -> Result<InsightsReport, AwsError> {
         }
         let now_ms = clock::to_millis(env.now);
         let body = serde_json::to_value(&state).map_err(StoreError::from)?;
-        env.db.put_document(&state_key(&row), &body, now_ms)?;
+        env.db
+            .put_document(&trail_state_key(STATE_KIND, &row), &body, now_ms)?;
     }
     Ok(report)
-}
-
-fn state_key(row: &TrailRow) -> DocKey<'_> {
-    DocKey {
-        service: "cloudtrail",
-        kind: STATE_KIND,
-        account_id: &row.account_id,
-        region: &row.region,
-        id: &row.arn,
-    }
 }
 
 fn types_of(selectors_json: &str) -> Types {
@@ -446,26 +437,12 @@ impl<'r> Trail<'r> {
         start_ms: i64,
         types: Types,
     ) -> Result<Trail<'r>, AwsError> {
-        let org = if config.is_organization_trail {
-            organizations::organization_of(env, &row.account_id)?
-        } else {
-            None
-        };
-        let scope = TrailScope {
-            home_region: row.region.clone(),
-            multi_region: row.multi_region,
-            include_global_service_events: config.include_global_service_events,
-            account_id: row.account_id.clone(),
-            organization_accounts: org
-                .as_ref()
-                .map(|o| o.member_accounts.clone())
-                .unwrap_or_default(),
-        };
+        let (compiled, org_id) = compile_trail(env, row, config)?;
         Ok(Trail {
             row,
             config,
-            compiled: CompiledTrail::new(&scope, &selectors_of(env.db, &row.arn)?),
-            org_id: org.map(|o| o.id),
+            compiled,
+            org_id,
             types,
             start_ms,
             until_ms: if status.is_logging {

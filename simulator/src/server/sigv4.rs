@@ -556,61 +556,56 @@ mod tests {
         );
     }
 
-    /// The AWS SigV4 test suite's `get-vanilla` case (service `service`, region
-    /// `us-east-1`, the documented example secret).
-    #[test]
-    fn reproduces_the_aws_get_vanilla_signature() {
+    /// Runs a GET `/` case of the AWS SigV4 test suite (service `service`, region
+    /// `us-east-1`, the documented example secret) signed with `signature`; returns the
+    /// parsed signature, the canonical request and the signature computed from it.
+    fn suite_get_case(raw_query: &str, signature: &str) -> (Signature, String, String) {
         let headers = vec![
             ("Host".to_string(), "example.amazonaws.com".to_string()),
             ("X-Amz-Date".to_string(), "20150830T123600Z".to_string()),
             (
                 "Authorization".to_string(),
-                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31".to_string(),
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature={signature}"
+                ),
             ),
         ];
         let req = SignedRequest {
             method: "GET",
             raw_path: "/",
-            raw_query: "",
+            raw_query,
             headers: &headers,
         };
         let sig = parse(&req).unwrap();
-        assert_eq!(sig.access_key_id, "AKIDEXAMPLE");
-        assert_eq!(sig.service, "service");
         let creq = canonical_request(&req, &sig, &sha256_hex(b""), false);
         let computed = compute(
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
             &sig,
             &string_to_sign(&sig, &creq),
         );
+        (sig, creq, computed)
+    }
+
+    /// The suite's `get-vanilla` case.
+    #[test]
+    fn reproduces_the_aws_get_vanilla_signature() {
+        let (sig, _, computed) = suite_get_case(
+            "",
+            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+        );
+        assert_eq!(sig.access_key_id, "AKIDEXAMPLE");
+        assert_eq!(sig.service, "service");
         assert_eq!(computed, sig.signature);
     }
 
     /// The `get-vanilla-query-order-key-case` case: parameters are sorted.
     #[test]
     fn sorts_query_parameters() {
-        let headers = vec![
-            ("Host".to_string(), "example.amazonaws.com".to_string()),
-            ("X-Amz-Date".to_string(), "20150830T123600Z".to_string()),
-            (
-                "Authorization".to_string(),
-                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500".to_string(),
-            ),
-        ];
-        let req = SignedRequest {
-            method: "GET",
-            raw_path: "/",
-            raw_query: "Param2=value2&Param1=value1",
-            headers: &headers,
-        };
-        let sig = parse(&req).unwrap();
-        let creq = canonical_request(&req, &sig, &sha256_hex(b""), false);
-        assert!(creq.contains("\nParam1=value1&Param2=value2\n"), "{creq}");
-        let computed = compute(
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            &sig,
-            &string_to_sign(&sig, &creq),
+        let (sig, creq, computed) = suite_get_case(
+            "Param2=value2&Param1=value1",
+            "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500",
         );
+        assert!(creq.contains("\nParam1=value1&Param2=value2\n"), "{creq}");
         assert_eq!(computed, sig.signature);
     }
 

@@ -146,16 +146,15 @@ fn check_bucket(
     .map_err(|_| insufficient())
 }
 
-fn check_key(
+/// Resolves a KMS key reference (ID, ARN, alias) in the caller's account and region; the key
+/// must exist and be enabled. `user` names what needs the key in the error message.
+pub fn enabled_kms_key(
     env: &Env<'_>,
     ctx: &CallerContext,
-    trail_arn: &str,
-    config: &mut TrailConfig,
-) -> Result<(), AwsError> {
-    let Some(key_ref) = config.kms_key_id.clone() else {
-        return Ok(());
-    };
-    let key = kms::resolve_key(env, &ctx.account_id, &ctx.region, &key_ref)
+    key_ref: &str,
+    user: &str,
+) -> Result<kms::KeyInfo, AwsError> {
+    let key = kms::resolve_key(env, &ctx.account_id, &ctx.region, key_ref)
         .map_err(|_| {
             AwsError::client(
                 "InvalidKmsKeyIdException",
@@ -172,11 +171,24 @@ fn check_key(
         return Err(AwsError::client(
             "KmsException",
             format!(
-                "KMS key {} is {}; CloudTrail needs an enabled key.",
+                "KMS key {} is {}; {user} needs an enabled key.",
                 key.arn, key.state
             ),
         ));
     }
+    Ok(key)
+}
+
+fn check_key(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    trail_arn: &str,
+    config: &mut TrailConfig,
+) -> Result<(), AwsError> {
+    let Some(key_ref) = config.kms_key_id.clone() else {
+        return Ok(());
+    };
+    let key = enabled_kms_key(env, ctx, &key_ref, "CloudTrail")?;
     let insufficient = || {
         AwsError::client(
             "InsufficientEncryptionPolicyException",

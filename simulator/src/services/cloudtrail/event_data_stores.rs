@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use super::lake_model::*;
 use super::model::{AdvancedEventSelector, AdvancedFieldSelector, Tag};
-use super::names;
 use super::selectors::validate_advanced;
 use super::tags;
+use super::{destinations, names};
 use crate::clock;
 use crate::context::CallerContext;
 use crate::error::{AwsError, StoreError};
-use crate::services::{Env, constraint_message, kms, next_uuid, organizations};
+use crate::services::{Env, constraint_message, next_uuid, organizations};
 use crate::store::EdsRow;
 
 /// Event data stores per account and region (AWS quota).
@@ -114,11 +114,25 @@ fn invalid_parameter(message: impl Into<String>) -> AwsError {
     AwsError::client("InvalidParameterException", message)
 }
 
-fn validation(value: &str, member: &str, constraint: &str) -> AwsError {
+pub(super) fn validation(value: &str, member: &str, constraint: &str) -> AwsError {
     AwsError::client(
         "ValidationException",
         constraint_message(value, member, constraint),
     )
+}
+
+/// The page size a CloudTrail Lake list call asks for in `member`: 1 to 1000, 1000 when
+/// not given.
+pub(super) fn page_size(given: Option<i64>, member: &str) -> Result<i64, AwsError> {
+    let max = given.unwrap_or(LIST_MAX);
+    if !(1..=LIST_MAX).contains(&max) {
+        return Err(validation(
+            &max.to_string(),
+            member,
+            "Member must have value between 1 and 1000",
+        ));
+    }
+    Ok(max)
 }
 
 fn not_found() -> AwsError {
@@ -262,28 +276,7 @@ fn check_organization(env: &Env<'_>, ctx: &CallerContext) -> Result<(), AwsError
 
 /// Resolves a KMS key reference to the key's ARN; the key must exist and be enabled.
 fn check_kms_key(env: &Env<'_>, ctx: &CallerContext, key_ref: &str) -> Result<String, AwsError> {
-    let key = kms::resolve_key(env, &ctx.account_id, &ctx.region, key_ref)
-        .map_err(|_| {
-            AwsError::client(
-                "InvalidKmsKeyIdException",
-                format!("KMS key ARN {key_ref} is not valid."),
-            )
-        })?
-        .ok_or_else(|| {
-            AwsError::client(
-                "KmsKeyNotFoundException",
-                format!("KMS key {key_ref} does not exist."),
-            )
-        })?;
-    if key.state != "Enabled" {
-        return Err(AwsError::client(
-            "KmsException",
-            format!(
-                "KMS key {} is {}; CloudTrail Lake needs an enabled key.",
-                key.arn, key.state
-            ),
-        ));
-    }
+    let key = destinations::enabled_kms_key(env, ctx, key_ref, "CloudTrail Lake")?;
     if key.region != ctx.region {
         return Err(AwsError::client(
             "InvalidKmsKeyIdException",
@@ -489,29 +482,26 @@ pub fn get_event_data_store(
 
 const LIST_MAX: i64 = 1000;
 
+/// The caller's event data stores in its region that have not yet gone for good (those
+/// pending deletion included), in storage order.
+pub fn visible_stores(env: &Env<'_>, ctx: &CallerContext) -> Result<Vec<LoadedEds>, AwsError> {
+    let now_ms = clock::to_millis(env.now);
+    let loaded = env
+        .db
+        .eds_list(&ctx.account_id, &ctx.region)?
+        .into_iter()
+        .map(LoadedEds::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(loaded.into_iter().filter(|e| !e.is_gone(now_ms)).collect())
+}
+
 pub fn list_event_data_stores(
     env: &Env<'_>,
     ctx: &CallerContext,
     req: ListEventDataStoresRequest,
 ) -> Result<ListEventDataStoresResponse, AwsError> {
-    let max = req.max_results.unwrap_or(LIST_MAX);
-    if !(1..=LIST_MAX).contains(&max) {
-        return Err(validation(
-            &max.to_string(),
-            "maxResults",
-            "Member must have value between 1 and 1000",
-        ));
-    }
-    let now_ms = clock::to_millis(env.now);
-    let all: Vec<LoadedEds> = env
-        .db
-        .eds_list(&ctx.account_id, &ctx.region)?
-        .into_iter()
-        .map(LoadedEds::from_row)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .filter(|e| !e.is_gone(now_ms))
-        .collect();
+    let max = page_size(req.max_results, "maxResults")?;
+    let all = visible_stores(env, ctx)?;
     let start = match &req.next_token {
         None => 0,
         Some(tok) => super::trails::decode_offset_token("eventdatastores", tok)

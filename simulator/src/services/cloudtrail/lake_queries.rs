@@ -9,20 +9,18 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::event_data_stores::{LoadedEds, PENDING_DELETION, resolve};
+use super::event_data_stores::{PENDING_DELETION, page_size, resolve, validation, visible_stores};
 use super::lake_model::*;
 use super::trails::{decode_offset_token, encode_offset_token, invalid_next_token};
 use crate::clock;
 use crate::context::CallerContext;
 use crate::error::{AwsError, StoreError};
 use crate::pipeline::lake_sql::{self, SqlError, StoreRef};
-use crate::services::{Env, constraint_message, next_uuid};
+use crate::services::{Env, next_uuid};
 use crate::store::QueryRow;
 
 /// Rows per stored result page.
 const PAGE_ROWS: usize = 1000;
-/// The most rows GetQueryResults returns per call (and its default).
-const MAX_QUERY_RESULTS: i64 = 1000;
 const MAX_STATEMENT: usize = 10_000;
 pub const STATUSES: &[&str] = &[
     "QUEUED",
@@ -54,13 +52,6 @@ fn query_not_found() -> AwsError {
     )
 }
 
-fn validation(value: &str, member: &str, constraint: &str) -> AwsError {
-    AwsError::client(
-        "ValidationException",
-        constraint_message(value, member, constraint),
-    )
-}
-
 /// The outcome of running a statement: a stored query row (and its pages).
 pub struct Ran {
     pub row: QueryRow,
@@ -80,15 +71,7 @@ pub fn run_statement(env: &Env<'_>, ctx: &CallerContext, statement: &str) -> Res
     // Results include everything recorded so far.
     crate::pipeline::lake::ingest_due(env)?;
     let now_ms = clock::to_millis(env.now);
-    let mine: Vec<LoadedEds> = env
-        .db
-        .eds_list(&ctx.account_id, &ctx.region)?
-        .into_iter()
-        .map(LoadedEds::from_row)
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .filter(|e| !e.is_gone(now_ms))
-        .collect();
+    let mine = visible_stores(env, ctx)?;
     let mut lookup = |name: &str| -> Option<StoreRef> {
         let id = name.rsplit('/').next().unwrap_or(name);
         mine.iter()
@@ -301,14 +284,7 @@ pub fn get_query_results(
     ctx: &CallerContext,
     req: GetQueryResultsRequest,
 ) -> Result<GetQueryResultsResponse, AwsError> {
-    let max = req.max_query_results.unwrap_or(MAX_QUERY_RESULTS);
-    if !(1..=MAX_QUERY_RESULTS).contains(&max) {
-        return Err(validation(
-            &max.to_string(),
-            "maxQueryResults",
-            "Member must have value between 1 and 1000",
-        ));
-    }
+    let max = page_size(req.max_query_results, "maxQueryResults")?;
     let q = own_query(env, ctx, &req.query_id)?;
     let total = q.row_count.max(0) as usize;
     let offset = match &req.next_token {
@@ -395,14 +371,7 @@ pub fn list_queries(
     req: ListQueriesRequest,
 ) -> Result<ListQueriesResponse, AwsError> {
     let eds = resolve(env, ctx, &req.event_data_store)?;
-    let max = req.max_results.unwrap_or(MAX_QUERY_RESULTS);
-    if !(1..=MAX_QUERY_RESULTS).contains(&max) {
-        return Err(validation(
-            &max.to_string(),
-            "maxResults",
-            "Member must have value between 1 and 1000",
-        ));
-    }
+    let max = page_size(req.max_results, "maxResults")?;
     if let Some(st) = &req.query_status
         && !STATUSES.contains(&st.as_str())
     {
