@@ -100,6 +100,7 @@ pub fn schema() -> Schema {
     let endpoints = Block::new(ENDPOINT_SERVICES.iter().map(|n| s(n)).collect(), vec![]);
     Schema {
         version: 0,
+        overlay_problems: Vec::new(),
         block: Block::new(
             vec![
                 s("access_key").sensitive(),

@@ -7,6 +7,7 @@ pub mod data_sources;
 pub mod diagnostics;
 pub mod http_client;
 pub mod plan;
+pub mod reference;
 pub mod resources;
 pub mod schema;
 pub mod server;

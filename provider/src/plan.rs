@@ -96,6 +96,13 @@ fn plan_block(block: &Block, creating: bool, proposed: &Value, config: &Value) -
         }
         let proposed_items = proposed.attr(nested.name);
         let config_items = config.attr(nested.name);
+        if nested.nesting == Nesting::Single {
+            if let Value::Object(_) = proposed_items {
+                let planned = plan_block(&nested.block, creating, proposed_items, config_items);
+                crate::values::set_attr(&mut out, nested.name, planned);
+            }
+            continue;
+        }
         if let Value::List(items) = proposed_items {
             let planned: Vec<Value> = items
                 .iter()
@@ -201,6 +208,13 @@ fn validate_block(block: &Block, config: &Value, path: &mut Path, out: &mut Vec<
                     });
                 }
             }
+        }
+        if nested.nesting == Nesting::Single {
+            if let Value::Object(_) = value {
+                validate_block(&nested.block, value, path, out);
+            }
+            path.pop();
+            continue;
         }
         for (i, item) in value.items().iter().enumerate() {
             if nested.nesting == Nesting::List {

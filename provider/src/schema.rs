@@ -1,11 +1,14 @@
-//! Resource schemas as the provider declares them, in the shape of terraform-plugin-sdk v2
-//! schemas (required/optional/computed, defaults, force-new, validators), converted to the
-//! tfplugin6 wire schema. Keeping defaults and force-new here lets one generic planner serve
-//! every resource.
+//! Schemas in the shape of terraform-plugin-sdk v2 (required/optional/computed, defaults,
+//! force-new, validators), converted to the tfplugin6 wire schema. The shape of every served
+//! type comes from the vendored hashicorp/aws dump (`crate::reference`); a resource adds its
+//! behaviour with the overlay methods of [`Schema`]. Keeping defaults and force-new here lets
+//! one generic planner serve every resource.
 
 use std::collections::BTreeMap;
 
 use tfplugin6::proto;
+
+use crate::reference::{self, Kind};
 use tfplugin6::value::{Type, Value};
 
 /// A value check run during ValidateResourceConfig on known values.
@@ -13,9 +16,12 @@ use tfplugin6::value::{Type, Value};
 pub enum Validator {
     /// The string must be one of these (case-sensitive), as `validation.StringInSlice`.
     OneOf(&'static [&'static str]),
+    /// `validation.NoZeroValues` on a string.
+    NotEmpty,
     /// String length in bytes between the bounds, inclusive.
     LenBetween(usize, usize),
-    /// The string must parse as an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`).
+    /// hashicorp/aws `verify.ValidARN`: empty, or an ARN with a valid partition, region
+    /// and account and a resource part.
     Arn,
 }
 
@@ -25,6 +31,9 @@ impl Validator {
         match self {
             Validator::OneOf(allowed) => (!allowed.contains(&value))
                 .then(|| format!("expected {attr} to be one of {allowed:?}, got {value}")),
+            Validator::NotEmpty => value
+                .is_empty()
+                .then(|| format!("{attr} must not be empty, got {value}")),
             Validator::LenBetween(min, max) => {
                 let len = value.len();
                 (len < *min || len > *max).then(|| {
@@ -33,16 +42,62 @@ impl Validator {
                     )
                 })
             }
-            Validator::Arn => {
-                let parts: Vec<&str> = value.splitn(6, ':').collect();
-                let ok = parts.len() == 6
-                    && parts[0] == "arn"
-                    && !parts[1].is_empty()
-                    && !parts[2].is_empty()
-                    && !parts[5].is_empty();
-                (!ok).then(|| format!("\"{attr}\" ({value}) is an invalid ARN"))
-            }
+            Validator::Arn => arn_problem(value)
+                .map(|why| format!("\"{attr}\" ({value}) is an invalid ARN: {why}")),
         }
+    }
+}
+
+/// Why a non-empty string fails `verify.ValidARNCheck` (aws-sdk-go's `arn.Parse`, then the
+/// partition, region, account and resource checks), in its words; None when it passes.
+fn arn_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    if !value.starts_with("arn:") {
+        return Some("arn: invalid prefix".to_string());
+    }
+    let sections: Vec<&str> = value.splitn(6, ':').collect();
+    let [_, partition, _service, region, account, resource] = sections[..] else {
+        return Some("arn: not enough sections".to_string());
+    };
+    let lower_words = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
+    // ^aws(-[a-z]+)*$
+    let partition_ok = partition.strip_prefix("aws").is_some_and(|rest| {
+        rest.is_empty()
+            || rest
+                .strip_prefix('-')
+                .is_some_and(|r| r.split('-').all(lower_words))
+    });
+    // ^[a-z]{2}(-[a-z]+)+-\d$
+    let region_ok = {
+        let parts: Vec<&str> = region.split('-').collect();
+        parts.len() >= 3
+            && parts[0].len() == 2
+            && lower_words(parts[0])
+            && parts[1..parts.len() - 1].iter().all(|p| lower_words(p))
+            && parts[parts.len() - 1].len() == 1
+            && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+    };
+    // ^(aws|aws-managed|third-party|\d{12}|cw.{10})$
+    let account_ok = matches!(account, "aws" | "aws-managed" | "third-party")
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        || (account.starts_with("cw") && account.chars().count() == 12);
+    if partition.is_empty() {
+        Some("missing partition value".to_string())
+    } else if !partition_ok {
+        Some(
+            "invalid partition value (expecting to match regular expression: ^aws(-[a-z]+)*$)"
+                .to_string(),
+        )
+    } else if !region.is_empty() && !region_ok {
+        Some("invalid region value (expecting to match regular expression: ^[a-z]{2}(-[a-z]+)+-\\d$)".to_string())
+    } else if !account.is_empty() && !account_ok {
+        Some("invalid account ID value (expecting to match regular expression: ^(aws|aws-managed|third-party|\\d{12}|cw.{10})$)".to_string())
+    } else if resource.is_empty() {
+        Some("missing resource value".to_string())
+    } else {
+        None
     }
 }
 
@@ -54,6 +109,8 @@ pub struct Attribute {
     pub optional: bool,
     pub computed: bool,
     pub sensitive: bool,
+    pub deprecated: bool,
+    pub write_only: bool,
     pub force_new: bool,
     pub default: Option<Value>,
     pub description: &'static str,
@@ -66,7 +123,7 @@ pub struct Attribute {
 }
 
 impl Attribute {
-    fn new(name: &'static str, ty: Type) -> Self {
+    pub(crate) fn new(name: &'static str, ty: Type) -> Self {
         Attribute {
             name,
             ty,
@@ -74,6 +131,8 @@ impl Attribute {
             optional: false,
             computed: false,
             sensitive: false,
+            deprecated: false,
+            write_only: false,
             force_new: false,
             default: None,
             description: "",
@@ -139,6 +198,8 @@ impl Attribute {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Nesting {
+    /// At most one block, its value an object or null (e.g. `timeouts`).
+    Single,
     List,
     Set,
 }
@@ -158,10 +219,10 @@ pub struct NestedBlock {
 }
 
 impl NestedBlock {
-    pub fn list(name: &'static str, block: Block) -> Self {
+    pub fn new(name: &'static str, nesting: Nesting, block: Block) -> Self {
         NestedBlock {
             name,
-            nesting: Nesting::List,
+            nesting,
             block,
             min_items: 0,
             max_items: 0,
@@ -169,11 +230,11 @@ impl NestedBlock {
             computed: false,
         }
     }
+    pub fn list(name: &'static str, block: Block) -> Self {
+        Self::new(name, Nesting::List, block)
+    }
     pub fn set(name: &'static str, block: Block) -> Self {
-        NestedBlock {
-            nesting: Nesting::Set,
-            ..Self::list(name, block)
-        }
+        Self::new(name, Nesting::Set, block)
     }
     pub fn max_items(mut self, n: usize) -> Self {
         self.max_items = n;
@@ -198,6 +259,7 @@ pub struct Block {
     pub attributes: Vec<Attribute>,
     pub blocks: Vec<NestedBlock>,
     pub description: &'static str,
+    pub deprecated: bool,
 }
 
 impl Block {
@@ -206,6 +268,7 @@ impl Block {
             attributes,
             blocks,
             description: "",
+            deprecated: false,
         }
     }
 
@@ -224,10 +287,11 @@ impl Block {
             fields.insert(a.name.to_string(), a.ty.clone());
         }
         for b in &self.blocks {
-            let elem = Box::new(b.block.value_type());
+            let elem = b.block.value_type();
             let ty = match b.nesting {
-                Nesting::List => Type::List(elem),
-                Nesting::Set => Type::Set(elem),
+                Nesting::Single => elem,
+                Nesting::List => Type::List(Box::new(elem)),
+                Nesting::Set => Type::Set(Box::new(elem)),
             };
             fields.insert(b.name.to_string(), ty);
         }
@@ -246,6 +310,8 @@ impl Block {
                 optional: a.optional,
                 computed: a.computed,
                 sensitive: a.sensitive,
+                deprecated: a.deprecated,
+                write_only: a.write_only,
                 ..Default::default()
             })
             .collect();
@@ -257,6 +323,7 @@ impl Block {
                 type_name: b.name.to_string(),
                 block: Some(b.block.to_proto()),
                 nesting: match b.nesting {
+                    Nesting::Single => proto::schema::nested_block::NestingMode::Single as i32,
                     Nesting::List => proto::schema::nested_block::NestingMode::List as i32,
                     Nesting::Set => proto::schema::nested_block::NestingMode::Set as i32,
                 },
@@ -270,6 +337,7 @@ impl Block {
             attributes,
             block_types,
             description: self.description.to_string(),
+            deprecated: self.deprecated,
             ..Default::default()
         }
     }
@@ -280,32 +348,93 @@ impl Block {
 pub struct Schema {
     pub version: i64,
     pub block: Block,
+    /// Overlay paths that named nothing in the reference schema; a test keeps this empty
+    /// for every served type, so a typo never silently drops a validator or default.
+    pub overlay_problems: Vec<String>,
 }
 
 impl Schema {
     pub fn to_proto(&self) -> proto::Schema {
+        let mut block = self.block.to_proto();
+        block.version = self.version;
         proto::Schema {
             version: self.version,
-            block: Some(self.block.to_proto()),
+            block: Some(block),
         }
+    }
+
+    /// hashicorp/aws's schema of a managed resource type.
+    pub fn resource(type_name: &str) -> Schema {
+        Self::reference(Kind::Resource, type_name)
+    }
+
+    /// hashicorp/aws's schema of a data source.
+    pub fn data_source(type_name: &str) -> Schema {
+        Self::reference(Kind::DataSource, type_name)
+    }
+
+    fn reference(kind: Kind, type_name: &str) -> Schema {
+        let schema = reference::schema(kind, type_name).unwrap_or_else(|| Schema {
+            version: 0,
+            block: Block::default(),
+            overlay_problems: vec![format!("{type_name} is not a hashicorp/aws {kind:?} type")],
+        });
+        // hashicorp/aws v6: moving a resource to another region replaces it.
+        if kind == Kind::Resource && schema.block.attribute("region").is_some() {
+            schema.attr("region", Attribute::force_new)
+        } else {
+            schema
+        }
+    }
+
+    /// Adds behaviour to the attribute at a dotted path (`rule.filter.prefix`: blocks, then
+    /// the attribute).
+    pub fn attr(mut self, path: &str, tune: impl FnOnce(Attribute) -> Attribute) -> Self {
+        let (blocks, name) = path.rsplit_once('.').unwrap_or(("", path));
+        let found = self
+            .block
+            .nested_mut(blocks)
+            .and_then(|b| b.attributes.iter_mut().find(|a| a.name == name));
+        match found {
+            Some(a) => *a = tune(a.clone()),
+            None => self.overlay_problems.push(format!("no attribute {path}")),
+        }
+        self
+    }
+
+    /// Adds behaviour to the nested block at a dotted path.
+    pub fn nested(mut self, path: &str, tune: impl FnOnce(NestedBlock) -> NestedBlock) -> Self {
+        let (parents, name) = path.rsplit_once('.').unwrap_or(("", path));
+        let found = self
+            .block
+            .nested_mut(parents)
+            .and_then(|b| b.blocks.iter_mut().find(|n| n.name == name));
+        match found {
+            Some(n) => *n = tune(n.clone()),
+            None => self.overlay_problems.push(format!("no block {path}")),
+        }
+        self
+    }
+
+    /// The same attribute behaviour at several paths.
+    pub fn attrs(self, paths: &[&str], tune: impl Fn(Attribute) -> Attribute) -> Self {
+        paths.iter().fold(self, |s, p| s.attr(p, &tune))
     }
 }
 
-/// The `tags` / `tags_all` pair every taggable hashicorp/aws resource has.
-pub fn tags_attributes() -> Vec<Attribute> {
-    vec![
-        Attribute::optional("tags", Type::Map(Box::new(Type::String)))
-            .describe("Key-value map of resource tags."),
-        Attribute::computed("tags_all", Type::Map(Box::new(Type::String)))
-            .describe("Tags assigned to the resource, including those inherited from the provider default_tags."),
-    ]
-}
-
-/// The per-resource `region` argument of hashicorp/aws v6.
-pub fn region_attribute() -> Attribute {
-    Attribute::optional_computed("region", Type::String)
-        .force_new()
-        .describe("Region where this resource is managed. Defaults to the provider region.")
+impl Block {
+    /// The block at a dotted path of nested block names; "" is this block.
+    fn nested_mut(&mut self, path: &str) -> Option<&mut Block> {
+        if path.is_empty() {
+            return Some(self);
+        }
+        let (first, rest) = path.split_once('.').unwrap_or((path, ""));
+        self.blocks
+            .iter_mut()
+            .find(|n| n.name == first)?
+            .block
+            .nested_mut(rest)
+    }
 }
 
 pub fn string() -> Type {
@@ -318,4 +447,60 @@ pub fn string_list() -> Type {
 
 pub fn string_set() -> Type {
     Type::Set(Box::new(Type::String))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_validator_accepts_empty_as_verify_valid_arn_does() {
+        assert_eq!(Validator::Arn.check("kms_key_id", ""), None);
+        assert_eq!(
+            Validator::Arn.check("kms_key_id", "arn:aws:kms:us-east-1:123456789012:key/abc"),
+            None
+        );
+        assert_eq!(
+            Validator::Arn.check("a", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            None
+        );
+        assert_eq!(Validator::Arn.check("a", "arn:aws:s3:::bucket"), None);
+    }
+
+    #[test]
+    fn arn_validator_words_failures_as_hashicorp_aws() {
+        let check = |v: &str| Validator::Arn.check("kms_key_id", v).unwrap_or_default();
+        assert_eq!(
+            check("alias/x"),
+            "\"kms_key_id\" (alias/x) is an invalid ARN: arn: invalid prefix"
+        );
+        assert!(check("arn:aws:kms").ends_with("arn: not enough sections"));
+        assert!(
+            check("arn::kms:us-east-1:123456789012:key/a").ends_with("missing partition value")
+        );
+        assert!(check("arn:amazon:kms:us-east-1:123456789012:key/a").contains("invalid partition"));
+        assert!(check("arn:aws:kms:useast1:123456789012:key/a").contains("invalid region"));
+        assert!(check("arn:aws:kms:us-east-1:1234:key/a").contains("invalid account ID"));
+        assert!(check("arn:aws:kms:us-east-1:123456789012:").ends_with("missing resource value"));
+    }
+
+    #[test]
+    fn an_overlay_on_a_missing_path_is_reported_not_applied() {
+        let s = Schema::resource("aws_cloudtrail")
+            .attr("no_such", Attribute::force_new)
+            .nested("event_selector.nope", NestedBlock::computed);
+        assert_eq!(
+            s.overlay_problems,
+            vec![
+                "no attribute no_such".to_string(),
+                "no block event_selector.nope".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn region_forces_replacement_on_every_regional_resource() {
+        let s = Schema::resource("aws_s3_bucket");
+        assert!(s.block.attribute("region").is_some_and(|a| a.force_new));
+    }
 }

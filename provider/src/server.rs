@@ -17,7 +17,7 @@ use crate::http_client;
 use crate::plan;
 use crate::resources::{self, Ctx, Resource};
 use crate::schema::Schema;
-use crate::values::{ValueExt, semantically_equal, set_attr, string, string_map};
+use crate::values::{ValueExt, semantically_equal, set_attr, string, string_map, unknowns_to_null};
 
 struct Configured {
     client: Arc<dyn AwsClient>,
@@ -45,6 +45,16 @@ impl ProviderServer {
             data_sources: data_sources::all(),
             configured: RwLock::new(None),
         }
+    }
+
+    /// The managed resource types served.
+    pub fn resources(&self) -> impl Iterator<Item = &dyn Resource> {
+        self.resources.iter().map(|r| r.as_ref())
+    }
+
+    /// The data sources served.
+    pub fn data_sources(&self) -> impl Iterator<Item = &dyn DataSource> {
+        self.data_sources.iter().map(|d| d.as_ref())
     }
 
     fn resource(&self, type_name: &str) -> Result<&dyn Resource, Status> {
@@ -542,8 +552,8 @@ impl proto::provider_server::Provider for ProviderServer {
                 resource.update(&ctx, &prior, &planned)
             };
             match outcome {
-                Ok(state) => (reconcile(state, &planned), vec![]),
-                Err((Some(state), d)) => (reconcile(state, &planned), d),
+                Ok(state) => (unknowns_to_null(reconcile(state, &planned)), vec![]),
+                Err((Some(state), d)) => (unknowns_to_null(reconcile(state, &planned)), d),
                 Err((None, d)) => (prior.clone(), d),
             }
         };
@@ -717,10 +727,7 @@ mod tests {
 
     #[test]
     fn empty_tags_all_stays_null_when_the_prior_state_had_null() {
-        let schema = Schema {
-            version: 0,
-            block: crate::schema::Block::new(crate::schema::tags_attributes(), vec![]),
-        };
+        let schema = Schema::resource("aws_cloudtrail");
         let ctx = Ctx {
             client: &NoClient,
             region: "us-east-1".to_string(),

@@ -164,6 +164,29 @@ pub fn set_attr(target: &mut Value, name: &str, value: Value) {
     }
 }
 
+/// Replaces every unknown left in a value with null. After an apply, a computed attribute
+/// the resource did not set is null, as terraform-plugin-sdk leaves it: Terraform rejects
+/// unknown values in a new state.
+pub fn unknowns_to_null(v: Value) -> Value {
+    match v {
+        Value::Unknown => Value::Null,
+        Value::List(items) => Value::List(items.into_iter().map(unknowns_to_null).collect()),
+        Value::Set(items) => Value::Set(items.into_iter().map(unknowns_to_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.into_iter().map(unknowns_to_null).collect()),
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| (k, unknowns_to_null(v)))
+                .collect(),
+        ),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, unknowns_to_null(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

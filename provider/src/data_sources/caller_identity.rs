@@ -1,13 +1,13 @@
 //! aws_caller_identity: who the provider's calls run as (sts:GetCallerIdentity).
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::DataSource;
 use crate::diagnostics::Diags;
 use crate::resources::support::json_str;
 use crate::resources::{Ctx, api_error};
-use crate::schema::{Attribute, Block, Schema};
+use crate::schema::Schema;
 use crate::values::set_attr;
 
 pub struct CallerIdentity {
@@ -23,18 +23,7 @@ impl Default for CallerIdentity {
 impl CallerIdentity {
     pub fn new() -> Self {
         CallerIdentity {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::computed("account_id", Type::String),
-                        Attribute::computed("arn", Type::String),
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::computed("user_id", Type::String),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::data_source("aws_caller_identity"),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! aws_cloudtrail_service_account: the account CloudTrail delivered logs from in each region
 //! (used in legacy bucket policies), from the table hashicorp/aws hard-codes.
 
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::DataSource;
 use crate::diagnostics::{Diag, Diags};
 use crate::resources::Ctx;
-use crate::schema::{Attribute, Block, Schema};
+use crate::schema::Schema;
 use crate::values::{ValueExt, set_attr, string};
 
 /// Region -> CloudTrail service account, as hashicorp/aws lists them.
@@ -25,17 +25,7 @@ impl Default for ServiceAccount {
 impl ServiceAccount {
     pub fn new() -> Self {
         ServiceAccount {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::computed("arn", Type::String),
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::optional("region", Type::String),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::data_source("aws_cloudtrail_service_account"),
         }
     }
 }

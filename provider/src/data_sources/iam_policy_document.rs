@@ -3,12 +3,12 @@
 //! struct field order, sorted map keys, HTML-safe escaping, two-space indentation).
 
 use serde_json::{Map, Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::DataSource;
 use crate::diagnostics::{Diag, Diags};
 use crate::resources::Ctx;
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator, string_list, string_set};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, set_attr, string};
 
 pub struct PolicyDocument {
@@ -27,63 +27,18 @@ impl PolicyDocument {
     }
 }
 
-fn principals_block() -> Block {
-    Block::new(
-        vec![
-            Attribute::required("identifiers", string_set()),
-            Attribute::required("type", Type::String),
-        ],
-        vec![],
-    )
-}
-
 fn schema() -> Schema {
-    let condition = Block::new(
-        vec![
-            Attribute::required("test", Type::String),
-            Attribute::required("values", string_list()),
-            Attribute::required("variable", Type::String),
-        ],
-        vec![],
-    );
-    let statement = Block::new(
-        vec![
-            Attribute::optional("actions", string_set()),
-            Attribute::optional("effect", Type::String)
-                .default(string("Allow"))
-                .validate(Validator::OneOf(&["Allow", "Deny"])),
-            Attribute::optional("not_actions", string_set()),
-            Attribute::optional("not_resources", string_set()),
-            Attribute::optional("resources", string_set()),
-            Attribute::optional("sid", Type::String),
-        ],
-        vec![
-            NestedBlock::set("condition", condition),
-            NestedBlock::set("not_principals", principals_block()),
-            NestedBlock::set("principals", principals_block()),
-        ],
-    );
-    Schema {
-        version: 0,
-        block: Block::new(
-            vec![
-                Attribute::optional_computed("id", Type::String),
-                Attribute::computed("json", Type::String),
-                Attribute::computed("minified_json", Type::String),
-                Attribute::optional("override_json", Type::String)
-                    .describe("Deprecated: not used. Must be empty."),
-                Attribute::optional("override_policy_documents", string_list()),
-                Attribute::optional("policy_id", Type::String),
-                Attribute::optional("source_json", Type::String)
-                    .describe("Deprecated: not used. Must be empty."),
-                Attribute::optional("source_policy_documents", string_list()),
-                Attribute::optional("version", Type::String)
-                    .default(string("2012-10-17"))
-                    .validate(Validator::OneOf(&["2008-10-17", "2012-10-17"])),
-            ],
-            vec![NestedBlock::list("statement", statement)],
-        ),
-    }
+    Schema::data_source("aws_iam_policy_document")
+        // validation.StringInSlice([]string{"Allow", "Deny"}, false), Default "Allow"
+        .attr("statement.effect", |a| {
+            a.default(string("Allow"))
+                .validate(Validator::OneOf(&["Allow", "Deny"]))
+        })
+        // validation.StringInSlice([]string{"2008-10-17", "2012-10-17"}, false)
+        .attr("version", |a| {
+            a.default(string("2012-10-17"))
+                .validate(Validator::OneOf(&["2008-10-17", "2012-10-17"]))
+        })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -645,11 +600,8 @@ fn build(config: &Value) -> Result<Document, String> {
     let mut sids = std::collections::HashSet::new();
     for block in config.attr("statement").items() {
         let sid = block.attr("sid").str_opt().unwrap_or_default().to_string();
-        if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(format!(
-                "invalid value for statement.sid ({sid}): must only include alphanumeric characters"
-            ));
-        }
+        // No character check: hashicorp/aws added one in 5.82 and removed it in 5.84.0
+        // (AWS's own default key policy Sid is "Enable IAM User Permissions").
         if sids.contains(&sid) {
             return Err(format!(
                 "writing IAM Policy Document: duplicate Sid ({sid}). Remove the Sid or ensure the Sid is unique."

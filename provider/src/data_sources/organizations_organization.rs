@@ -1,12 +1,12 @@
 //! aws_organizations_organization (data source): the organization the caller belongs to.
 
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::DataSource;
 use crate::diagnostics::{Diag, Diags};
 use crate::resources::Ctx;
-use crate::resources::organizations_organization::{computed_attributes, read_organization};
-use crate::schema::{Attribute, Block, Schema, string_set};
+use crate::resources::organizations_organization::read_organization;
+use crate::schema::Schema;
 
 pub struct OrganizationData {
     schema: Schema,
@@ -20,18 +20,8 @@ impl Default for OrganizationData {
 
 impl OrganizationData {
     pub fn new() -> Self {
-        let mut attributes = computed_attributes();
-        attributes.extend([
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("aws_service_access_principals", string_set()),
-            Attribute::computed("enabled_policy_types", string_set()),
-            Attribute::computed("feature_set", Type::String),
-        ]);
         OrganizationData {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![]),
-            },
+            schema: Schema::data_source("aws_organizations_organization"),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! aws_partition: the partition of the provider's region (ctsim serves the `aws` partition;
 //! China and GovCloud regions map to theirs).
 
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::DataSource;
 use crate::diagnostics::Diags;
 use crate::resources::Ctx;
-use crate::schema::{Attribute, Block, Schema};
+use crate::schema::Schema;
 use crate::values::{set_attr, string};
 
 pub struct Partition {
@@ -22,18 +22,7 @@ impl Default for Partition {
 impl Partition {
     pub fn new() -> Self {
         Partition {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::computed("dns_suffix", Type::String),
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::computed("partition", Type::String),
-                        Attribute::computed("reverse_dns_prefix", Type::String),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::data_source("aws_partition"),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! aws_region: a region's name, description and EC2 endpoint (v6: `region` names it; the
 //! older `name` is kept as a deprecated alias).
 
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::DataSource;
 use crate::diagnostics::{Diag, Diags};
 use crate::resources::Ctx;
-use crate::schema::{Attribute, Block, Schema};
+use crate::schema::Schema;
 use crate::values::{ValueExt, set_attr, string};
 
 /// Regions and their descriptions, as the AWS SDK endpoints metadata lists them.
@@ -58,20 +58,7 @@ impl Default for Region {
 impl Region {
     pub fn new() -> Self {
         Region {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::computed("description", Type::String),
-                        Attribute::optional_computed("endpoint", Type::String),
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::optional_computed("name", Type::String)
-                            .describe("Deprecated: use region."),
-                        Attribute::optional_computed("region", Type::String),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::data_source("aws_region"),
         }
     }
 }

@@ -3,10 +3,10 @@
 //! `AdvancedEventSelectors`.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{json_str, json_strings};
-use crate::schema::{Attribute, Block, NestedBlock, Validator, string_list};
+use crate::schema::{NestedBlock, Schema, Validator};
 use crate::values::{ValueExt, object, string_list as list_value};
 
 /// Fields an advanced event selector may name, as the provider validates them.
@@ -34,39 +34,38 @@ const OPERATORS: [(&str, &str); 6] = [
     ("not_ends_with", "NotEndsWith"),
 ];
 
-/// The block. On an event data store every part of it is `Optional + Computed` (the store
-/// reports the selectors AWS chose when none are configured); on a trail it is plain optional.
-pub fn block(computed: bool) -> NestedBlock {
-    let optional = |name: &'static str, ty: Type| {
-        if computed {
-            Attribute::optional_computed(name, ty)
-        } else {
-            Attribute::optional(name, ty)
-        }
-    };
-    let field = if computed {
-        Attribute::optional_computed("field", Type::String)
-    } else {
-        Attribute::required("field", Type::String)
-    }
-    .validate(Validator::OneOf(ADVANCED_FIELDS));
-    let mut attributes = vec![field];
-    attributes.extend(OPERATORS.iter().map(|(name, _)| {
-        optional(name, string_list())
-            .min_items(1)
-            .validate(Validator::LenBetween(1, 2048))
-    }));
-    let mut field_selector =
-        NestedBlock::set("field_selector", Block::new(attributes, vec![])).min_items(1);
+/// The block's behaviour. On an event data store every part of it is `Optional + Computed`
+/// (the store reports the selectors AWS chose when none are configured), so an unset block
+/// keeps the service's value; on a trail it is plain optional.
+pub fn tune(schema: Schema, computed: bool) -> Schema {
+    let operators: Vec<String> = OPERATORS
+        .iter()
+        .map(|(name, _)| format!("advanced_event_selector.field_selector.{name}"))
+        .collect();
+    let operators: Vec<&str> = operators.iter().map(String::as_str).collect();
+    let schema = schema
+        // validation.StringInSlice(field_Values(), false)
+        .attr("advanced_event_selector.field_selector.field", |a| {
+            a.validate(Validator::OneOf(ADVANCED_FIELDS))
+        })
+        // MinItems: 1; elements validation.StringLenBetween(1, 2048)
+        .attrs(&operators, |a| {
+            a.min_items(1).validate(Validator::LenBetween(1, 2048))
+        })
+        // validation.StringLenBetween(0, 1000)
+        .attr("advanced_event_selector.name", |a| {
+            a.validate(Validator::LenBetween(0, 1000))
+        });
     if computed {
-        field_selector = field_selector.computed();
+        schema
+            .nested("advanced_event_selector", NestedBlock::computed)
+            .nested(
+                "advanced_event_selector.field_selector",
+                NestedBlock::computed,
+            )
+    } else {
+        schema
     }
-    let advanced = Block::new(
-        vec![optional("name", Type::String).validate(Validator::LenBetween(0, 1000))],
-        vec![field_selector],
-    );
-    let block = NestedBlock::list("advanced_event_selector", advanced);
-    if computed { block.computed() } else { block }
 }
 
 /// `expandAdvancedEventSelector`: the planned blocks as `AdvancedEventSelectors`.
@@ -156,12 +155,23 @@ mod tests {
     }
 
     #[test]
-    fn computed_block_makes_every_part_optional() {
-        let b = block(true);
+    fn only_the_event_data_store_block_keeps_the_service_value() {
+        let store = tune(Schema::resource("aws_cloudtrail_event_data_store"), true);
+        let b = store.block.block("advanced_event_selector").expect("block");
         assert!(b.computed);
-        let fs = b.block.block("field_selector").map(|f| &f.block);
-        let field = fs.and_then(|f| f.attribute("field"));
+        let field = b
+            .block
+            .block("field_selector")
+            .and_then(|f| f.block.attribute("field"));
         assert!(field.is_some_and(|f| f.optional && f.computed && !f.required));
-        assert!(!block(false).computed);
+        let trail = tune(Schema::resource("aws_cloudtrail"), false);
+        assert!(
+            !trail
+                .block
+                .block("advanced_event_selector")
+                .expect("block")
+                .computed
+        );
+        assert!(store.overlay_problems.is_empty() && trail.overlay_problems.is_empty());
     }
 }

@@ -1,15 +1,12 @@
 //! aws_cloudtrail: a CloudTrail trail, with the hashicorp/aws v6 schema.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{json_str, json_strings, tag_diff, tag_values, tags_from_list, tags_to_list};
 use super::{Ctx, Resource, advanced_selectors, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{
-    Attribute, Block, NestedBlock, Schema, Validator, region_attribute, string_list, string_set,
-    tags_attributes,
-};
+use crate::schema::{Schema, Validator};
 use crate::values::{
     ValueExt, object, opt_string, semantically_equal, string, string_list as list_value,
     string_set as set_value,
@@ -43,68 +40,58 @@ impl Trail {
 }
 
 fn schema() -> Schema {
-    let data_resource = Block::new(
-        vec![
-            Attribute::required("type", Type::String)
-                .validate(Validator::OneOf(DATA_RESOURCE_TYPES)),
-            Attribute::required("values", string_list()).max_items(250),
-        ],
-        vec![],
-    );
-    let event_selector = Block::new(
-        vec![
-            Attribute::optional("exclude_management_event_sources", string_set()),
-            Attribute::optional("include_management_events", Type::Bool).default(Value::Bool(true)),
-            Attribute::optional("read_write_type", Type::String)
-                .default(string("All"))
-                .validate(Validator::OneOf(READ_WRITE_TYPES)),
-        ],
-        vec![NestedBlock::list("data_resource", data_resource)],
-    );
-    let insight_selector = Block::new(
-        vec![
-            Attribute::required("insight_type", Type::String)
-                .validate(Validator::OneOf(INSIGHT_TYPES)),
-        ],
-        vec![],
-    );
-    let mut attributes = vec![
-        Attribute::optional_computed("id", Type::String),
-        Attribute::computed("arn", Type::String).describe("ARN of the trail."),
-        Attribute::optional("cloud_watch_logs_group_arn", Type::String).validate(Validator::Arn),
-        Attribute::optional("cloud_watch_logs_role_arn", Type::String).validate(Validator::Arn),
-        Attribute::optional("enable_log_file_validation", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("enable_logging", Type::Bool)
-            .default(Value::Bool(true))
-            .describe("Enables logging for the trail. Setting this to false pauses logging."),
-        Attribute::computed("home_region", Type::String),
-        Attribute::optional("include_global_service_events", Type::Bool).default(Value::Bool(true)),
-        Attribute::optional("is_multi_region_trail", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("is_organization_trail", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("kms_key_id", Type::String).validate(Validator::Arn),
-        Attribute::required("name", Type::String)
-            .force_new()
-            .validate(Validator::LenBetween(3, 128)),
-        Attribute::required("s3_bucket_name", Type::String),
-        Attribute::optional("s3_key_prefix", Type::String).validate(Validator::LenBetween(0, 2000)),
-        Attribute::computed("sns_topic_arn", Type::String),
-        Attribute::optional("sns_topic_name", Type::String),
-        region_attribute(),
-    ];
-    attributes.extend(tags_attributes());
-    Schema {
-        version: 1,
-        block: Block::new(
-            attributes,
-            vec![
-                advanced_selectors::block(false).conflicts_with(&["event_selector"]),
-                NestedBlock::list("event_selector", event_selector)
-                    .max_items(5)
-                    .conflicts_with(&["advanced_event_selector"]),
-                NestedBlock::set("insight_selector", insight_selector),
+    let schema = Schema::resource("aws_cloudtrail")
+        // verify.ValidARN
+        .attrs(
+            &[
+                "cloud_watch_logs_group_arn",
+                "cloud_watch_logs_role_arn",
+                "kms_key_id",
             ],
-        ),
-    }
+            |a| a.validate(Validator::Arn),
+        )
+        .attrs(
+            &[
+                "enable_log_file_validation",
+                "is_multi_region_trail",
+                "is_organization_trail",
+            ],
+            |a| a.default(Value::Bool(false)),
+        )
+        .attrs(&["enable_logging", "include_global_service_events"], |a| {
+            a.default(Value::Bool(true))
+        })
+        // validation.StringLenBetween(3, 128), ForceNew
+        .attr("name", |a| {
+            a.force_new().validate(Validator::LenBetween(3, 128))
+        })
+        // validation.StringLenBetween(0, 2000)
+        .attr("s3_key_prefix", |a| {
+            a.validate(Validator::LenBetween(0, 2000))
+        })
+        .nested("event_selector", |b| {
+            b.conflicts_with(&["advanced_event_selector"])
+        })
+        // validation.StringInSlice(resourceType_Values(), false); MaxItems: 250
+        .attr("event_selector.data_resource.type", |a| {
+            a.validate(Validator::OneOf(DATA_RESOURCE_TYPES))
+        })
+        .attr("event_selector.data_resource.values", |a| a.max_items(250))
+        .attr("event_selector.include_management_events", |a| {
+            a.default(Value::Bool(true))
+        })
+        // enum.Validate[types.ReadWriteType]()
+        .attr("event_selector.read_write_type", |a| {
+            a.default(string("All"))
+                .validate(Validator::OneOf(READ_WRITE_TYPES))
+        })
+        // enum.Validate[types.InsightType]()
+        .attr("insight_selector.insight_type", |a| {
+            a.validate(Validator::OneOf(INSIGHT_TYPES))
+        });
+    advanced_selectors::tune(schema, false).nested("advanced_event_selector", |b| {
+        b.conflicts_with(&["event_selector"])
+    })
 }
 
 /// The identifier the API accepts for this trail: its ARN (the v6 `id`), else its name.

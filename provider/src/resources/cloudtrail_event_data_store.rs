@@ -2,14 +2,14 @@
 //! v6 schema. The store's status, selectors and retention live in the CloudTrail service.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::int_between_problem;
 use super::support::{after_write, fail, json_str, tag_values, tags_from_list, tags_to_list};
 use super::{Ctx, Resource, advanced_selectors, api_error, cloudtrail, missing};
 use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
-use crate::schema::{Attribute, Block, Schema, Validator, region_attribute, tags_attributes};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, semantically_equal, set_attr, string};
 
 const SERVICE: &str = "cloudtrail";
@@ -34,33 +34,27 @@ impl Default for EventDataStore {
 
 impl EventDataStore {
     pub fn new() -> Self {
-        let mut attributes = vec![
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("arn", Type::String).describe("ARN of the event data store."),
-            Attribute::optional("billing_mode", Type::String)
-                .default(string("EXTENDABLE_RETENTION_PRICING"))
-                .validate(Validator::OneOf(BILLING_MODES)),
-            Attribute::optional("kms_key_id", Type::String).force_new(),
-            Attribute::optional("multi_region_enabled", Type::Bool).default(Value::Bool(true)),
-            Attribute::required("name", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(3, 128)),
-            Attribute::optional("organization_enabled", Type::Bool).default(Value::Bool(false)),
-            Attribute::optional("retention_period", Type::Number)
-                .default(Value::Number(RETENTION_DEFAULT)),
-            Attribute::optional("suspend", Type::String).describe(
-                "Stops (true) or starts (false) ingestion; unset leaves ingestion as it is.",
-            ),
-            Attribute::optional("termination_protection_enabled", Type::Bool)
-                .default(Value::Bool(true)),
-            region_attribute(),
-        ];
-        attributes.extend(tags_attributes());
+        let schema = Schema::resource("aws_cloudtrail_event_data_store")
+            // enum.Validate[types.BillingMode]()
+            .attr("billing_mode", |a| {
+                a.default(string("EXTENDABLE_RETENTION_PRICING"))
+                    .validate(Validator::OneOf(BILLING_MODES))
+            })
+            .attr("kms_key_id", Attribute::force_new)
+            .attr("multi_region_enabled", |a| a.default(Value::Bool(true)))
+            // validation.StringLenBetween(3, 128), ForceNew
+            .attr("name", |a| {
+                a.force_new().validate(Validator::LenBetween(3, 128))
+            })
+            .attr("organization_enabled", |a| a.default(Value::Bool(false)))
+            .attr("retention_period", |a| {
+                a.default(Value::Number(RETENTION_DEFAULT))
+            })
+            .attr("termination_protection_enabled", |a| {
+                a.default(Value::Bool(true))
+            });
         EventDataStore {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![advanced_selectors::block(true)]),
-            },
+            schema: advanced_selectors::tune(schema, true),
         }
     }
 }

@@ -2,12 +2,12 @@
 //! CloudTrail delegated administrator of the organization.
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{after_write, fail, json_str};
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema};
+use crate::schema::{Attribute, Schema};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "CloudTrail Organization Delegated Admin Account";
@@ -26,20 +26,8 @@ impl Default for DelegatedAdminAccount {
 impl DelegatedAdminAccount {
     pub fn new() -> Self {
         DelegatedAdminAccount {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::required("account_id", Type::String).force_new(),
-                        Attribute::computed("arn", Type::String),
-                        Attribute::computed("email", Type::String),
-                        Attribute::computed("name", Type::String),
-                        Attribute::computed("service_principal", Type::String),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::resource("aws_cloudtrail_organization_delegated_admin_account")
+                .attr("account_id", Attribute::force_new),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! attribute has no trailing `:*`).
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{
     after_write, arg, fail, generated_name, json_num, json_str, name_prefix_from_name, tag_diff,
@@ -10,7 +10,7 @@ use super::support::{
 };
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, region_attribute, tags_attributes};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "CloudWatch Logs Log Group";
@@ -36,29 +36,21 @@ impl Default for LogGroup {
 
 impl LogGroup {
     pub fn new() -> Self {
-        let mut attributes = vec![
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("arn", Type::String),
-            Attribute::optional("kms_key_id", Type::String),
-            Attribute::optional_computed("log_group_class", Type::String)
-                .force_new()
-                .validate(Validator::OneOf(LOG_GROUP_CLASSES)),
-            Attribute::optional_computed("name", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 512)),
-            Attribute::optional_computed("name_prefix", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 483)),
-            Attribute::optional("retention_in_days", Type::Number).default(Value::Number(0.0)),
-            Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)),
-            region_attribute(),
-        ];
-        attributes.extend(tags_attributes());
         LogGroup {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![]),
-            },
+            schema: Schema::resource("aws_cloudwatch_log_group")
+                // enum.Validate[types.LogGroupClass](), ForceNew
+                .attr("log_group_class", |a| {
+                    a.force_new().validate(Validator::OneOf(LOG_GROUP_CLASSES))
+                })
+                // validLogGroupName / validLogGroupNamePrefix lengths, ForceNew
+                .attr("name", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 512))
+                })
+                .attr("name_prefix", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 483))
+                })
+                .attr("retention_in_days", |a| a.default(Value::Number(0.0)))
+                .attr("skip_destroy", |a| a.default(Value::Bool(false))),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! equivalence in [`super::policy_json`].
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{
     after_write, arg, fail, generated_name, json_num, json_str, name_prefix_from_name, tag_diff,
@@ -12,7 +12,7 @@ use super::support::{
 use super::{Ctx, Resource, api_error, missing, policy_json};
 use crate::data_sources::iam_policy_document::normalize_json;
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, tags_attributes};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "IAM Policy";
@@ -124,34 +124,28 @@ impl Default for Policy {
 
 impl Policy {
     pub fn new() -> Self {
-        let mut attributes = vec![
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("arn", Type::String),
-            Attribute::computed("attachment_count", Type::Number),
-            Attribute::optional("delay_after_policy_creation_in_ms", Type::Number)
-                .default(Value::Number(11000.0)),
-            Attribute::optional("description", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(0, 1000)),
-            Attribute::optional_computed("name", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 128)),
-            Attribute::optional_computed("name_prefix", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 102)),
-            Attribute::optional("path", Type::String)
-                .default(string("/"))
-                .force_new()
-                .validate(Validator::LenBetween(1, 512)),
-            Attribute::required("policy", Type::String),
-            Attribute::computed("policy_id", Type::String),
-        ];
-        attributes.extend(tags_attributes());
         Policy {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![]),
-            },
+            schema: Schema::resource("aws_iam_policy")
+                .attr("delay_after_policy_creation_in_ms", |a| {
+                    a.default(Value::Number(11000.0))
+                })
+                // validation.StringLenBetween(0, 1000), ForceNew
+                .attr("description", |a| {
+                    a.force_new().validate(Validator::LenBetween(0, 1000))
+                })
+                // validResourceName(policyNameMaxLen) / (policyNamePrefixMaxLen), ForceNew
+                .attr("name", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 128))
+                })
+                .attr("name_prefix", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 102))
+                })
+                // validation.StringLenBetween(1, 512), Default "/", ForceNew
+                .attr("path", |a| {
+                    a.default(string("/"))
+                        .force_new()
+                        .validate(Validator::LenBetween(1, 512))
+                }),
         }
     }
 }

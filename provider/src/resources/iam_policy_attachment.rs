@@ -2,12 +2,12 @@
 //! and groups listed (any other attachment of the policy is removed on update).
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{after_write, fail};
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, string_set};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, set_attr, string, string_set as set_value};
 
 const WHAT: &str = "IAM Policy Attachment";
@@ -25,24 +25,11 @@ impl Default for PolicyAttachment {
 impl PolicyAttachment {
     pub fn new() -> Self {
         PolicyAttachment {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::optional("groups", string_set()),
-                        Attribute::required("name", Type::String)
-                            .force_new()
-                            .validate(Validator::LenBetween(1, 1000)),
-                        Attribute::required("policy_arn", Type::String)
-                            .force_new()
-                            .validate(Validator::Arn),
-                        Attribute::optional("roles", string_set()),
-                        Attribute::optional("users", string_set()),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::resource("aws_iam_policy_attachment")
+                // validation.NoZeroValues, ForceNew
+                .attr("name", |a| a.force_new().validate(Validator::NotEmpty))
+                // verify.ValidARN, ForceNew
+                .attr("policy_arn", |a| a.force_new().validate(Validator::Arn)),
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::iam_policy::{
     decode_document, plan_policy, policy_to_set, validate_name_conflict, validate_policy_json,
@@ -16,9 +16,7 @@ use super::support::{
 };
 use super::{Ctx, Resource, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{
-    Attribute, Block, NestedBlock, Schema, Validator, string_set, tags_attributes,
-};
+use crate::schema::{NestedBlock, Schema, Validator};
 use crate::values::{
     ValueExt, object, semantically_equal, set_attr, string, string_set as set_value,
 };
@@ -37,44 +35,38 @@ impl Default for Role {
 
 impl Role {
     pub fn new() -> Self {
-        let inline = Block::new(
-            vec![
-                Attribute::optional("name", Type::String).validate(Validator::LenBetween(1, 128)),
-                Attribute::optional("policy", Type::String),
-            ],
-            vec![],
-        );
-        let mut attributes = vec![
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("arn", Type::String),
-            Attribute::required("assume_role_policy", Type::String),
-            Attribute::computed("create_date", Type::String),
-            Attribute::optional("description", Type::String)
-                .validate(Validator::LenBetween(0, 1000)),
-            Attribute::optional("force_detach_policies", Type::Bool).default(Value::Bool(false)),
-            Attribute::optional_computed("managed_policy_arns", string_set())
-                .validate(Validator::Arn),
-            Attribute::optional("max_session_duration", Type::Number)
-                .default(Value::Number(3600.0)),
-            Attribute::optional_computed("name", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 64)),
-            Attribute::optional_computed("name_prefix", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 38)),
-            Attribute::optional("path", Type::String)
-                .default(string("/"))
-                .force_new()
-                .validate(Validator::LenBetween(0, 512)),
-            Attribute::optional("permissions_boundary", Type::String).validate(Validator::Arn),
-            Attribute::computed("unique_id", Type::String),
-        ];
-        attributes.extend(tags_attributes());
         Role {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![NestedBlock::set("inline_policy", inline)]),
-            },
+            schema: Schema::resource("aws_iam_role")
+                // validation.StringLenBetween(0, 1000)
+                .attr("description", |a| {
+                    a.validate(Validator::LenBetween(0, 1000))
+                })
+                .attr("force_detach_policies", |a| a.default(Value::Bool(false)))
+                // Elem: verify.ValidARN
+                .attr("managed_policy_arns", |a| a.validate(Validator::Arn))
+                .attr("max_session_duration", |a| a.default(Value::Number(3600.0)))
+                // validResourceName(roleNameMaxLen) / (roleNamePrefixMaxLen), ForceNew
+                .attr("name", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 64))
+                })
+                .attr("name_prefix", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 38))
+                })
+                // validation.StringLenBetween(0, 512), Default "/", ForceNew
+                .attr("path", |a| {
+                    a.default(string("/"))
+                        .force_new()
+                        .validate(Validator::LenBetween(0, 512))
+                })
+                // verify.ValidARN
+                .attr("permissions_boundary", |a| a.validate(Validator::Arn))
+                // Optional + Computed: policies a separate aws_iam_role_policy attaches are
+                // read back without a diff when the role configures none.
+                .nested("inline_policy", NestedBlock::computed)
+                // validRolePolicyName
+                .attr("inline_policy.name", |a| {
+                    a.validate(Validator::LenBetween(1, 128))
+                }),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `ROLE:NAME`.
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::iam_policy::{
     decode_document, plan_policy, policy_to_set, validate_name_conflict, validate_policy_json,
@@ -10,7 +10,7 @@ use super::iam_policy::{
 use super::support::{after_write, arg, fail, generated_name, name_prefix_from_name};
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "IAM Role Policy";
@@ -28,23 +28,15 @@ impl Default for RolePolicy {
 impl RolePolicy {
     pub fn new() -> Self {
         RolePolicy {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::optional_computed("name", Type::String)
-                            .force_new()
-                            .validate(Validator::LenBetween(1, 128)),
-                        Attribute::optional_computed("name_prefix", Type::String)
-                            .force_new()
-                            .validate(Validator::LenBetween(1, 102)),
-                        Attribute::required("policy", Type::String),
-                        Attribute::required("role", Type::String).force_new(),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::resource("aws_iam_role_policy")
+                // validRolePolicyName / validRolePolicyNamePrefix lengths, ForceNew
+                .attr("name", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 128))
+                })
+                .attr("name_prefix", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 102))
+                })
+                .attr("role", Attribute::force_new),
         }
     }
 }

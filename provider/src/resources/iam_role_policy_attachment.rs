@@ -2,12 +2,12 @@
 //! `ROLE/POLICY_ARN`.
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{after_write, fail, generated_name};
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "IAM Role Policy Attachment";
@@ -25,19 +25,10 @@ impl Default for RolePolicyAttachment {
 impl RolePolicyAttachment {
     pub fn new() -> Self {
         RolePolicyAttachment {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::required("policy_arn", Type::String)
-                            .force_new()
-                            .validate(Validator::Arn),
-                        Attribute::required("role", Type::String).force_new(),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::resource("aws_iam_role_policy_attachment")
+                // verify.ValidARN, ForceNew
+                .attr("policy_arn", |a| a.force_new().validate(Validator::Arn))
+                .attr("role", Attribute::force_new),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! aws_kms_alias: an alias for a KMS key.
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{after_write, arg, fail, generated_name, json_str};
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, region_attribute};
+use crate::schema::{Attribute, Schema};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "KMS Alias";
@@ -25,21 +25,8 @@ impl Default for Alias {
 impl Alias {
     pub fn new() -> Self {
         Alias {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::computed("arn", Type::String),
-                        Attribute::optional_computed("name", Type::String).force_new(),
-                        Attribute::optional("name_prefix", Type::String).force_new(),
-                        Attribute::required("target_key_id", Type::String),
-                        Attribute::computed("target_key_arn", Type::String),
-                        region_attribute(),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::resource("aws_kms_alias")
+                .attrs(&["name", "name_prefix"], Attribute::force_new),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! aws_kms_key: a KMS key (hashicorp/aws v6 schema). Destroy schedules the key's deletion.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::iam_policy::{plan_policy, policy_to_set, validate_policy_json};
 use super::policy_json;
@@ -10,7 +10,7 @@ use super::support::{
 };
 use super::{Ctx, Resource, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, region_attribute, tags_attributes};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "KMS Key";
@@ -53,42 +53,38 @@ impl Default for Key {
 
 impl Key {
     pub fn new() -> Self {
-        let mut attributes = vec![
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("arn", Type::String),
-            Attribute::optional("bypass_policy_lockout_safety_check", Type::Bool)
-                .default(Value::Bool(false)),
-            Attribute::optional("custom_key_store_id", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 22)),
-            Attribute::optional("customer_master_key_spec", Type::String)
-                .force_new()
-                .default(string("SYMMETRIC_DEFAULT"))
-                .validate(Validator::OneOf(KEY_SPECS)),
-            Attribute::optional("deletion_window_in_days", Type::Number),
-            Attribute::optional_computed("description", Type::String)
-                .validate(Validator::LenBetween(0, 8192)),
-            Attribute::optional("enable_key_rotation", Type::Bool).default(Value::Bool(false)),
-            Attribute::optional("is_enabled", Type::Bool).default(Value::Bool(true)),
-            Attribute::computed("key_id", Type::String),
-            Attribute::optional("key_usage", Type::String)
-                .force_new()
-                .default(string("ENCRYPT_DECRYPT"))
-                .validate(Validator::OneOf(KEY_USAGES)),
-            Attribute::optional_computed("multi_region", Type::Bool).force_new(),
-            Attribute::optional_computed("policy", Type::String),
-            Attribute::optional_computed("rotation_period_in_days", Type::Number),
-            Attribute::optional("xks_key_id", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 128)),
-            region_attribute(),
-        ];
-        attributes.extend(tags_attributes());
         Key {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![]),
-            },
+            schema: Schema::resource("aws_kms_key")
+                .attr("bypass_policy_lockout_safety_check", |a| {
+                    a.default(Value::Bool(false))
+                })
+                // validation.StringLenBetween(1, 22), ForceNew
+                .attr("custom_key_store_id", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 22))
+                })
+                // enum.Validate[awstypes.CustomerMasterKeySpec](), ForceNew
+                .attr("customer_master_key_spec", |a| {
+                    a.force_new()
+                        .default(string("SYMMETRIC_DEFAULT"))
+                        .validate(Validator::OneOf(KEY_SPECS))
+                })
+                // validation.StringLenBetween(0, 8192)
+                .attr("description", |a| {
+                    a.validate(Validator::LenBetween(0, 8192))
+                })
+                .attr("enable_key_rotation", |a| a.default(Value::Bool(false)))
+                .attr("is_enabled", |a| a.default(Value::Bool(true)))
+                // enum.Validate[awstypes.KeyUsageType](), ForceNew
+                .attr("key_usage", |a| {
+                    a.force_new()
+                        .default(string("ENCRYPT_DECRYPT"))
+                        .validate(Validator::OneOf(KEY_USAGES))
+                })
+                .attr("multi_region", Attribute::force_new)
+                // validation.StringLenBetween(1, 128), ForceNew
+                .attr("xks_key_id", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 128))
+                }),
         }
     }
 }

@@ -1,14 +1,14 @@
 //! aws_organizations_account: a member account created in the organization.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{
     after_write, arg, fail, json_str, tag_diff, tag_values, tags_from_list, tags_to_list,
 };
 use super::{Ctx, Resource, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, tags_attributes};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "Organizations Account";
@@ -26,33 +26,25 @@ impl Default for Account {
 
 impl Account {
     pub fn new() -> Self {
-        let mut attributes = vec![
-            Attribute::optional_computed("id", Type::String),
-            Attribute::computed("arn", Type::String),
-            Attribute::optional("close_on_deletion", Type::Bool).default(Value::Bool(false)),
-            Attribute::optional("create_govcloud", Type::Bool)
-                .default(Value::Bool(false))
-                .force_new(),
-            Attribute::required("email", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(6, 64)),
-            Attribute::computed("govcloud_id", Type::String),
-            Attribute::optional("iam_user_access_to_billing", Type::String)
-                .force_new()
-                .validate(Validator::OneOf(&["ALLOW", "DENY"])),
-            Attribute::required("name", Type::String)
-                .force_new()
-                .validate(Validator::LenBetween(1, 50)),
-            Attribute::optional_computed("parent_id", Type::String),
-            Attribute::optional("role_name", Type::String).force_new(),
-            Attribute::computed("status", Type::String),
-        ];
-        attributes.extend(tags_attributes());
         Account {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![]),
-            },
+            schema: Schema::resource("aws_organizations_account")
+                .attr("close_on_deletion", |a| a.default(Value::Bool(false)))
+                .attr("create_govcloud", |a| {
+                    a.default(Value::Bool(false)).force_new()
+                })
+                // validation.StringLenBetween(6, 64), ForceNew
+                .attr("email", |a| {
+                    a.force_new().validate(Validator::LenBetween(6, 64))
+                })
+                // enum.Validate[awstypes.IAMUserAccessToBilling](), ForceNew
+                .attr("iam_user_access_to_billing", |a| {
+                    a.force_new().validate(Validator::OneOf(&["ALLOW", "DENY"]))
+                })
+                // validation.StringLenBetween(1, 50), ForceNew
+                .attr("name", |a| {
+                    a.force_new().validate(Validator::LenBetween(1, 50))
+                })
+                .attr("role_name", Attribute::force_new),
         }
     }
 }

@@ -2,12 +2,12 @@
 //! reads the organization for the data source of the same name.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::support::{after_write, fail, json_str};
 use super::{Ctx, Resource, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, string_set};
+use crate::schema::{Schema, Validator};
 use crate::values::{
     ValueExt, object, semantically_equal, set_attr, string, string_set as set_value,
 };
@@ -25,44 +25,6 @@ pub const POLICY_TYPES: &[&str] = &[
     "TAG_POLICY",
 ];
 
-fn account_type() -> Type {
-    Type::List(Box::new(Type::Object(
-        ["arn", "email", "id", "name", "status"]
-            .into_iter()
-            .map(|k| (k.to_string(), Type::String))
-            .collect(),
-    )))
-}
-
-fn roots_type() -> Type {
-    let policy_type = Type::Object(
-        ["status", "type"]
-            .into_iter()
-            .map(|k| (k.to_string(), Type::String))
-            .collect(),
-    );
-    let mut fields: std::collections::BTreeMap<String, Type> = ["arn", "id", "name"]
-        .into_iter()
-        .map(|k| (k.to_string(), Type::String))
-        .collect();
-    fields.insert("policy_types".into(), Type::List(Box::new(policy_type)));
-    Type::List(Box::new(Type::Object(fields)))
-}
-
-/// The computed attributes shared by the resource and the data source.
-pub fn computed_attributes() -> Vec<Attribute> {
-    vec![
-        Attribute::computed("accounts", account_type()),
-        Attribute::computed("arn", Type::String),
-        Attribute::computed("master_account_arn", Type::String),
-        Attribute::computed("master_account_email", Type::String),
-        Attribute::computed("master_account_id", Type::String),
-        Attribute::computed("master_account_name", Type::String),
-        Attribute::computed("non_master_accounts", account_type()),
-        Attribute::computed("roots", roots_type()),
-    ]
-}
-
 pub struct Organization {
     schema: Schema,
 }
@@ -75,21 +37,17 @@ impl Default for Organization {
 
 impl Organization {
     pub fn new() -> Self {
-        let mut attributes = computed_attributes();
-        attributes.extend([
-            Attribute::optional_computed("id", Type::String),
-            Attribute::optional("aws_service_access_principals", string_set()),
-            Attribute::optional("enabled_policy_types", string_set())
-                .validate(Validator::OneOf(POLICY_TYPES)),
-            Attribute::optional("feature_set", Type::String)
-                .default(string("ALL"))
-                .validate(Validator::OneOf(&["ALL", "CONSOLIDATED_BILLING"])),
-        ]);
         Organization {
-            schema: Schema {
-                version: 0,
-                block: Block::new(attributes, vec![]),
-            },
+            schema: Schema::resource("aws_organizations_organization")
+                // Elem: enum.Validate[awstypes.PolicyType]()
+                .attr("enabled_policy_types", |a| {
+                    a.validate(Validator::OneOf(POLICY_TYPES))
+                })
+                // enum.Validate[awstypes.OrganizationFeatureSet](), Default ALL
+                .attr("feature_set", |a| {
+                    a.default(string("ALL"))
+                        .validate(Validator::OneOf(&["ALL", "CONSOLIDATED_BILLING"]))
+                }),
         }
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::policy_json;
 use super::s3_bucket_policy::{json_diag, suppress_equivalent_policy};
@@ -22,10 +22,7 @@ use super::s3_common::{
 use super::{Ctx, Resource};
 use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
-use crate::schema::{
-    Attribute, Block, NestedBlock, Schema, Validator, region_attribute, string_list, string_set,
-    tags_attributes,
-};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{
     ValueExt, object, opt_string, semantically_equal, set_attr, string, string_map,
 };
@@ -72,281 +69,32 @@ const DEPRECATED_BLOCKS: [(&str, &str); 9] = [
     ("website", "aws_s3_bucket_website_configuration"),
 ];
 
-fn s(name: &'static str) -> Attribute {
-    Attribute::optional(name, Type::String)
-}
-fn n(name: &'static str) -> Attribute {
-    Attribute::optional(name, Type::Number)
-}
-fn block(attrs: Vec<Attribute>, blocks: Vec<NestedBlock>) -> Block {
-    Block::new(attrs, blocks)
-}
-
-fn deprecated_blocks() -> Vec<NestedBlock> {
-    let cors = block(
-        vec![
-            Attribute::optional("allowed_headers", string_list()),
-            Attribute::required("allowed_methods", string_list()),
-            Attribute::required("allowed_origins", string_list()),
-            Attribute::optional("expose_headers", string_list()),
-            n("max_age_seconds"),
-        ],
-        vec![],
-    );
-    let grant = block(
-        vec![
-            s("id"),
-            Attribute::required("permissions", string_set()),
-            Attribute::required("type", Type::String),
-            s("uri"),
-        ],
-        vec![],
-    );
-    let lifecycle = block(
-        vec![
-            n("abort_incomplete_multipart_upload_days"),
-            Attribute::required("enabled", Type::Bool),
-            Attribute::optional_computed("id", Type::String),
-            s("prefix"),
-            Attribute::optional("tags", Type::Map(Box::new(Type::String))),
-        ],
-        vec![
-            NestedBlock::list(
-                "expiration",
-                block(
-                    vec![
-                        s("date"),
-                        n("days"),
-                        Attribute::optional("expired_object_delete_marker", Type::Bool),
-                    ],
-                    vec![],
-                ),
-            )
-            .max_items(1),
-            NestedBlock::list(
-                "noncurrent_version_expiration",
-                block(vec![n("days")], vec![]),
-            )
-            .max_items(1),
-            NestedBlock::set(
-                "noncurrent_version_transition",
-                block(
-                    vec![
-                        n("days"),
-                        Attribute::required("storage_class", Type::String),
-                    ],
-                    vec![],
-                ),
-            ),
-            NestedBlock::set(
-                "transition",
-                block(
-                    vec![
-                        s("date"),
-                        n("days"),
-                        Attribute::required("storage_class", Type::String),
-                    ],
-                    vec![],
-                ),
-            ),
-        ],
-    );
-    let logging = block(
-        vec![
-            Attribute::required("target_bucket", Type::String),
-            s("target_prefix"),
-        ],
-        vec![],
-    );
-    let object_lock = block(
-        vec![s("object_lock_enabled")],
-        vec![
-            NestedBlock::list(
-                "rule",
-                block(
-                    vec![],
-                    vec![
-                        NestedBlock::list(
-                            "default_retention",
-                            block(
-                                vec![
-                                    n("days"),
-                                    Attribute::required("mode", Type::String),
-                                    n("years"),
-                                ],
-                                vec![],
-                            ),
-                        )
-                        .min_items(1)
-                        .max_items(1),
-                    ],
-                ),
-            )
-            .max_items(1),
-        ],
-    );
-    let destination = block(
-        vec![
-            s("account_id"),
-            Attribute::required("bucket", Type::String),
-            s("replica_kms_key_id"),
-            s("storage_class"),
-        ],
-        vec![
-            NestedBlock::list(
-                "access_control_translation",
-                block(vec![Attribute::required("owner", Type::String)], vec![]),
-            )
-            .max_items(1),
-            NestedBlock::list("metrics", block(vec![n("minutes"), s("status")], vec![]))
-                .max_items(1),
-            NestedBlock::list(
-                "replication_time",
-                block(vec![n("minutes"), s("status")], vec![]),
-            )
-            .max_items(1),
-        ],
-    );
-    let rules = block(
-        vec![
-            s("delete_marker_replication_status"),
-            s("id"),
-            s("prefix"),
-            n("priority"),
-            Attribute::required("status", Type::String),
-        ],
-        vec![
-            NestedBlock::list("destination", destination)
-                .min_items(1)
-                .max_items(1),
-            NestedBlock::list(
-                "filter",
-                block(
-                    vec![
-                        s("prefix"),
-                        Attribute::optional("tags", Type::Map(Box::new(Type::String))),
-                    ],
-                    vec![],
-                ),
-            )
-            .max_items(1),
-            NestedBlock::list(
-                "source_selection_criteria",
-                block(
-                    vec![],
-                    vec![
-                        NestedBlock::list(
-                            "sse_kms_encrypted_objects",
-                            block(vec![Attribute::required("enabled", Type::Bool)], vec![]),
-                        )
-                        .max_items(1),
-                    ],
-                ),
-            )
-            .max_items(1),
-        ],
-    );
-    let replication = block(
-        vec![Attribute::required("role", Type::String)],
-        vec![NestedBlock::set("rules", rules).min_items(1)],
-    );
-    let sse = block(
-        vec![],
-        vec![
-            NestedBlock::list(
-                "rule",
-                block(
-                    vec![Attribute::optional("bucket_key_enabled", Type::Bool)],
-                    vec![
-                        NestedBlock::list(
-                            "apply_server_side_encryption_by_default",
-                            block(
-                                vec![
-                                    s("kms_master_key_id"),
-                                    Attribute::required("sse_algorithm", Type::String),
-                                ],
-                                vec![],
-                            ),
-                        )
-                        .min_items(1)
-                        .max_items(1),
-                    ],
-                ),
-            )
-            .min_items(1)
-            .max_items(1),
-        ],
-    );
-    let versioning = block(
-        vec![
-            Attribute::optional("enabled", Type::Bool),
-            Attribute::optional("mfa_delete", Type::Bool),
-        ],
-        vec![],
-    );
-    let website = block(
-        vec![
-            s("error_document"),
-            s("index_document"),
-            s("redirect_all_requests_to"),
-            s("routing_rules"),
-        ],
-        vec![],
-    );
-    vec![
-        NestedBlock::list("cors_rule", cors),
-        NestedBlock::set("grant", grant).conflicts_with(&["acl"]),
-        NestedBlock::list("lifecycle_rule", lifecycle),
-        NestedBlock::list("logging", logging).max_items(1),
-        NestedBlock::list("object_lock_configuration", object_lock).max_items(1),
-        NestedBlock::list("replication_configuration", replication).max_items(1),
-        NestedBlock::list("server_side_encryption_configuration", sse).max_items(1),
-        NestedBlock::list("versioning", versioning).max_items(1),
-        NestedBlock::list("website", website).max_items(1),
-    ]
-}
-
 fn schema() -> Schema {
-    let mut attributes = vec![
-        Attribute::optional_computed("id", Type::String),
-        Attribute::optional_computed("bucket", Type::String)
-            .force_new()
-            .validate(Validator::LenBetween(0, 63))
-            .describe("Name of the bucket; generated when omitted."),
-        Attribute::optional_computed("bucket_prefix", Type::String)
-            .force_new()
-            .validate(Validator::LenBetween(0, 63 - UNIQUE_SUFFIX_LEN))
-            .describe("Creates a unique bucket name beginning with the specified prefix."),
-        Attribute::computed("arn", Type::String),
-        Attribute::computed("bucket_domain_name", Type::String),
-        Attribute::computed("bucket_region", Type::String)
-            .describe("AWS region this bucket resides in."),
-        Attribute::computed("bucket_regional_domain_name", Type::String),
-        Attribute::computed("hosted_zone_id", Type::String),
-        Attribute::optional("force_destroy", Type::Bool)
-            .default(Value::Bool(false))
-            .describe("Delete all objects from the bucket when the bucket is destroyed."),
-        Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new(),
-        Attribute::optional_computed("acceleration_status", Type::String)
-            .validate(Validator::OneOf(&["Enabled", "Suspended"]))
-            .describe("Deprecated: use aws_s3_bucket_accelerate_configuration."),
-        Attribute::optional_computed("acl", Type::String)
-            .validate(Validator::OneOf(super::s3_bucket_acl::CANNED_ACLS))
-            .describe("Deprecated: use aws_s3_bucket_acl."),
-        Attribute::optional_computed("policy", Type::String)
-            .describe("Deprecated: use aws_s3_bucket_policy."),
-        Attribute::optional_computed("request_payer", Type::String)
-            .validate(Validator::OneOf(&["Requester", "BucketOwner"]))
-            .describe("Deprecated: use aws_s3_bucket_request_payment_configuration."),
-        Attribute::computed("website_domain", Type::String),
-        Attribute::computed("website_endpoint", Type::String),
-        region_attribute(),
-    ];
-    attributes.extend(tags_attributes());
-    Schema {
-        version: 0,
-        block: Block::new(attributes, deprecated_blocks()),
-    }
+    Schema::resource("aws_s3_bucket")
+        // validation.StringLenBetween(0, 63), ForceNew
+        .attr("bucket", |a| {
+            a.force_new().validate(Validator::LenBetween(0, 63))
+        })
+        // validation.StringLenBetween(0, 63-id.UniqueIDSuffixLength), ForceNew
+        .attr("bucket_prefix", |a| {
+            a.force_new()
+                .validate(Validator::LenBetween(0, 63 - UNIQUE_SUFFIX_LEN))
+        })
+        .attr("force_destroy", |a| a.default(Value::Bool(false)))
+        .attr("object_lock_enabled", Attribute::force_new)
+        // enum.Validate[types.BucketAccelerateStatus]()
+        .attr("acceleration_status", |a| {
+            a.validate(Validator::OneOf(&["Enabled", "Suspended"]))
+        })
+        // enum.Validate[types.BucketCannedACL]()
+        .attr("acl", |a| {
+            a.validate(Validator::OneOf(super::s3_bucket_acl::CANNED_ACLS))
+        })
+        // enum.Validate[types.Payer]()
+        .attr("request_payer", |a| {
+            a.validate(Validator::OneOf(&["Requester", "BucketOwner"]))
+        })
+        .nested("grant", |b| b.conflicts_with(&["acl"]))
 }
 
 /// The partition of a region.
@@ -1027,7 +775,7 @@ mod tests {
             ("website_endpoint", false, true, false),
             ("region", true, true, true),
             ("tags", true, false, false),
-            ("tags_all", false, true, false),
+            ("tags_all", true, true, false),
         ];
         for (name, optional, computed, force_new) in table {
             let a = s

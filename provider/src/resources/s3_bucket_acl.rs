@@ -4,14 +4,14 @@
 //! `bucket,acl`, `bucket,owner,acl`. Destroying only forgets the ACL (as hashicorp/aws).
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, expand_grantee, first,
-    flatten_grantee, json_items, json_str, schema_of,
+    BucketConfig, BucketId, OpError, S3, bucket_config_schema, call, expand_grantee, first,
+    flatten_grantee, json_items, json_str, tune_grantee,
 };
 use crate::diagnostics::Diag;
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object, opt_string, set_attr, string};
 
 pub const CANNED_ACLS: &[&str] = &[
@@ -38,40 +38,16 @@ impl Default for BucketAcl {
 
 impl BucketAcl {
     pub fn new() -> Self {
-        let mut attrs = bucket_config_attributes(true);
-        attrs
-            .push(Attribute::optional("acl", Type::String).validate(Validator::OneOf(CANNED_ACLS)));
-        let grant = Block::new(
-            vec![
-                Attribute::required("permission", Type::String)
-                    .validate(Validator::OneOf(PERMISSIONS)),
-            ],
-            vec![NestedBlock::list("grantee", super::s3_common::grantee_block()).max_items(1)],
-        );
-        let owner = Block::new(
-            vec![
-                Attribute::optional_computed("display_name", Type::String),
-                Attribute::required("id", Type::String),
-            ],
-            vec![],
-        );
-        let policy = Block::new(
-            vec![],
-            vec![
-                NestedBlock::set("grant", grant),
-                NestedBlock::list("owner", owner).min_items(1).max_items(1),
-            ],
-        );
+        let schema = bucket_config_schema("aws_s3_bucket_acl", true)
+            // enum.Validate[types.BucketCannedACL]()
+            .attr("acl", |a| a.validate(Validator::OneOf(CANNED_ACLS)))
+            .nested("access_control_policy", |b| b.conflicts_with(&["acl"]))
+            // enum.Validate[types.Permission]()
+            .attr("access_control_policy.grant.permission", |a| {
+                a.validate(Validator::OneOf(PERMISSIONS))
+            });
         BucketAcl {
-            schema: schema_of(
-                0,
-                attrs,
-                vec![
-                    NestedBlock::list("access_control_policy", policy)
-                        .max_items(1)
-                        .conflicts_with(&["acl"]),
-                ],
-            ),
+            schema: tune_grantee(schema, "access_control_policy.grant.grantee"),
         }
     }
 }

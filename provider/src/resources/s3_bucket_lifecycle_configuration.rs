@@ -5,14 +5,14 @@
 //! Members S3 does not return read back as null, so they never show as changes.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, call, first, int_at_least_problem, int_of, json_bool,
-    json_items, json_num, json_str, schema_of, tag_list, tags_from_list,
+    BucketConfig, BucketId, OpError, S3, bucket_config_schema, call, first, int_at_least_problem,
+    int_of, json_bool, json_items, json_num, json_str, tag_list, tags_from_list,
 };
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator, region_attribute};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object, string, string_map};
 
 pub const RULE_STATUS: &[&str] = &["Enabled", "Disabled"];
@@ -38,122 +38,26 @@ impl Default for LifecycleConfiguration {
     }
 }
 
-fn num(name: &'static str) -> Attribute {
-    Attribute::optional_computed(name, Type::Number)
-}
-
 impl LifecycleConfiguration {
     pub fn new() -> Self {
-        let size_attrs = || {
-            vec![
-                num("object_size_greater_than"),
-                num("object_size_less_than"),
-                Attribute::optional_computed("prefix", Type::String),
-            ]
-        };
-        let mut and_attrs = size_attrs();
-        and_attrs.push(Attribute::optional(
-            "tags",
-            Type::Map(Box::new(Type::String)),
-        ));
-        let filter = Block::new(
-            size_attrs(),
-            vec![
-                NestedBlock::list("and", Block::new(and_attrs, vec![])).max_items(1),
-                NestedBlock::list(
-                    "tag",
-                    Block::new(
-                        vec![
-                            Attribute::required("key", Type::String),
-                            Attribute::required("value", Type::String),
-                        ],
-                        vec![],
-                    ),
-                )
-                .max_items(1),
-            ],
-        );
-        let storage_class = || {
-            Attribute::required("storage_class", Type::String)
-                .validate(Validator::OneOf(TRANSITION_STORAGE_CLASSES))
-        };
-        let rule = Block::new(
-            vec![
-                Attribute::required("id", Type::String).validate(Validator::LenBetween(1, 255)),
-                Attribute::optional_computed("prefix", Type::String)
-                    .describe("Deprecated: use filter instead."),
-                Attribute::required("status", Type::String).validate(Validator::OneOf(RULE_STATUS)),
-            ],
-            vec![
-                NestedBlock::list(
-                    "abort_incomplete_multipart_upload",
-                    Block::new(
-                        vec![Attribute::optional("days_after_initiation", Type::Number)],
-                        vec![],
-                    ),
-                )
-                .max_items(1),
-                NestedBlock::list(
-                    "expiration",
-                    Block::new(
-                        vec![
-                            Attribute::optional("date", Type::String),
-                            num("days"),
-                            Attribute::optional_computed(
-                                "expired_object_delete_marker",
-                                Type::Bool,
-                            ),
-                        ],
-                        vec![],
-                    ),
-                )
-                .max_items(1),
-                NestedBlock::list("filter", filter).max_items(1),
-                NestedBlock::list(
-                    "noncurrent_version_expiration",
-                    Block::new(
-                        vec![
-                            num("newer_noncurrent_versions"),
-                            Attribute::required("noncurrent_days", Type::Number),
-                        ],
-                        vec![],
-                    ),
-                )
-                .max_items(1),
-                NestedBlock::set(
-                    "noncurrent_version_transition",
-                    Block::new(
-                        vec![
-                            num("newer_noncurrent_versions"),
-                            Attribute::required("noncurrent_days", Type::Number),
-                            storage_class(),
-                        ],
-                        vec![],
-                    ),
-                ),
-                NestedBlock::set(
-                    "transition",
-                    Block::new(
-                        vec![
-                            Attribute::optional("date", Type::String),
-                            num("days"),
-                            storage_class(),
-                        ],
-                        vec![],
-                    ),
-                ),
-            ],
-        );
-        let attrs = vec![
-            Attribute::computed("id", Type::String),
-            super::s3_common::bucket_attribute(),
-            Attribute::optional_computed("expected_bucket_owner", Type::String).force_new(),
-            Attribute::optional_computed("transition_default_minimum_object_size", Type::String)
-                .validate(Validator::OneOf(MINIMUM_OBJECT_SIZES)),
-            region_attribute(),
+        let storage_classes = [
+            "rule.noncurrent_version_transition.storage_class",
+            "rule.transition.storage_class",
         ];
         LifecycleConfiguration {
-            schema: schema_of(1, attrs, vec![NestedBlock::list("rule", rule)]),
+            schema: bucket_config_schema("aws_s3_bucket_lifecycle_configuration", true)
+                // enum.Validate[types.TransitionDefaultMinimumObjectSize]()
+                .attr("transition_default_minimum_object_size", |a| {
+                    a.validate(Validator::OneOf(MINIMUM_OBJECT_SIZES))
+                })
+                // validation.StringLenBetween(1, 255)
+                .attr("rule.id", |a| a.validate(Validator::LenBetween(1, 255)))
+                // validation.StringInSlice(lifecycleRuleStatus_Values(), false)
+                .attr("rule.status", |a| a.validate(Validator::OneOf(RULE_STATUS)))
+                // enum.Validate[types.TransitionStorageClass]()
+                .attrs(&storage_classes, |a| {
+                    a.validate(Validator::OneOf(TRANSITION_STORAGE_CLASSES))
+                }),
         }
     }
 }

@@ -2,14 +2,14 @@
 //! GetBucketLogging). Destroying sends an empty BucketLoggingStatus, which turns it off.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, expand_grantee, first,
-    flatten_grantee, json_items, json_str, schema_of,
+    BucketConfig, BucketId, OpError, S3, bucket_config_schema, call, expand_grantee, first,
+    flatten_grantee, json_items, json_str, tune_grantee,
 };
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object};
 
 pub const LOG_PERMISSIONS: &[&str] = &["FULL_CONTROL", "READ", "WRITE"];
@@ -27,47 +27,24 @@ impl Default for BucketLogging {
 
 impl BucketLogging {
     pub fn new() -> Self {
-        let mut attrs = bucket_config_attributes(true);
-        attrs.push(Attribute::required("target_bucket", Type::String));
-        attrs.push(Attribute::required("target_prefix", Type::String));
-        let grant = Block::new(
-            vec![
-                Attribute::required("permission", Type::String)
-                    .validate(Validator::OneOf(LOG_PERMISSIONS)),
-            ],
-            vec![
-                NestedBlock::list("grantee", super::s3_common::grantee_block())
-                    .min_items(1)
-                    .max_items(1),
-            ],
-        );
-        let partitioned = Block::new(
-            vec![
-                Attribute::required("partition_date_source", Type::String)
-                    .validate(Validator::OneOf(PARTITION_DATE_SOURCES)),
-            ],
-            vec![],
-        );
-        let key_format = Block::new(
-            vec![],
-            vec![
-                NestedBlock::list("partitioned_prefix", partitioned)
-                    .max_items(1)
-                    .conflicts_with(&["simple_prefix"]),
-                NestedBlock::list("simple_prefix", Block::default())
-                    .max_items(1)
-                    .conflicts_with(&["partitioned_prefix"]),
-            ],
-        );
+        let schema = bucket_config_schema("aws_s3_bucket_logging", true)
+            // enum.Validate[types.BucketLogsPermission]()
+            .attr("target_grant.permission", |a| {
+                a.validate(Validator::OneOf(LOG_PERMISSIONS))
+            })
+            // enum.Validate[types.PartitionDateSource]()
+            .attr(
+                "target_object_key_format.partitioned_prefix.partition_date_source",
+                |a| a.validate(Validator::OneOf(PARTITION_DATE_SOURCES)),
+            )
+            .nested("target_object_key_format.partitioned_prefix", |b| {
+                b.conflicts_with(&["simple_prefix"])
+            })
+            .nested("target_object_key_format.simple_prefix", |b| {
+                b.conflicts_with(&["partitioned_prefix"])
+            });
         BucketLogging {
-            schema: schema_of(
-                0,
-                attrs,
-                vec![
-                    NestedBlock::set("target_grant", grant),
-                    NestedBlock::list("target_object_key_format", key_format).max_items(1),
-                ],
-            ),
+            schema: tune_grantee(schema, "target_grant.grantee"),
         }
     }
 }

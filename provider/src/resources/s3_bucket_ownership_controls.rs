@@ -2,13 +2,12 @@
 //! (PutBucketOwnershipControls / GetBucketOwnershipControls / DeleteBucketOwnershipControls).
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, first, json_items,
-    json_str, schema_of,
+    BucketConfig, BucketId, OpError, S3, bucket_config_schema, call, first, json_items, json_str,
 };
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object};
 
 pub const OBJECT_OWNERSHIP: &[&str] = &[
@@ -29,23 +28,12 @@ impl Default for OwnershipControls {
 
 impl OwnershipControls {
     pub fn new() -> Self {
-        let mut attrs = bucket_config_attributes(false);
-        if let Some(b) = attrs.iter_mut().find(|a| a.name == "bucket") {
-            b.validators.clear();
-        }
-        let rule = Block::new(
-            vec![
-                Attribute::required("object_ownership", Type::String)
-                    .validate(Validator::OneOf(OBJECT_OWNERSHIP)),
-            ],
-            vec![],
-        );
         OwnershipControls {
-            schema: schema_of(
-                0,
-                attrs,
-                vec![NestedBlock::list("rule", rule).min_items(1).max_items(1)],
-            ),
+            schema: bucket_config_schema("aws_s3_bucket_ownership_controls", false)
+                // enum.Validate[types.ObjectOwnership]()
+                .attr("rule.object_ownership", |a| {
+                    a.validate(Validator::OneOf(OBJECT_OWNERSHIP))
+                }),
         }
     }
 }

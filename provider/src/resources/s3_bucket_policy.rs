@@ -3,15 +3,13 @@
 //! so an equivalent document read back keeps the configured text.
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::policy_json;
-use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, schema_of,
-};
+use super::s3_common::{BucketConfig, BucketId, OpError, S3, bucket_config_schema, call};
 use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
-use crate::schema::{Attribute, Schema};
+use crate::schema::Schema;
 use crate::values::{ValueExt, set_attr, string};
 
 pub struct BucketPolicy {
@@ -26,17 +24,9 @@ impl Default for BucketPolicy {
 
 impl BucketPolicy {
     pub fn new() -> Self {
-        let mut attrs = bucket_config_attributes(false);
-        attrs.push(
-            Attribute::required("policy", Type::String)
-                .describe("Text of the policy (JSON); equivalent documents do not diff."),
-        );
         // hashicorp/aws: bucket is Required+ForceNew without a length validator here.
-        if let Some(b) = attrs.iter_mut().find(|a| a.name == "bucket") {
-            b.validators.clear();
-        }
         BucketPolicy {
-            schema: schema_of(0, attrs, vec![]),
+            schema: bucket_config_schema("aws_s3_bucket_policy", false),
         }
     }
 }

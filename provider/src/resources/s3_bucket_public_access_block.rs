@@ -2,12 +2,10 @@
 //! (PutPublicAccessBlock / GetPublicAccessBlock / DeletePublicAccessBlock). ID: the bucket.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
-use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, schema_of,
-};
-use crate::schema::{Attribute, Schema};
+use super::s3_common::{BucketConfig, BucketId, OpError, S3, bucket_config_schema, call};
+use crate::schema::Schema;
 use crate::values::ValueExt;
 
 /// (Terraform attribute, PublicAccessBlockConfiguration member).
@@ -30,15 +28,10 @@ impl Default for PublicAccessBlock {
 
 impl PublicAccessBlock {
     pub fn new() -> Self {
-        let mut attrs = bucket_config_attributes(false);
-        if let Some(b) = attrs.iter_mut().find(|a| a.name == "bucket") {
-            b.validators.clear();
-        }
-        for (tf, _) in SWITCHES {
-            attrs.push(Attribute::optional(tf, Type::Bool).default(Value::Bool(false)));
-        }
+        let switches: Vec<&str> = SWITCHES.iter().map(|(tf, _)| *tf).collect();
         PublicAccessBlock {
-            schema: schema_of(0, attrs, vec![]),
+            schema: bucket_config_schema("aws_s3_bucket_public_access_block", false)
+                .attrs(&switches, |a| a.default(Value::Bool(false))),
         }
     }
 }

@@ -2,13 +2,13 @@
 //! (PutBucketEncryption / GetBucketEncryption / DeleteBucketEncryption).
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, first, json_bool,
-    json_items, json_str, schema_of,
+    BucketConfig, BucketId, OpError, S3, bucket_config_schema, call, first, json_bool, json_items,
+    json_str,
 };
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object};
 
 pub const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
@@ -25,26 +25,15 @@ impl Default for ServerSideEncryption {
 
 impl ServerSideEncryption {
     pub fn new() -> Self {
-        let by_default = Block::new(
-            vec![
-                Attribute::optional("kms_master_key_id", Type::String),
-                Attribute::required("sse_algorithm", Type::String)
-                    .validate(Validator::OneOf(SSE_ALGORITHMS)),
-            ],
-            vec![],
-        );
-        let rule = Block::new(
-            vec![Attribute::optional("bucket_key_enabled", Type::Bool)],
-            vec![
-                NestedBlock::list("apply_server_side_encryption_by_default", by_default)
-                    .max_items(1),
-            ],
-        );
         ServerSideEncryption {
-            schema: schema_of(
-                0,
-                bucket_config_attributes(true),
-                vec![NestedBlock::set("rule", rule).min_items(1)],
+            schema: bucket_config_schema(
+                "aws_s3_bucket_server_side_encryption_configuration",
+                true,
+            )
+            // enum.Validate[types.ServerSideEncryption]()
+            .attr(
+                "rule.apply_server_side_encryption_by_default.sse_algorithm",
+                |a| a.validate(Validator::OneOf(SSE_ALGORITHMS)),
             ),
         }
     }

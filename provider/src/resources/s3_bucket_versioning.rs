@@ -4,12 +4,12 @@
 //! S3 cannot turn versioning off again.
 
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::s3_common::{
-    BucketConfig, BucketId, OpError, S3, bucket_config_attributes, call, first, json_str, schema_of,
+    BucketConfig, BucketId, OpError, S3, bucket_config_schema, call, first, json_str,
 };
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object, string};
 
 pub const STATUS: &[&str] = &["Enabled", "Suspended", "Disabled"];
@@ -27,29 +27,16 @@ impl Default for Versioning {
 
 impl Versioning {
     pub fn new() -> Self {
-        let mut attrs = bucket_config_attributes(true);
-        attrs.push(
-            Attribute::optional("mfa", Type::String)
-                .describe("Concatenation of the MFA device serial number, a space, and its code."),
-        );
-        let config = Block::new(
-            vec![
-                Attribute::optional_computed("mfa_delete", Type::String)
-                    .validate(Validator::OneOf(MFA_DELETE)),
-                Attribute::required("status", Type::String).validate(Validator::OneOf(STATUS)),
-            ],
-            vec![],
-        );
         Versioning {
-            schema: schema_of(
-                0,
-                attrs,
-                vec![
-                    NestedBlock::list("versioning_configuration", config)
-                        .min_items(1)
-                        .max_items(1),
-                ],
-            ),
+            schema: bucket_config_schema("aws_s3_bucket_versioning", true)
+                // enum.Validate[types.MFADelete]()
+                .attr("versioning_configuration.mfa_delete", |a| {
+                    a.validate(Validator::OneOf(MFA_DELETE))
+                })
+                // enum.Validate[types.BucketVersioningStatus]()
+                .attr("versioning_configuration.status", |a| {
+                    a.validate(Validator::OneOf(STATUS))
+                }),
         }
     }
 }

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use ctsim::AwsError;
 use serde_json::{Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::{Ctx, Resource, api_error};
 use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
-use crate::schema::{Attribute, Block, NestedBlock, Schema, Validator};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, opt_string, set_attr, string};
 
 pub const S3: &str = "s3";
@@ -208,37 +208,35 @@ pub fn conflict_problem(config: &Value, a: &str, b: &str) -> Option<Diag> {
     })
 }
 
-/// The `bucket` argument of the bucket configuration resources.
-pub fn bucket_attribute() -> Attribute {
-    Attribute::required("bucket", Type::String)
-        .force_new()
-        .validate(Validator::LenBetween(1, 63))
-        .describe("Name of the bucket.")
+/// A bucket configuration resource's reference schema with the behaviour they share:
+/// `bucket` (validation.StringLenBetween(1, 63) where hashicorp checks it) and
+/// `expected_bucket_owner` force replacement.
+pub fn bucket_config_schema(type_name: &str, bucket_length_checked: bool) -> Schema {
+    let schema = Schema::resource(type_name).attr("bucket", |a| {
+        let a = a.force_new();
+        if bucket_length_checked {
+            a.validate(Validator::LenBetween(1, 63))
+        } else {
+            a
+        }
+    });
+    if schema.block.attribute("expected_bucket_owner").is_some() {
+        schema.attr("expected_bucket_owner", Attribute::force_new)
+    } else {
+        schema
+    }
 }
 
-/// The `expected_bucket_owner` argument (account ID, force-new).
-pub fn expected_owner_attribute() -> Attribute {
-    Attribute::optional("expected_bucket_owner", Type::String)
-        .force_new()
-        .describe("Account ID of the expected bucket owner.")
-}
-
-/// The `grantee` block shared by aws_s3_bucket_acl and aws_s3_bucket_logging.
-pub fn grantee_block() -> Block {
-    Block::new(
-        vec![
-            Attribute::computed("display_name", Type::String),
-            Attribute::optional("email_address", Type::String),
-            Attribute::optional("id", Type::String),
-            Attribute::required("type", Type::String).validate(Validator::OneOf(&[
-                "CanonicalUser",
-                "AmazonCustomerByEmail",
-                "Group",
-            ])),
-            Attribute::optional("uri", Type::String),
-        ],
-        vec![],
-    )
+/// The `grantee` block shared by aws_s3_bucket_acl and aws_s3_bucket_logging:
+/// `type` is enum.Validate[types.Type]().
+pub fn tune_grantee(schema: Schema, path: &str) -> Schema {
+    schema.attr(&format!("{path}.type"), |a| {
+        a.validate(Validator::OneOf(&[
+            "CanonicalUser",
+            "AmazonCustomerByEmail",
+            "Group",
+        ]))
+    })
 }
 
 pub fn expand_grantee(g: &Value) -> Json {
@@ -530,27 +528,6 @@ impl<T: BucketConfig> Resource for BucketConfigResource<T> {
         let rid = self.0.resource_id(&bucket, &state);
         set_attr(&mut state, "id", string(rid));
         Ok(state)
-    }
-}
-
-/// The attributes every bucket configuration resource starts with.
-pub fn bucket_config_attributes(with_owner: bool) -> Vec<Attribute> {
-    let mut attrs = vec![
-        Attribute::optional_computed("id", Type::String),
-        bucket_attribute(),
-        crate::schema::region_attribute(),
-    ];
-    if with_owner {
-        attrs.push(expected_owner_attribute());
-    }
-    attrs
-}
-
-/// A schema from attributes and blocks.
-pub fn schema_of(version: i64, attributes: Vec<Attribute>, blocks: Vec<NestedBlock>) -> Schema {
-    Schema {
-        version,
-        block: Block::new(attributes, blocks),
     }
 }
 

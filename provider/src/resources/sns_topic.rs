@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json, json};
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::policy_json;
 use super::s3_bucket::generated_name;
@@ -21,7 +21,7 @@ use super::s3_common::{
 use super::{Ctx, Resource};
 use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
-use crate::schema::{Attribute, Block, Schema, Validator, region_attribute, tags_attributes};
+use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, semantically_equal, set_attr, string, string_map};
 
 const WHAT: &str = "SNS Topic";
@@ -168,42 +168,26 @@ impl Topic {
 }
 
 fn schema() -> Schema {
-    let mut attributes = vec![
-        Attribute::optional_computed("id", Type::String),
-        Attribute::computed("arn", Type::String),
-        Attribute::computed("beginning_archive_time", Type::String),
-        Attribute::optional_computed("name", Type::String).force_new(),
-        Attribute::optional_computed("name_prefix", Type::String).force_new(),
-        Attribute::computed("owner", Type::String),
-        region_attribute(),
-    ];
-    for (tf, _, kind, _) in ATTRIBUTES {
-        let attr = match (*tf, kind) {
-            ("fifo_topic", _) => Attribute::optional(tf, Type::Bool)
-                .force_new()
-                .default(Value::Bool(false)),
-            ("content_based_deduplication", _) => {
-                Attribute::optional(tf, Type::Bool).default(Value::Bool(false))
-            }
-            ("policy", _) => Attribute::optional_computed(tf, Type::String),
-            ("signature_version", _) => Attribute::optional_computed(tf, Type::Number),
-            ("tracing_config", _) => Attribute::optional_computed(tf, Type::String)
-                .validate(Validator::OneOf(&["PassThrough", "Active"])),
-            ("fifo_throughput_scope", _) => Attribute::optional_computed(tf, Type::String)
-                .validate(Validator::OneOf(&["Topic", "MessageGroup"])),
-            (_, Kind::Int) => Attribute::optional(tf, Type::Number),
-            (name, Kind::Str) if name.ends_with("_role_arn") => {
-                Attribute::optional(tf, Type::String).validate(Validator::Arn)
-            }
-            _ => Attribute::optional(tf, Type::String),
-        };
-        attributes.push(attr);
-    }
-    attributes.extend(tags_attributes());
-    Schema {
-        version: 0,
-        block: Block::new(attributes, vec![]),
-    }
+    let role_arns: Vec<&str> = ATTRIBUTES
+        .iter()
+        .map(|(tf, ..)| *tf)
+        .filter(|tf| tf.ends_with("_role_arn"))
+        .collect();
+    Schema::resource("aws_sns_topic")
+        .attrs(&["name", "name_prefix"], Attribute::force_new)
+        .attr("fifo_topic", |a| a.force_new().default(Value::Bool(false)))
+        .attr("content_based_deduplication", |a| {
+            a.default(Value::Bool(false))
+        })
+        // enum.Validate[awstypes.TracingConfig]-style StringInSlice
+        .attr("tracing_config", |a| {
+            a.validate(Validator::OneOf(&["PassThrough", "Active"]))
+        })
+        .attr("fifo_throughput_scope", |a| {
+            a.validate(Validator::OneOf(&["Topic", "MessageGroup"]))
+        })
+        // verify.ValidARN on every *_feedback_role_arn
+        .attrs(&role_arns, |a| a.validate(Validator::Arn))
 }
 
 /// An attribute's planned value as the string SNS stores; None when unset.
@@ -683,7 +667,7 @@ mod tests {
             ("lambda_failure_feedback_role_arn", true, false, false),
             ("region", true, true, true),
             ("tags", true, false, false),
-            ("tags_all", false, true, false),
+            ("tags_all", true, true, false),
         ];
         for (name, optional, computed, force_new) in table {
             let a = s

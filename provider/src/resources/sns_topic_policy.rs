@@ -2,14 +2,14 @@
 //! Destroying puts back the policy AWS gives a new topic, since a topic always has one.
 
 use serde_json::json;
-use tfplugin6::value::{Type, Value};
+use tfplugin6::value::Value;
 
 use super::policy_json;
 use super::s3_bucket_policy::{json_diag, suppress_equivalent_policy};
 use super::s3_common::{OpError, SNS, arn_region, call, json_str};
 use super::{Ctx, Resource};
 use crate::diagnostics::{Diag, Diags};
-use crate::schema::{Attribute, Block, Schema, Validator, region_attribute};
+use crate::schema::{Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string};
 
 const WHAT: &str = "SNS Topic Policy";
@@ -27,21 +27,9 @@ impl Default for TopicPolicy {
 impl TopicPolicy {
     pub fn new() -> Self {
         TopicPolicy {
-            schema: Schema {
-                version: 0,
-                block: Block::new(
-                    vec![
-                        Attribute::optional_computed("id", Type::String),
-                        Attribute::required("arn", Type::String)
-                            .force_new()
-                            .validate(Validator::Arn),
-                        Attribute::computed("owner", Type::String),
-                        Attribute::required("policy", Type::String),
-                        region_attribute(),
-                    ],
-                    vec![],
-                ),
-            },
+            schema: Schema::resource("aws_sns_topic_policy")
+                // verify.ValidARN, ForceNew
+                .attr("arn", |a| a.force_new().validate(Validator::Arn)),
         }
     }
 }

@@ -1,0 +1,427 @@
+//! The hashicorp/aws 6.47.0 schema dump (`terraform providers schema -json`, vendored in
+//! provider/reference with its provenance note) as the one source of every served type's
+//! shape. Resources and data sources add behaviour (defaults, validators, force-new) on top
+//! with the overlay methods of [`crate::schema::Schema`]; they never restate the shape, so the
+//! served schema cannot drift from hashicorp/aws's.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use tfplugin6::value::Type;
+
+use crate::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+
+/// The provider version whose schemas are served.
+pub const HASHICORP_AWS_VERSION: &str = "6.47.0";
+
+const DUMP_GZ: &[u8] = include_bytes!("../reference/hashicorp-aws-6.47.0-schema.json.gz");
+
+/// Which table of the dump a type comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Resource,
+    DataSource,
+    Ephemeral,
+}
+
+#[derive(Deserialize)]
+struct Dump<'a> {
+    #[serde(borrow)]
+    provider_schemas: BTreeMap<&'a str, ProviderSchemas<'a>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProviderSchemas<'a> {
+    #[serde(borrow, default)]
+    resource_schemas: BTreeMap<&'a str, RawSchema<'a>>,
+    #[serde(borrow, default)]
+    data_source_schemas: BTreeMap<&'a str, RawSchema<'a>>,
+    #[serde(borrow, default)]
+    ephemeral_resource_schemas: BTreeMap<&'a str, RawSchema<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawSchema<'a> {
+    #[serde(default)]
+    version: i64,
+    #[serde(borrow)]
+    block: RawBlock<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawBlock<'a> {
+    #[serde(borrow, default)]
+    attributes: BTreeMap<&'a str, RawAttribute>,
+    #[serde(borrow, default)]
+    block_types: BTreeMap<&'a str, RawNested<'a>>,
+    #[serde(default)]
+    deprecated: bool,
+}
+
+#[derive(Deserialize)]
+struct RawAttribute {
+    #[serde(rename = "type")]
+    ty: serde_json::Value,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    computed: bool,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    deprecated: bool,
+    #[serde(default)]
+    write_only: bool,
+}
+
+#[derive(Deserialize)]
+struct RawNested<'a> {
+    nesting_mode: &'a str,
+    #[serde(borrow)]
+    block: RawBlock<'a>,
+    #[serde(default)]
+    min_items: usize,
+    #[serde(default)]
+    max_items: usize,
+}
+
+/// The parsed dump. Names borrow from the decompressed text, which lives for the process.
+fn provider() -> Option<&'static ProviderSchemas<'static>> {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    static PARSED: OnceLock<Option<ProviderSchemas<'static>>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            let text = TEXT.get_or_init(|| {
+                let mut out = String::with_capacity(5 << 20);
+                // The embedded file is checked by the tests; a failure leaves the text empty
+                // and every lookup then answers None.
+                if flate2::read::GzDecoder::new(DUMP_GZ)
+                    .read_to_string(&mut out)
+                    .is_err()
+                {
+                    out.clear();
+                }
+                out
+            });
+            let dump: Dump<'static> = serde_json::from_str(text).ok()?;
+            dump.provider_schemas.into_values().next()
+        })
+        .as_ref()
+}
+
+fn table(kind: Kind) -> Option<&'static BTreeMap<&'static str, RawSchema<'static>>> {
+    let p = provider()?;
+    Some(match kind {
+        Kind::Resource => &p.resource_schemas,
+        Kind::DataSource => &p.data_source_schemas,
+        Kind::Ephemeral => &p.ephemeral_resource_schemas,
+    })
+}
+
+/// Every type name of one kind, sorted.
+pub fn type_names(kind: Kind) -> Vec<&'static str> {
+    table(kind)
+        .map(|t| t.keys().copied().collect())
+        .unwrap_or_default()
+}
+
+/// The schema hashicorp/aws serves for a type, with no behaviour added.
+pub fn schema(kind: Kind, type_name: &str) -> Option<Schema> {
+    let raw = table(kind)?.get(type_name)?;
+    Some(Schema {
+        version: raw.version,
+        block: block(&raw.block),
+        overlay_problems: Vec::new(),
+    })
+}
+
+fn block(raw: &RawBlock<'static>) -> Block {
+    let attributes = raw
+        .attributes
+        .iter()
+        .map(|(name, a)| Attribute {
+            required: a.required,
+            optional: a.optional,
+            computed: a.computed,
+            sensitive: a.sensitive,
+            deprecated: a.deprecated,
+            write_only: a.write_only,
+            // Types in the dump are cty JSON types; an unreadable one becomes dynamic,
+            // which the parity test reports.
+            ..Attribute::new(name, Type::from_json_value(&a.ty).unwrap_or(Type::Dynamic))
+        })
+        .collect();
+    let blocks = raw
+        .block_types
+        .iter()
+        .map(|(name, n)| NestedBlock {
+            max_items: n.max_items,
+            min_items: n.min_items,
+            ..NestedBlock::new(
+                name,
+                match n.nesting_mode {
+                    "single" => Nesting::Single,
+                    "set" => Nesting::Set,
+                    _ => Nesting::List,
+                },
+                block(&n.block),
+            )
+        })
+        .collect();
+    Block {
+        deprecated: raw.deprecated,
+        ..Block::new(attributes, blocks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vendored_dump_holds_every_type_of_hashicorp_aws() {
+        assert_eq!(type_names(Kind::Resource).len(), 1657);
+        assert_eq!(type_names(Kind::DataSource).len(), 662);
+        assert_eq!(type_names(Kind::Ephemeral).len(), 10);
+    }
+
+    #[test]
+    fn every_type_in_the_dump_converts_without_a_dynamic_fallback() {
+        fn no_dynamic(b: &Block) -> bool {
+            b.attributes.iter().all(|a| a.ty != Type::Dynamic)
+                && b.blocks.iter().all(|n| no_dynamic(&n.block))
+        }
+        for kind in [Kind::Resource, Kind::DataSource, Kind::Ephemeral] {
+            for name in type_names(kind) {
+                let s = schema(kind, name).expect("listed");
+                assert!(no_dynamic(&s.block), "{name} has an unreadable type");
+            }
+        }
+    }
+
+    #[test]
+    fn timeouts_are_single_nested_blocks() {
+        let s = schema(Kind::Resource, "aws_s3_bucket").expect("aws_s3_bucket");
+        let t = s.block.block("timeouts").expect("timeouts");
+        assert_eq!(t.nesting, Nesting::Single);
+        assert!(t.block.attribute("create").is_some_and(|a| a.optional));
+    }
+}
+
+/// The served schemas, compared with the vendored dump in the JSON shape `terraform providers
+/// schema -json` prints. Descriptions are left out: they may differ.
+#[cfg(test)]
+mod parity {
+    use std::io::Read;
+
+    use serde_json::{Value as Json, json};
+    use tfplugin6::proto;
+
+    use crate::server::ProviderServer;
+
+    fn dump() -> Json {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(super::DUMP_GZ)
+            .read_to_string(&mut text)
+            .expect("the vendored dump is gzip");
+        let mut all: Json = serde_json::from_str(&text).expect("the vendored dump is JSON");
+        all["provider_schemas"]["registry.terraform.io/hashicorp/aws"].take()
+    }
+
+    /// A served block as terraform's jsonprovider renders it.
+    fn block_json(b: &proto::schema::Block) -> Json {
+        let mut out = serde_json::Map::new();
+        if !b.attributes.is_empty() {
+            let attrs: serde_json::Map<String, Json> = b
+                .attributes
+                .iter()
+                .map(|a| {
+                    let mut m = serde_json::Map::new();
+                    let ty: Json = serde_json::from_slice(&a.r#type).expect("type JSON");
+                    m.insert("type".into(), ty);
+                    for (flag, on) in [
+                        ("required", a.required),
+                        ("optional", a.optional),
+                        ("computed", a.computed),
+                        ("sensitive", a.sensitive),
+                        ("deprecated", a.deprecated),
+                        ("write_only", a.write_only),
+                    ] {
+                        if on {
+                            m.insert(flag.into(), json!(true));
+                        }
+                    }
+                    (a.name.clone(), Json::Object(m))
+                })
+                .collect();
+            out.insert("attributes".into(), Json::Object(attrs));
+        }
+        if !b.block_types.is_empty() {
+            let blocks: serde_json::Map<String, Json> = b
+                .block_types
+                .iter()
+                .map(|n| {
+                    let mode = match n.nesting {
+                        1 => "single",
+                        2 => "list",
+                        3 => "set",
+                        4 => "map",
+                        5 => "group",
+                        _ => "invalid",
+                    };
+                    let mut m = serde_json::Map::new();
+                    m.insert("nesting_mode".into(), json!(mode));
+                    m.insert(
+                        "block".into(),
+                        block_json(n.block.as_ref().expect("nested block")),
+                    );
+                    if n.min_items > 0 {
+                        m.insert("min_items".into(), json!(n.min_items));
+                    }
+                    if n.max_items > 0 {
+                        m.insert("max_items".into(), json!(n.max_items));
+                    }
+                    (n.type_name.clone(), Json::Object(m))
+                })
+                .collect();
+            out.insert("block_types".into(), Json::Object(blocks));
+        }
+        if b.deprecated {
+            out.insert("deprecated".into(), json!(true));
+        }
+        Json::Object(out)
+    }
+
+    /// A dump block without what may differ (descriptions), walked by its structure so
+    /// attributes named `description` or `type` stay.
+    fn strip_block(block: &Json) -> Json {
+        let mut out = serde_json::Map::new();
+        if let Some(attrs) = block["attributes"].as_object() {
+            let attrs = attrs
+                .iter()
+                .map(|(name, a)| (name.clone(), without_descriptions(a)))
+                .collect();
+            out.insert("attributes".into(), Json::Object(attrs));
+        }
+        if let Some(nested) = block["block_types"].as_object() {
+            let nested = nested
+                .iter()
+                .map(|(name, n)| {
+                    let mut n = without_descriptions(n);
+                    n["block"] = strip_block(&n["block"]);
+                    (name.clone(), n)
+                })
+                .collect();
+            out.insert("block_types".into(), Json::Object(nested));
+        }
+        if block["deprecated"] == json!(true) {
+            out.insert("deprecated".into(), json!(true));
+        }
+        Json::Object(out)
+    }
+
+    fn without_descriptions(v: &Json) -> Json {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("description");
+            m.remove("description_kind");
+        }
+        v
+    }
+
+    /// Every difference between two JSON trees, as "path: served X, hashicorp Y".
+    fn differences(path: &str, served: &Json, reference: &Json, out: &mut Vec<String>) {
+        match (served, reference) {
+            (Json::Object(a), Json::Object(b)) => {
+                for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+                    let next = format!("{path}.{key}");
+                    match (a.get(key), b.get(key)) {
+                        (Some(x), Some(y)) => differences(&next, x, y, out),
+                        (Some(x), None) => {
+                            out.push(format!("{next}: served {x}, hashicorp has none"))
+                        }
+                        (None, Some(y)) => out.push(format!("{next}: missing, hashicorp has {y}")),
+                        (None, None) => {}
+                    }
+                }
+            }
+            (a, b) if a != b => out.push(format!("{path}: served {a}, hashicorp {b}")),
+            _ => {}
+        }
+    }
+
+    fn compare(kind: &str, name: &str, served: &proto::Schema, dump: &Json, out: &mut Vec<String>) {
+        let reference = &dump[kind][name];
+        if reference.is_null() {
+            out.push(format!("{name}: not a hashicorp/aws 6.47.0 {kind} type"));
+            return;
+        }
+        let block = served.block.as_ref().expect("schema block");
+        let served_json = json!({"version": served.version, "block": block_json(block)});
+        let reference = json!({
+            "version": reference["version"],
+            "block": strip_block(&reference["block"]),
+        });
+        differences(name, &served_json, &reference, out);
+    }
+
+    #[test]
+    fn every_served_schema_equals_hashicorp_aws_6_47_0() {
+        let dump = dump();
+        let server = ProviderServer::new();
+        let mut out = Vec::new();
+        for r in server.resources() {
+            out.extend(
+                r.schema()
+                    .overlay_problems
+                    .iter()
+                    .map(|p| format!("{}: {p}", r.type_name())),
+            );
+            compare(
+                "resource_schemas",
+                r.type_name(),
+                &r.schema().to_proto(),
+                &dump,
+                &mut out,
+            );
+        }
+        for d in server.data_sources() {
+            out.extend(
+                d.schema()
+                    .overlay_problems
+                    .iter()
+                    .map(|p| format!("{}: {p}", d.type_name())),
+            );
+            compare(
+                "data_source_schemas",
+                d.type_name(),
+                &d.schema().to_proto(),
+                &dump,
+                &mut out,
+            );
+        }
+        assert!(
+            out.is_empty(),
+            "{} differences:\n{}",
+            out.len(),
+            out.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_difference_is_reported_with_its_path() {
+        let mut out = Vec::new();
+        differences(
+            "t",
+            &json!({"a": {"optional": true}}),
+            &json!({"a": {"required": true}}),
+            &mut out,
+        );
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].starts_with("t.a.optional"));
+    }
+}
