@@ -111,6 +111,14 @@ impl TfWorkspace {
         ws
     }
 
+    /// The same workspace, with terraform run in another folder (a root module inside it).
+    pub fn at(self, dir: &Path) -> Self {
+        TfWorkspace {
+            dir: dir.to_path_buf(),
+            ..self
+        }
+    }
+
     pub fn write(&self, name: &str, text: &str) {
         fs::write(self.dir.join(name), text).expect("writing .tf");
     }

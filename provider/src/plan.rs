@@ -200,7 +200,8 @@ fn validate_block(block: &Block, config: &Value, path: &mut Path, out: &mut Vec<
         if !value.is_null_or_empty() && !value.is_unknown() {
             for other in &nested.conflicts_with {
                 let sibling = config.attr(other);
-                if !sibling.is_null_or_empty() {
+                // An unknown sibling may turn out null: the SDK defers the check.
+                if !sibling.is_null_or_empty() && !sibling.is_unknown() {
                     out.push(Problem {
                         path: path.clone(),
                         summary: "Conflicting configuration arguments".to_string(),

@@ -3,7 +3,9 @@
 use serde_json::{Value as Json, json};
 use tfplugin6::value::Value;
 
-use super::support::{json_str, json_strings, tag_diff, tag_values, tags_from_list, tags_to_list};
+use super::support::{
+    json_str, json_strings, retry_when, tag_diff, tag_values, tags_from_list, tags_to_list,
+};
 use super::{Ctx, Resource, advanced_selectors, api_error, missing};
 use crate::diagnostics::{Diag, Diags};
 use crate::schema::{Schema, Validator};
@@ -92,6 +94,15 @@ fn schema() -> Schema {
     advanced_selectors::tune(schema, false).nested("advanced_event_selector", |b| {
         b.conflicts_with(&["event_selector"])
     })
+}
+
+/// The CloudWatch Logs role or group is not usable yet: hashicorp/aws retries CreateTrail
+/// and UpdateTrail on these "Access denied." errors while IAM catches up.
+fn role_not_ready(e: &ctsim::AwsError) -> bool {
+    matches!(
+        e.code.as_str(),
+        "InvalidCloudWatchLogsRoleArnException" | "InvalidCloudWatchLogsLogGroupArnException"
+    ) && e.message.contains("Access denied.")
 }
 
 /// The identifier the API accepts for this trail: its ARN (the v6 `id`), else its name.
@@ -364,19 +375,20 @@ impl Resource for Trail {
                 request[aws] = json!(true);
             }
         }
-        let response = ctx
-            .call(&region, SERVICE, "CreateTrail", request)
-            .map_err(|e| {
-                (
-                    None,
-                    vec![api_error(
-                        &format!("creating {WHAT} ({name})"),
-                        "CloudTrail",
-                        "CreateTrail",
-                        &e,
-                    )],
-                )
-            })?;
+        let response = retry_when(role_not_ready, || {
+            ctx.call(&region, SERVICE, "CreateTrail", request.clone())
+        })
+        .map_err(|e| {
+            (
+                None,
+                vec![api_error(
+                    &format!("creating {WHAT} ({name})"),
+                    "CloudTrail",
+                    "CreateTrail",
+                    &e,
+                )],
+            )
+        })?;
         let Some(arn) = response["TrailARN"].as_str().map(str::to_string) else {
             return Err((None, missing("TrailARN")));
         };
@@ -636,18 +648,20 @@ impl Resource for Trail {
             }
         }
         if any {
-            ctx.call(&region, SERVICE, "UpdateTrail", request)
-                .map_err(|e| {
-                    (
-                        None,
-                        vec![api_error(
-                            &format!("updating {WHAT} ({id})"),
-                            "CloudTrail",
-                            "UpdateTrail",
-                            &e,
-                        )],
-                    )
-                })?;
+            retry_when(role_not_ready, || {
+                ctx.call(&region, SERVICE, "UpdateTrail", request.clone())
+            })
+            .map_err(|e| {
+                (
+                    None,
+                    vec![api_error(
+                        &format!("updating {WHAT} ({id})"),
+                        "CloudTrail",
+                        "UpdateTrail",
+                        &e,
+                    )],
+                )
+            })?;
         }
         let mut steps: Vec<Result<(), Diag>> = Vec::new();
         if changed("enable_logging") {

@@ -172,7 +172,7 @@ pub fn account_id_problem(attr: &str, v: &Value) -> Option<Diag> {
     let ok = s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
     (!ok).then(|| {
         Diag::error(format!(
-            "\"{attr}\" ({s}) must be a 12-digit AWS account ID"
+            "\"{attr}\" doesn't look like AWS Account ID (exactly 12 digits): \"{s}\""
         ))
         .at(attr_path(attr))
     })
@@ -198,9 +198,10 @@ pub fn int_at_least_problem(attr: &str, v: &Value, min: i64) -> Option<Diag> {
     })
 }
 
-/// `ConflictsWith` between two top-level arguments.
+/// `ConflictsWith` between two top-level arguments. An unknown value may still turn out
+/// null, so, as terraform-plugin-sdk does, it defers the check.
 pub fn conflict_problem(config: &Value, a: &str, b: &str) -> Option<Diag> {
-    let set = |n: &str| !config.attr(n).is_null_or_empty();
+    let set = |n: &str| !config.attr(n).is_null_or_empty() && !config.attr(n).is_unknown();
     (set(a) && set(b)).then(|| {
         Diag::error("Conflicting configuration arguments")
             .detail(format!("\"{a}\": conflicts with {b}"))

@@ -1,0 +1,3 @@
+resource "aws_glue_catalog_database" "cloudtrail" {
+  name = "cloudtrail"
+}

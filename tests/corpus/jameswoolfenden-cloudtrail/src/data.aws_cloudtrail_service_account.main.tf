@@ -1,0 +1,1 @@
+data "aws_cloudtrail_service_account" "main" {}
