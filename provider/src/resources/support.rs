@@ -226,6 +226,31 @@ pub fn fail(
     move |d| (state, vec![d])
 }
 
+/// How long a call that failed only because a resource Terraform is creating in parallel
+/// is not there yet (an IAM role policy, say) is retried. hashicorp/aws retries such errors
+/// for two minutes because IAM is eventually consistent; the simulator is consistent at
+/// once, so only the parallel create has to finish (docs/behaviour-notes.md).
+pub const PROPAGATION_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs `call` again while it fails with an error `retryable` accepts, for at most
+/// [`PROPAGATION_RETRY`] (hashicorp/aws `tfresource.RetryWhen`).
+pub fn retry_when<T>(
+    retryable: impl Fn(&ctsim::AwsError) -> bool,
+    mut call: impl FnMut() -> Result<T, ctsim::AwsError>,
+) -> Result<T, ctsim::AwsError> {
+    let deadline = std::time::Instant::now() + PROPAGATION_RETRY;
+    let mut pause = std::time::Duration::from_millis(50);
+    loop {
+        match call() {
+            Err(e) if retryable(&e) && std::time::Instant::now() + pause < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,30 +313,5 @@ mod tests {
         let (removed, changed) = tag_diff(&prior, &planned);
         assert_eq!(removed, vec!["a".to_string()]);
         assert_eq!(changed.len(), 2);
-    }
-}
-
-/// How long a call that failed only because a resource Terraform is creating in parallel
-/// is not there yet (an IAM role policy, say) is retried. hashicorp/aws retries such errors
-/// for two minutes because IAM is eventually consistent; the simulator is consistent at
-/// once, so only the parallel create has to finish (docs/behaviour-notes.md).
-pub const PROPAGATION_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Runs `call` again while it fails with an error `retryable` accepts, for at most
-/// [`PROPAGATION_RETRY`] (hashicorp/aws `tfresource.RetryWhen`).
-pub fn retry_when<T>(
-    retryable: impl Fn(&ctsim::AwsError) -> bool,
-    mut call: impl FnMut() -> Result<T, ctsim::AwsError>,
-) -> Result<T, ctsim::AwsError> {
-    let deadline = std::time::Instant::now() + PROPAGATION_RETRY;
-    let mut pause = std::time::Duration::from_millis(50);
-    loop {
-        match call() {
-            Err(e) if retryable(&e) && std::time::Instant::now() + pause < deadline => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(std::time::Duration::from_millis(500));
-            }
-            other => return other,
-        }
     }
 }
