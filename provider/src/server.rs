@@ -238,6 +238,17 @@ fn reconcile(new: Value, reference: &Value) -> Value {
     }
 }
 
+/// A `timeouts` block is configuration only, never read from AWS: like
+/// terraform-plugin-sdk's copyTimeoutValues, the new state keeps the one it was given.
+fn keep_timeouts(mut new: Value, reference: &Value) -> Value {
+    if let (Value::Object(fields), Value::Object(refs)) = (&mut new, reference)
+        && let Some(t) = refs.get("timeouts")
+    {
+        fields.insert("timeouts".to_string(), t.clone());
+    }
+    new
+}
+
 /// The provider-wide parts of planning every hashicorp/aws resource shares: the resource
 /// region defaults to the provider's, and tags_all merges default_tags under tags.
 fn plan_common(schema: &Schema, config: &Value, ctx: &Ctx, planned: &mut Value) {
@@ -427,7 +438,7 @@ impl proto::provider_server::Provider for ProviderServer {
             let configured = self.configured()?;
             let ctx = ctx(&configured);
             Ok(match resource.read(&ctx, &current)? {
-                Some(new) => reconcile(new, &current),
+                Some(new) => keep_timeouts(reconcile(new, &current), &current),
                 None => Value::Null,
             })
         })();
@@ -551,9 +562,11 @@ impl proto::provider_server::Provider for ProviderServer {
             } else {
                 resource.update(&ctx, &prior, &planned)
             };
+            let settle =
+                |state| unknowns_to_null(keep_timeouts(reconcile(state, &planned), &planned));
             match outcome {
-                Ok(state) => (unknowns_to_null(reconcile(state, &planned)), vec![]),
-                Err((Some(state), d)) => (unknowns_to_null(reconcile(state, &planned)), d),
+                Ok(state) => (settle(state), vec![]),
+                Err((Some(state), d)) => (settle(state), d),
                 Err((None, d)) => (prior.clone(), d),
             }
         };
