@@ -27,8 +27,10 @@ pub fn platform() -> String {
     format!("{}_{arch}", std::env::consts::OS)
 }
 
-/// Finds the provider binary next to the running ctsim (both are built into the same
-/// target folder); in a source checkout where it has not been built yet, builds it.
+/// Finds the provider binary: `CTSIM_PROVIDER_BINARY` if set, else next to the running ctsim
+/// (both are built into the same target folder). In a source checkout it first builds the
+/// provider with cargo, whose own progress is shown: minutes the first time, a single
+/// "Finished" line when the binary is up to date.
 pub fn find_or_build_provider() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("CTSIM_PROVIDER_BINARY") {
         return Ok(PathBuf::from(path));
@@ -51,15 +53,15 @@ pub fn find_or_build_provider() -> Result<PathBuf> {
         // Always (re)build in a checkout so the mirror never serves a stale provider;
         // cargo makes this a no-op when nothing changed.
         let release = dir.file_name().is_some_and(|n| n == "release");
+        let args = provider_build_args(release);
+        eprintln!(
+            "Building {PROVIDER_BINARY}, the Terraform provider the mirror serves as hashicorp/aws \
+             (cargo {}; the first build takes a few minutes):",
+            args.join(" ")
+        );
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo);
-        cmd.arg("build")
-            .arg("--quiet")
-            .arg("-p")
-            .arg(PROVIDER_BINARY);
-        if release {
-            cmd.arg("--release");
-        }
+        cmd.args(&args);
         if let Some(ws) = &workspace {
             cmd.current_dir(ws);
         }
@@ -78,6 +80,16 @@ pub fn find_or_build_provider() -> Result<PathBuf> {
             exe.display()
         )
     }
+}
+
+/// The arguments of the cargo command that builds the provider for ctsim's own profile.
+/// Not quiet: cargo's progress goes to the terminal.
+fn provider_build_args(release: bool) -> Vec<&'static str> {
+    let mut args = vec!["build", "-p", PROVIDER_BINARY];
+    if release {
+        args.push("--release");
+    }
+    args
 }
 
 /// What `setup` wrote.
@@ -196,5 +208,17 @@ mod tests {
         assert!(text.contains("filesystem_mirror"));
         assert!(text.contains(&install.mirror.display().to_string()));
         assert!(text.contains("exclude = [\"registry.terraform.io/hashicorp/aws\"]"));
+    }
+
+    #[test]
+    fn provider_build_shows_cargo_progress() {
+        assert_eq!(
+            provider_build_args(false),
+            ["build", "-p", "terraform-provider-aws"]
+        );
+        assert_eq!(
+            provider_build_args(true),
+            ["build", "-p", "terraform-provider-aws", "--release"]
+        );
     }
 }
