@@ -9,7 +9,7 @@ use ctsim_e2e::{TfWorkspace, workspace_root};
 use serde_json::{Value as Json, json};
 
 fn reference() -> Json {
-    let path = workspace_root().join("provider/reference/hashicorp-aws-6.47.0-schema.json.gz");
+    let path = workspace_root().join("simulator/reference/hashicorp-aws-6.47.0-schema.json.gz");
     let bytes = std::fs::read(&path).expect("the vendored schema dump");
     let mut text = String::new();
     flate2::read::GzDecoder::new(&bytes[..])

@@ -101,6 +101,7 @@ pub fn schema() -> Schema {
     Schema {
         version: 0,
         overlay_problems: Vec::new(),
+        force_new_paths: Vec::new(),
         block: Block::new(
             vec![
                 s("access_key").sensitive(),

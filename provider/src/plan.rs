@@ -67,6 +67,32 @@ pub fn plan(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> P
     }
 }
 
+/// Every value at a dotted path, through lists, sets and single blocks (for force-new paths
+/// inside nested blocks).
+pub fn values_at<'v>(v: &'v Value, path: &str) -> Vec<&'v Value> {
+    let mut current = vec![v];
+    for seg in path.split('.') {
+        let mut next = Vec::new();
+        for c in current {
+            match c.attr(seg) {
+                Value::List(items) | Value::Set(items) => next.extend(items.iter()),
+                other => next.push(other),
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// Whether a force-new path changed between two states.
+pub fn changed_at(prior: &Value, planned: &Value, path: &str) -> bool {
+    let (a, b) = (values_at(prior, path), values_at(planned, path));
+    a.len() != b.len()
+        || a.iter()
+            .zip(&b)
+            .any(|(x, y)| !y.is_unknown() && !semantically_equal(x, y))
+}
+
 /// Fills unset arguments with their defaults and nothing else (data source reads).
 pub fn with_defaults(block: &Block, config: &Value) -> Value {
     plan_block(block, false, config, config)

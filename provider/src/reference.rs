@@ -1,141 +1,24 @@
-//! The hashicorp/aws 6.47.0 schema dump (`terraform providers schema -json`, vendored in
-//! provider/reference with its provenance note) as the one source of every served type's
-//! shape. Resources and data sources add behaviour (defaults, validators, force-new) on top
+//! The hashicorp/aws 6.47.0 schema dump (`ctsim::reference`, vendored in simulator/reference
+//! with its provenance note), converted to the provider's schemas: the one source of every
+//! served type's shape. Resources and data sources add behaviour (defaults, validators, force-new) on top
 //! with the overlay methods of [`crate::schema::Schema`]; they never restate the shape, so the
 //! served schema cannot drift from hashicorp/aws's.
 
-use std::collections::BTreeMap;
-use std::io::Read;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
 use tfplugin6::value::Type;
 
 use crate::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 
-/// The provider version whose schemas are served.
-pub const HASHICORP_AWS_VERSION: &str = "6.47.0";
-
-const DUMP_GZ: &[u8] = include_bytes!("../reference/hashicorp-aws-6.47.0-schema.json.gz");
-
-/// Which table of the dump a type comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Resource,
-    DataSource,
-    Ephemeral,
-}
-
-#[derive(Deserialize)]
-struct Dump<'a> {
-    #[serde(borrow)]
-    provider_schemas: BTreeMap<&'a str, ProviderSchemas<'a>>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct ProviderSchemas<'a> {
-    #[serde(borrow, default)]
-    resource_schemas: BTreeMap<&'a str, RawSchema<'a>>,
-    #[serde(borrow, default)]
-    data_source_schemas: BTreeMap<&'a str, RawSchema<'a>>,
-    #[serde(borrow, default)]
-    ephemeral_resource_schemas: BTreeMap<&'a str, RawSchema<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawSchema<'a> {
-    #[serde(default)]
-    version: i64,
-    #[serde(borrow)]
-    block: RawBlock<'a>,
-}
-
-#[derive(Deserialize)]
-struct RawBlock<'a> {
-    #[serde(borrow, default)]
-    attributes: BTreeMap<&'a str, RawAttribute>,
-    #[serde(borrow, default)]
-    block_types: BTreeMap<&'a str, RawNested<'a>>,
-    #[serde(default)]
-    deprecated: bool,
-}
-
-#[derive(Deserialize)]
-struct RawAttribute {
-    #[serde(rename = "type")]
-    ty: serde_json::Value,
-    #[serde(default)]
-    required: bool,
-    #[serde(default)]
-    optional: bool,
-    #[serde(default)]
-    computed: bool,
-    #[serde(default)]
-    sensitive: bool,
-    #[serde(default)]
-    deprecated: bool,
-    #[serde(default)]
-    write_only: bool,
-}
-
-#[derive(Deserialize)]
-struct RawNested<'a> {
-    nesting_mode: &'a str,
-    #[serde(borrow)]
-    block: RawBlock<'a>,
-    #[serde(default)]
-    min_items: usize,
-    #[serde(default)]
-    max_items: usize,
-}
-
-/// The parsed dump. Names borrow from the decompressed text, which lives for the process.
-fn provider() -> Option<&'static ProviderSchemas<'static>> {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    static PARSED: OnceLock<Option<ProviderSchemas<'static>>> = OnceLock::new();
-    PARSED
-        .get_or_init(|| {
-            let text = TEXT.get_or_init(|| {
-                let mut out = String::with_capacity(5 << 20);
-                // The embedded file is checked by the tests; a failure leaves the text empty
-                // and every lookup then answers None.
-                if flate2::read::GzDecoder::new(DUMP_GZ)
-                    .read_to_string(&mut out)
-                    .is_err()
-                {
-                    out.clear();
-                }
-                out
-            });
-            let dump: Dump<'static> = serde_json::from_str(text).ok()?;
-            dump.provider_schemas.into_values().next()
-        })
-        .as_ref()
-}
-
-fn table(kind: Kind) -> Option<&'static BTreeMap<&'static str, RawSchema<'static>>> {
-    let p = provider()?;
-    Some(match kind {
-        Kind::Resource => &p.resource_schemas,
-        Kind::DataSource => &p.data_source_schemas,
-        Kind::Ephemeral => &p.ephemeral_resource_schemas,
-    })
-}
-
-/// Every type name of one kind, sorted.
-pub fn type_names(kind: Kind) -> Vec<&'static str> {
-    table(kind)
-        .map(|t| t.keys().copied().collect())
-        .unwrap_or_default()
-}
+pub use ctsim::reference::{HASHICORP_AWS_VERSION, Kind, type_names};
+use ctsim::reference::{RawBlock, raw_schema};
 
 /// The schema hashicorp/aws serves for a type, with no behaviour added.
 pub fn schema(kind: Kind, type_name: &str) -> Option<Schema> {
-    let raw = table(kind)?.get(type_name)?;
+    let raw = raw_schema(kind, type_name)?;
     Some(Schema {
         version: raw.version,
         block: block(&raw.block),
         overlay_problems: Vec::new(),
+        force_new_paths: Vec::new(),
     })
 }
 
@@ -183,13 +66,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_vendored_dump_holds_every_type_of_hashicorp_aws() {
-        assert_eq!(type_names(Kind::Resource).len(), 1657);
-        assert_eq!(type_names(Kind::DataSource).len(), 662);
-        assert_eq!(type_names(Kind::Ephemeral).len(), 10);
-    }
-
-    #[test]
     fn every_type_in_the_dump_converts_without_a_dynamic_fallback() {
         fn no_dynamic(b: &Block) -> bool {
             b.attributes.iter().all(|a| a.ty != Type::Dynamic)
@@ -225,7 +101,7 @@ mod parity {
 
     fn dump() -> Json {
         let mut text = String::new();
-        flate2::read::GzDecoder::new(super::DUMP_GZ)
+        flate2::read::GzDecoder::new(ctsim::reference::DUMP_GZ)
             .read_to_string(&mut text)
             .expect("the vendored dump is gzip");
         let mut all: Json = serde_json::from_str(&text).expect("the vendored dump is JSON");

@@ -351,6 +351,9 @@ pub struct Schema {
     /// Overlay paths that named nothing in the reference schema; a test keeps this empty
     /// for every served type, so a typo never silently drops a validator or default.
     pub overlay_problems: Vec<String>,
+    /// Force-new paths inside nested blocks (`rule.filter.prefix`, or a whole block): a
+    /// change anywhere at the path replaces the object, as ForceNew does in hashicorp/aws.
+    pub force_new_paths: Vec<String>,
 }
 
 impl Schema {
@@ -373,11 +376,17 @@ impl Schema {
         Self::reference(Kind::DataSource, type_name)
     }
 
+    /// hashicorp/aws's schema of an ephemeral resource type.
+    pub fn ephemeral(type_name: &str) -> Schema {
+        Self::reference(Kind::Ephemeral, type_name)
+    }
+
     fn reference(kind: Kind, type_name: &str) -> Schema {
         let schema = reference::schema(kind, type_name).unwrap_or_else(|| Schema {
             version: 0,
             block: Block::default(),
             overlay_problems: vec![format!("{type_name} is not a hashicorp/aws {kind:?} type")],
+            force_new_paths: Vec::new(),
         });
         // hashicorp/aws v6: moving a resource to another region replaces it.
         if kind == Kind::Resource && schema.block.attribute("region").is_some() {
@@ -413,6 +422,28 @@ impl Schema {
             Some(n) => *n = tune(n.clone()),
             None => self.overlay_problems.push(format!("no block {path}")),
         }
+        self
+    }
+
+    /// Marks a path force-new: a top-level attribute directly, anything deeper (or a block)
+    /// through [`Schema::force_new_paths`].
+    pub fn force_new_at(mut self, path: &str) -> Self {
+        if self.block.attribute(path).is_some() {
+            return self.attr(path, Attribute::force_new);
+        }
+        let segments: Vec<&str> = path.split('.').collect();
+        let mut block = &self.block;
+        for (i, seg) in segments.iter().enumerate() {
+            let last = i + 1 == segments.len();
+            if let Some(n) = block.block(seg) {
+                block = &n.block;
+            } else if !(last && block.attribute(seg).is_some()) {
+                self.overlay_problems
+                    .push(format!("no force-new path {path}"));
+                return self;
+            }
+        }
+        self.force_new_paths.push(path.to_string());
         self
     }
 

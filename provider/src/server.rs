@@ -28,6 +28,11 @@ pub struct ProviderServer {
     provider_schema: Schema,
     resources: Vec<Box<dyn Resource>>,
     data_sources: Vec<Box<dyn DataSource>>,
+    /// Type name -> position in `resources` / `data_sources` (about 2,300 types).
+    resource_index: HashMap<&'static str, usize>,
+    data_source_index: HashMap<&'static str, usize>,
+    /// Ephemeral resource types (all generic) and their schemas.
+    ephemeral: HashMap<&'static str, Schema>,
     configured: RwLock<Option<Arc<Configured>>>,
 }
 
@@ -39,10 +44,26 @@ impl Default for ProviderServer {
 
 impl ProviderServer {
     pub fn new() -> Self {
+        let resources = resources::all();
+        let data_sources = data_sources::all();
         ProviderServer {
             provider_schema: config::schema(),
-            resources: resources::all(),
-            data_sources: data_sources::all(),
+            resource_index: resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.type_name(), i))
+                .collect(),
+            data_source_index: data_sources
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.type_name(), i))
+                .collect(),
+            resources,
+            data_sources,
+            ephemeral: crate::reference::type_names(crate::reference::Kind::Ephemeral)
+                .into_iter()
+                .map(|t| (t, Schema::ephemeral(t)))
+                .collect(),
             configured: RwLock::new(None),
         }
     }
@@ -58,19 +79,23 @@ impl ProviderServer {
     }
 
     fn resource(&self, type_name: &str) -> Result<&dyn Resource, Status> {
-        self.resources
-            .iter()
-            .find(|r| r.type_name() == type_name)
-            .map(|r| r.as_ref())
+        self.resource_index
+            .get(type_name)
+            .map(|&i| self.resources[i].as_ref())
             .ok_or_else(|| Status::not_found(format!("unknown resource type {type_name}")))
     }
 
     fn data_source(&self, type_name: &str) -> Result<&dyn DataSource, Status> {
-        self.data_sources
-            .iter()
-            .find(|d| d.type_name() == type_name)
-            .map(|d| d.as_ref())
+        self.data_source_index
+            .get(type_name)
+            .map(|&i| self.data_sources[i].as_ref())
             .ok_or_else(|| Status::not_found(format!("unknown data source {type_name}")))
+    }
+
+    fn ephemeral_schema(&self, type_name: &str) -> Result<&Schema, Status> {
+        self.ephemeral
+            .get(type_name)
+            .ok_or_else(|| Status::not_found(format!("unknown ephemeral resource {type_name}")))
     }
 
     fn configured(&self) -> Result<Arc<Configured>, Diags> {
@@ -295,6 +320,13 @@ impl proto::provider_server::Provider for ProviderServer {
                     type_name: d.type_name().to_string(),
                 })
                 .collect(),
+            ephemeral_resources: self
+                .ephemeral
+                .keys()
+                .map(|t| proto::get_metadata::EphemeralMetadata {
+                    type_name: t.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -315,6 +347,11 @@ impl proto::provider_server::Provider for ProviderServer {
                 .data_sources
                 .iter()
                 .map(|d| (d.type_name().to_string(), d.schema().to_proto()))
+                .collect(),
+            ephemeral_resource_schemas: self
+                .ephemeral
+                .iter()
+                .map(|(t, s)| (t.to_string(), s.to_proto()))
                 .collect(),
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
@@ -511,6 +548,16 @@ impl proto::provider_server::Provider for ProviderServer {
                 planned.requires_replace.push(plan::attr_path("region"));
             }
         }
+        if !matches!(prior, Value::Null) {
+            for path in &schema.force_new_paths {
+                let top = path.split('.').next().unwrap_or(path);
+                if plan::changed_at(&prior, &planned.state, path)
+                    && !planned.requires_replace.contains(&plan::attr_path(top))
+                {
+                    planned.requires_replace.push(plan::attr_path(top));
+                }
+            }
+        }
         response.planned_state = Some(encode(&planned.state, &ty)?);
         response.requires_replace = planned.requires_replace.iter().map(path_to_proto).collect();
         Ok(Response::new(response))
@@ -659,30 +706,76 @@ impl proto::provider_server::Provider for ProviderServer {
 
     async fn validate_ephemeral_resource_config(
         &self,
-        _: Request<proto::validate_ephemeral_resource_config::Request>,
+        request: Request<proto::validate_ephemeral_resource_config::Request>,
     ) -> Rpc<proto::validate_ephemeral_resource_config::Response> {
-        Ok(Response::new(Default::default()))
+        let req = request.into_inner();
+        let schema = self.ephemeral_schema(&req.type_name)?;
+        let diags: Diags = match decode(req.config.as_ref(), &schema.block.value_type()) {
+            Ok(config) => plan::validate(&schema.block, &config)
+                .into_iter()
+                .map(Diag::from)
+                .collect(),
+            Err(d) => vec![d],
+        };
+        Ok(Response::new(
+            proto::validate_ephemeral_resource_config::Response {
+                diagnostics: to_proto(&diags),
+            },
+        ))
     }
 
     async fn open_ephemeral_resource(
         &self,
-        _: Request<proto::open_ephemeral_resource::Request>,
+        request: Request<proto::open_ephemeral_resource::Request>,
     ) -> Rpc<proto::open_ephemeral_resource::Response> {
-        Err(Status::unimplemented("no ephemeral resources"))
+        let req = request.into_inner();
+        let schema = self.ephemeral_schema(&req.type_name)?;
+        let ty = schema.block.value_type();
+        let result = (|| -> Result<Value, Diags> {
+            let config = decode(req.config.as_ref(), &ty).map_err(|d| vec![d])?;
+            let configured = self.configured()?;
+            let ctx = ctx(&configured);
+            let region = ctx.region_of(&config);
+            let body = serde_json::json!({
+                "TypeName": req.type_name,
+                "Config": crate::resources::generic::to_json(&config, &ty)?,
+            });
+            let response = ctx
+                .call(
+                    &region,
+                    ctsim::services::generic::SERVICE,
+                    "OpenEphemeralResource",
+                    body,
+                )
+                .map_err(|e| {
+                    vec![Diag::error(format!(
+                        "opening {}: {}: {}",
+                        req.type_name, e.code, e.message
+                    ))]
+                })?;
+            crate::resources::generic::from_json(&response["Result"], &ty)
+        })();
+        let mut response = proto::open_ephemeral_resource::Response::default();
+        match result {
+            Ok(v) => response.result = Some(encode(&v, &ty)?),
+            Err(d) => response.diagnostics = to_proto(&d),
+        }
+        Ok(Response::new(response))
     }
 
     async fn renew_ephemeral_resource(
         &self,
         _: Request<proto::renew_ephemeral_resource::Request>,
     ) -> Rpc<proto::renew_ephemeral_resource::Response> {
-        Err(Status::unimplemented("no ephemeral resources"))
+        // Nothing ctsim opens expires, so there is never a renew_at to honour.
+        Ok(Response::new(Default::default()))
     }
 
     async fn close_ephemeral_resource(
         &self,
         _: Request<proto::close_ephemeral_resource::Request>,
     ) -> Rpc<proto::close_ephemeral_resource::Response> {
-        Err(Status::unimplemented("no ephemeral resources"))
+        Ok(Response::new(Default::default()))
     }
 
     async fn stop_provider(
@@ -782,15 +875,12 @@ mod supported_types_doc {
             v.sort();
             v
         };
-        let server = ProviderServer::new();
-        let mut resources: Vec<String> = server
-            .resources
+        let mut resources: Vec<String> = crate::resources::simulated()
             .iter()
             .map(|r| r.type_name().to_string())
             .collect();
         resources.sort();
-        let mut data: Vec<String> = server
-            .data_sources
+        let mut data: Vec<String> = crate::data_sources::simulated()
             .iter()
             .map(|d| d.type_name().to_string())
             .collect();

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
+pub mod reference;
 pub mod server;
 pub mod services;
 pub mod settings;

@@ -467,10 +467,13 @@ struct CallFacts<'a> {
     /// The caller, moved to us-east-1 for the global services (IAM, Organizations), which run
     /// and are recorded there.
     ctx: Cow<'a, CallerContext>,
-    event_source: &'static str,
-    operation: &'a str,
+    event_source: Cow<'static, str>,
+    operation: Cow<'a, str>,
     read_only: bool,
     resources: Vec<EventResource>,
+    /// What is recorded as requestParameters when it is not the request itself (the generic
+    /// tier records the AWS call a Terraform operation stands for).
+    request_parameters: Option<Value>,
 }
 
 impl<'a> CallFacts<'a> {
@@ -481,6 +484,9 @@ impl<'a> CallFacts<'a> {
         operation: &'a str,
         request: &Value,
     ) -> Result<Self, Invocation> {
+        if service == services::generic::SERVICE {
+            return Self::of_generic(ctx, operation, request);
+        }
         let Some(event_source) = services::event_source(service) else {
             return Err(Invocation {
                 result: Err(AwsError::unknown_operation(service, operation)),
@@ -496,10 +502,41 @@ impl<'a> CallFacts<'a> {
         let resources = services::resources(service, operation, request, &ctx);
         Ok(CallFacts {
             ctx,
-            event_source,
-            operation,
+            event_source: Cow::Borrowed(event_source),
+            operation: Cow::Borrowed(operation),
             read_only,
             resources,
+            request_parameters: None,
+        })
+    }
+
+    /// A generic-tier call is recorded as the AWS operation it stands for.
+    fn of_generic(
+        ctx: &'a CallerContext,
+        operation: &'a str,
+        request: &Value,
+    ) -> Result<Self, Invocation> {
+        let Some(rec) = services::generic::recorded_as(operation, request, ctx) else {
+            return Err(Invocation {
+                result: Err(AwsError::unknown_operation(
+                    services::generic::SERVICE,
+                    operation,
+                )),
+                request_id: None,
+                event_id: None,
+            });
+        };
+        let ctx = match rec.region {
+            Some(r) if ctx.region != r => Cow::Owned(ctx.clone().with_region(r)),
+            _ => Cow::Borrowed(ctx),
+        };
+        Ok(CallFacts {
+            ctx,
+            event_source: Cow::Owned(rec.event_source),
+            operation: Cow::Owned(rec.event_name),
+            read_only: rec.read_only,
+            resources: rec.resources,
+            request_parameters: Some(rec.request_parameters),
         })
     }
 
@@ -511,9 +548,9 @@ impl<'a> CallFacts<'a> {
     ) -> ApiCall<'b> {
         ApiCall {
             ctx: &self.ctx,
-            event_source: self.event_source,
-            operation: self.operation,
-            request,
+            event_source: &self.event_source,
+            operation: &self.operation,
+            request: self.request_parameters.as_ref().unwrap_or(request),
             outcome,
             read_only: self.read_only,
             resources: self.resources.clone(),

@@ -16,6 +16,7 @@ pub mod cloudtrail;
 pub mod cloudtrail_event_data_store;
 pub mod cloudtrail_organization_delegated_admin_account;
 pub mod cloudwatch_log_group;
+pub mod generic;
 pub mod iam_policy;
 pub mod iam_policy_attachment;
 pub mod iam_role;
@@ -88,7 +89,23 @@ pub trait Resource: Send + Sync {
     fn import(&self, ctx: &Ctx, id: &str) -> Result<Value, Diags>;
 }
 
+/// Every resource type served: the ones simulated in depth, then every other hashicorp/aws
+/// resource type with the generic tier.
 pub fn all() -> Vec<Box<dyn Resource>> {
+    let mut all = simulated();
+    let taken: std::collections::HashSet<&str> = all.iter().map(|r| r.type_name()).collect();
+    let generic: Vec<Box<dyn Resource>> =
+        crate::reference::type_names(crate::reference::Kind::Resource)
+            .into_iter()
+            .filter(|t| !taken.contains(t))
+            .map(|t| Box::new(generic::Generic::new(t)) as Box<dyn Resource>)
+            .collect();
+    all.extend(generic);
+    all
+}
+
+/// The resource types the simulator models in depth.
+pub fn simulated() -> Vec<Box<dyn Resource>> {
     use s3_common::BucketConfigResource as Cfg;
     vec![
         Box::new(cloudtrail::Trail::new()),

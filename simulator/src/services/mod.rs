@@ -25,6 +25,7 @@ macro_rules! camel_shape {
 }
 
 pub mod cloudtrail;
+pub mod generic;
 pub mod iam;
 pub mod kms;
 pub mod logs;
@@ -107,6 +108,7 @@ pub fn dispatch(
         "kms" => kms::dispatch(env, ctx, operation, request),
         "logs" => logs::dispatch(env, ctx, operation, request),
         "organizations" => organizations::dispatch(env, ctx, operation, request),
+        generic::SERVICE => generic::dispatch(env, ctx, operation, request),
         _ => Err(AwsError::unknown_operation(service, operation)),
     }
 }
