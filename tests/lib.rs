@@ -69,6 +69,8 @@ pub struct TfWorkspace {
     pub dir: PathBuf,
     pub state: PathBuf,
     pub cli_config: PathBuf,
+    /// Extra environment for terraform (e.g. AWS_REGION for a root with no provider block).
+    pub env: Vec<(String, String)>,
 }
 
 impl TfWorkspace {
@@ -101,6 +103,7 @@ impl TfWorkspace {
             dir,
             state,
             cli_config,
+            env: Vec::new(),
         }
     }
 
@@ -124,9 +127,15 @@ impl TfWorkspace {
     }
 
     pub fn terraform(&self, args: &[&str]) -> Output {
+        self.terraform_in(&self.dir, args)
+    }
+
+    /// Runs terraform in another folder on this workspace's state folder and CLI config.
+    pub fn terraform_in(&self, dir: &Path, args: &[&str]) -> Output {
         Command::new(terraform_binary())
-            .current_dir(&self.dir)
+            .current_dir(dir)
             .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
             .env("CTSIM_HOME", &self.state)
             .env("TF_IN_AUTOMATION", "1")

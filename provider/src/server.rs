@@ -851,8 +851,6 @@ mod tests {
 
 #[cfg(test)]
 mod supported_types_doc {
-    use super::*;
-
     /// docs/terraform.md lists exactly the types the provider serves.
     #[test]
     fn docs_list_every_supported_type() {

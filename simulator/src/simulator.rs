@@ -146,22 +146,32 @@ impl Simulator {
         let mut store = self.lock();
 
         // The operation and its record commit together; a failure rolls back everything.
-        let attempt = store.write(|db| -> Result<(Value, events::Recorded), AwsError> {
-            let now = db.clock()?.now();
-            let env = Env {
-                db,
-                now,
-                state_dir: &self.state_dir,
-            };
-            let response = services::dispatch(&env, ctx, service, operation, &request)?;
-            let rec = events::record_call(db, &facts.api_call(&request, Ok(&response), now))?;
-            Ok((response, rec))
-        });
+        let attempt = store.write(
+            |db| -> Result<(Value, Option<events::Recorded>), AwsError> {
+                let now = db.clock()?.now();
+                let env = Env {
+                    db,
+                    now,
+                    state_dir: &self.state_dir,
+                };
+                let response = services::dispatch(&env, ctx, service, operation, &request)?;
+                if !facts.recorded {
+                    return Ok((response, None));
+                }
+                let rec = events::record_call(db, &facts.api_call(&request, Ok(&response), now))?;
+                Ok((response, Some(rec)))
+            },
+        );
         match attempt {
             Ok((response, rec)) => Invocation {
                 result: Ok(response),
-                request_id: Some(rec.request_id),
-                event_id: Some(rec.event_id),
+                request_id: rec.as_ref().map(|r| r.request_id.clone()),
+                event_id: rec.map(|r| r.event_id),
+            },
+            Err(err) if !facts.recorded => Invocation {
+                result: Err(err),
+                request_id: None,
+                event_id: None,
             },
             Err(err) => {
                 // Record the failure in its own transaction.
@@ -225,18 +235,29 @@ impl Simulator {
             state_dir: &self.state_dir,
         };
         db.savepoint()?;
-        let attempt = (|| -> Result<(Value, events::Recorded), AwsError> {
+        let attempt = (|| -> Result<(Value, Option<events::Recorded>), AwsError> {
             let response = services::dispatch(&env, ctx, service, operation, &call.request)?;
+            if !facts.recorded {
+                return Ok((response, None));
+            }
             let rec = events::record_call(db, &facts.api_call(&call.request, Ok(&response), now))?;
-            Ok((response, rec))
+            Ok((response, Some(rec)))
         })();
         match attempt {
             Ok((response, rec)) => {
                 db.release_savepoint()?;
                 Ok(Invocation {
                     result: Ok(response),
-                    request_id: Some(rec.request_id),
-                    event_id: Some(rec.event_id),
+                    request_id: rec.as_ref().map(|r| r.request_id.clone()),
+                    event_id: rec.map(|r| r.event_id),
+                })
+            }
+            Err(err) if !facts.recorded => {
+                db.rollback_savepoint()?;
+                Ok(Invocation {
+                    result: Err(err),
+                    request_id: None,
+                    event_id: None,
                 })
             }
             Err(err) => {
@@ -474,6 +495,8 @@ struct CallFacts<'a> {
     /// What is recorded as requestParameters when it is not the request itself (the generic
     /// tier records the AWS call a Terraform operation stands for).
     request_parameters: Option<Value>,
+    /// False for a generic operation that stands for no AWS call: it runs unrecorded.
+    recorded: bool,
 }
 
 impl<'a> CallFacts<'a> {
@@ -507,6 +530,7 @@ impl<'a> CallFacts<'a> {
             read_only,
             resources,
             request_parameters: None,
+            recorded: true,
         })
     }
 
@@ -537,6 +561,7 @@ impl<'a> CallFacts<'a> {
             read_only: rec.read_only,
             resources: rec.resources,
             request_parameters: Some(rec.request_parameters),
+            recorded: rec.recorded,
         })
     }
 

@@ -129,6 +129,10 @@ fn expand_rule(r: &Value) -> Json {
         }
         if e.attr("expired_object_delete_marker").bool_opt() == Some(true) {
             exp["ExpiredObjectDeleteMarker"] = json!(true);
+        } else if exp.get("Date").is_none() && exp.get("Days").is_none() {
+            // An expiration block with neither date nor days: hashicorp/aws sends the
+            // marker's value (false when unset), which S3 accepts as "no expiration".
+            exp["ExpiredObjectDeleteMarker"] = json!(false);
         }
         out["Expiration"] = exp;
     }

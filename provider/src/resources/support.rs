@@ -230,7 +230,7 @@ pub fn fail(
 /// is not there yet (an IAM role policy, say) is retried. hashicorp/aws retries such errors
 /// for two minutes because IAM is eventually consistent; the simulator is consistent at
 /// once, so only the parallel create has to finish (docs/behaviour-notes.md).
-pub const PROPAGATION_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+pub const PROPAGATION_RETRY: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Runs `call` again while it fails with an error `retryable` accepts, for at most
 /// [`PROPAGATION_RETRY`] (hashicorp/aws `tfresource.RetryWhen`).

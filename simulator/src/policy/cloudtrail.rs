@@ -136,6 +136,9 @@ fn cloudtrail_request(
     )
     .with("aws:SourceArn", trail_arn)
     .with("aws:SourceAccount", account_id)
+    // CloudTrail calls as a service principal: policies that deny everyone except AWS
+    // services (`BoolIfExists aws:PrincipalIsAWSService false`) let it through.
+    .with("aws:PrincipalIsAWSService", "true")
 }
 
 fn check_resource_policy(
@@ -241,20 +244,41 @@ pub fn bucket_policy_allows_cloudtrail(
 /// `aws:cloudtrail:arn` = the trail ARN (so the documented
 /// `StringLike kms:EncryptionContext:aws:cloudtrail:arn arn:aws:cloudtrail:*:ACCOUNT:trail/*`
 /// matches) and `aws:SourceArn` = the trail ARN.
+///
+/// The log files are written with SSE-KMS, so S3 asks KMS on CloudTrail's behalf:
+/// `via_s3` (the bucket's region and the `aws:s3:arn` S3 adds to the context: the bucket ARN
+/// with S3 Bucket Keys, else the object's) sets `kms:ViaService` and that context too, so
+/// key policies scoped to them pass as they do on AWS.
 pub fn key_policy_allows_cloudtrail(
     policy: &Policy,
     key_arn: &str,
     account_id: &str,
     trail_arn: &str,
+    org_id: Option<&str>,
+    via_s3: Option<(&str, &str)>,
 ) -> Result<(), MissingGrant> {
-    let request = cloudtrail_request(
+    let mut request = cloudtrail_request(
         "kms:GenerateDataKey",
         key_arn.to_string(),
         account_id,
         trail_arn,
     )
-    .with("kms:EncryptionContext:aws:cloudtrail:arn", trail_arn)
-    .with("kms:EncryptionContextKeys", "aws:cloudtrail:arn");
+    .with("kms:EncryptionContext:aws:cloudtrail:arn", trail_arn);
+    if let Some(org) = org_id {
+        request = request.with("aws:SourceOrgID", org);
+    }
+    match via_s3 {
+        Some((region, s3_arn)) => {
+            request = request
+                .with("kms:ViaService", format!("s3.{region}.amazonaws.com"))
+                .with("kms:EncryptionContext:aws:s3:arn", s3_arn)
+                .with_many(
+                    "kms:EncryptionContextKeys",
+                    ["aws:cloudtrail:arn", "aws:s3:arn"],
+                );
+        }
+        None => request = request.with("kms:EncryptionContextKeys", "aws:cloudtrail:arn"),
+    }
     check_resource_policy(GrantTarget::KeyPolicy, policy, &request)
 }
 
@@ -413,6 +437,21 @@ mod tests {
         org: Option<&str>,
     ) -> Result<(), MissingGrant> {
         bucket_policy_allows_cloudtrail(&resource(doc), BUCKET, prefix, ACCOUNT, TRAIL, org)
+    }
+
+    #[test]
+    fn a_key_policy_scoped_to_s3_via_service_passes_when_s3_encrypts() {
+        let policy = resource(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey", "Resource": "*",
+            "Condition": {"StringEquals": {
+                "kms:EncryptionContext:aws:cloudtrail:arn": TRAIL,
+                "kms:ViaService": "s3.us-east-2.amazonaws.com",
+                "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::logs"}}}]}));
+        let via = Some(("us-east-2", "arn:aws:s3:::logs"));
+        assert!(key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL, None, via).is_ok());
+        let other = Some(("us-east-2", "arn:aws:s3:::logs/AWSLogs/1/CloudTrail/"));
+        assert!(key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL, None, other).is_err());
     }
 
     #[test]
@@ -612,7 +651,7 @@ mod tests {
     fn documented_key_policy_passes() {
         let policy = resource(documented_key_policy());
         assert_eq!(
-            key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL),
+            key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL, None, None),
             Ok(())
         );
     }
@@ -624,7 +663,8 @@ mod tests {
             "Sid": "Enable IAM User Permissions", "Effect": "Allow",
             "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
             "Action": "kms:*", "Resource": "*"}]}));
-        let err = key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL).unwrap_err();
+        let err =
+            key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL, None, None).unwrap_err();
         assert_eq!(err.target, GrantTarget::KeyPolicy);
         assert_eq!(err.action, "kms:GenerateDataKey");
         assert_eq!(
@@ -641,7 +681,7 @@ mod tests {
         doc["Statement"][1]["Condition"] = json!({"StringLike": {
             "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:222222222222:trail/*"}});
         let policy = resource(doc);
-        assert!(key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL).is_err());
+        assert!(key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL, None, None).is_err());
     }
 
     #[test]
@@ -649,7 +689,7 @@ mod tests {
         let mut doc = documented_key_policy();
         doc["Statement"][1]["Action"] = json!("kms:Decrypt");
         let policy = resource(doc);
-        assert!(key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL).is_err());
+        assert!(key_policy_allows_cloudtrail(&policy, KEY, ACCOUNT, TRAIL, None, None).is_err());
     }
 
     /// "Amazon SNS topic policy for CloudTrail", plus the aws:SourceArn best practice.

@@ -199,8 +199,41 @@ fn check_key(
         )
     };
     let policy = parse_policy(&key.policy).ok_or_else(insufficient)?;
-    policy::key_policy_allows_cloudtrail(&policy, &key.arn, &ctx.account_id, trail_arn)
-        .map_err(|_| insufficient())?;
+    // Either CloudTrail asks KMS itself, or S3 does on its behalf while encrypting a log file
+    // (kms:ViaService s3, and aws:s3:arn naming the bucket with S3 Bucket Keys, else the
+    // object): a key policy written for any of these lets the trail encrypt
+    // (docs/behaviour-notes.md).
+    let region = crate::services::s3::buckets::bucket(env, &config.s3_bucket_name)?
+        .map(|b| b.region)
+        .unwrap_or_else(|| ctx.region.clone());
+    let partition = crate::services::cloudtrail::names::partition_for(&region);
+    let bucket_arn = format!("arn:{partition}:s3:::{}", config.s3_bucket_name);
+    let object_arn = policy::cloudtrail_object_arn(
+        partition,
+        &config.s3_bucket_name,
+        config.s3_key_prefix.as_deref(),
+        &ctx.account_id,
+    )
+    .replace("/*", "/CloudTrail/");
+    // A member account's requests carry its organization (aws:SourceOrgID).
+    let org = organizations::organization_of(env, &ctx.account_id)?;
+    let org_id = org.as_ref().map(|o| o.id.as_str());
+    let allowed = [None, Some(bucket_arn.as_str()), Some(object_arn.as_str())]
+        .into_iter()
+        .any(|via| {
+            policy::key_policy_allows_cloudtrail(
+                &policy,
+                &key.arn,
+                &ctx.account_id,
+                trail_arn,
+                org_id,
+                via.map(|arn| (region.as_str(), arn)),
+            )
+            .is_ok()
+        });
+    if !allowed {
+        return Err(insufficient());
+    }
     // The trail reports the key by its ARN, whatever form the request used.
     config.kms_key_id = Some(key.arn.clone());
     Ok(())

@@ -125,7 +125,7 @@ fn generate_name(
     type_name: &str,
 ) -> Result<(), AwsError> {
     let has = |n: &str| block.attributes.get(n).is_some_and(|a| a.computed);
-    if !(has("name") && block.attributes.contains_key("name_prefix")) || !state["name"].is_null() {
+    if !(has("name") && block.attributes.contains_key("name_prefix") && state["name"].is_null()) {
         return Ok(());
     }
     let prefix = state["name_prefix"]

@@ -244,17 +244,81 @@ fn check_references(
         for value in values.into_iter().filter(|v| !v.is_empty()) {
             let mut found = known::is_default_object(ctx, value);
             for target in targets {
-                if env.db.document(&key(ctx, target, value))?.is_some() {
-                    found = true;
+                if found {
                     break;
                 }
+                found = match simulated_exists(env, ctx, target, value)? {
+                    Some(exists) => exists,
+                    None => env.db.document(&key(ctx, target, value))?.is_some(),
+                };
             }
             if !found && let Some(first) = targets.first() {
-                return Err(not_found(first, value));
+                return Err(
+                    simulated_not_found(first, value).unwrap_or_else(|| not_found(first, value))
+                );
             }
         }
     }
     Ok(())
+}
+
+/// Whether an object of a type the simulator models in depth exists; None for other types.
+fn simulated_exists(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    type_name: &str,
+    value: &str,
+) -> Result<Option<bool>, AwsError> {
+    let doc = |service: &str, kind: &str, account: &str, region: &str, id: &str| {
+        env.db.document(&DocKey {
+            service,
+            kind,
+            account_id: account,
+            region,
+            id,
+        })
+    };
+    // A reference may be a name or an ARN; the stored key is the name.
+    let name = value.rsplit([':', '/']).next().unwrap_or(value);
+    Ok(Some(match type_name {
+        "aws_s3_bucket" => doc(
+            crate::services::s3::buckets::SERVICE,
+            crate::services::s3::buckets::BUCKET_KIND,
+            "",
+            "",
+            value.trim_start_matches("arn:aws:s3:::"),
+        )?
+        .is_some(),
+        "aws_cloudwatch_log_group" => {
+            let group = value
+                .split_once(":log-group:")
+                .map(|(_, g)| g.trim_end_matches(":*"))
+                .unwrap_or(value);
+            doc("logs", "group", &ctx.account_id, &ctx.region, group)?.is_some()
+        }
+        "aws_sns_topic" => doc(
+            crate::services::sns::topics::SERVICE,
+            crate::services::sns::topics::TOPIC_KIND,
+            &ctx.account_id,
+            &ctx.region,
+            name,
+        )?
+        .is_some(),
+        _ => return Ok(None),
+    }))
+}
+
+/// The not-found errors of the simulated types a generic object may reference.
+fn simulated_not_found(type_name: &str, value: &str) -> Option<AwsError> {
+    Some(match type_name {
+        "aws_s3_bucket" => AwsError::client("NoSuchBucket", "The specified bucket does not exist"),
+        "aws_cloudwatch_log_group" => AwsError::client(
+            "ResourceNotFoundException",
+            "The specified log group does not exist.",
+        ),
+        "aws_sns_topic" => AwsError::client("NotFound", format!("Topic does not exist: {value}")),
+        _ => return None,
+    })
 }
 
 /// The recorded facts of a generic call: eventSource, eventName, readOnly, resources and
@@ -267,6 +331,8 @@ pub struct RecordedAs {
     pub request_parameters: Value,
     /// Global types are recorded in us-east-1.
     pub region: Option<&'static str>,
+    /// False when hashicorp/aws makes no AWS call for this operation: nothing is recorded.
+    pub recorded: bool,
 }
 
 pub fn recorded_as(operation: &str, request: &Value, ctx: &CallerContext) -> Option<RecordedAs> {
@@ -277,14 +343,15 @@ pub fn recorded_as(operation: &str, request: &Value, ctx: &CallerContext) -> Opt
         _ => Table::Resource,
     };
     let ops = operations_of(table, type_name);
-    let (event_name, read_only) = match operation {
-        "CreateResource" => (ops.create.clone(), false),
-        "ReadResource" | "ReadDataSource" => (ops.read.clone(), true),
-        "UpdateResource" => (ops.update.clone(), false),
-        "DeleteResource" => (ops.delete.clone(), false),
-        "OpenEphemeralResource" => (ops.open.clone(), true),
+    let (slot, event_name, read_only) = match operation {
+        "CreateResource" => ("create", ops.create.clone(), false),
+        "ReadResource" | "ReadDataSource" => ("read", ops.read.clone(), true),
+        "UpdateResource" => ("update", ops.update.clone(), false),
+        "DeleteResource" => ("delete", ops.delete.clone(), false),
+        "OpenEphemeralResource" => ("open", ops.open.clone(), true),
         _ => return None,
     };
+    let recorded = !ops.no_call.iter().any(|s| s == slot) && event_name.is_some();
     let event_source = ops.event_source.clone().unwrap_or_default();
     let (service, noun) = tables::service_and_noun(type_name, Some(&event_source));
     let id = request["Id"].as_str().map(str::to_string);
@@ -326,9 +393,13 @@ pub fn recorded_as(operation: &str, request: &Value, ctx: &CallerContext) -> Opt
     let region = GLOBAL_SERVICES
         .contains(&service.as_str())
         .then_some("us-east-1");
+    let event_name = event_name
+        .map(|op| tables::cloudtrail_event_name(&event_source, &op))
+        .unwrap_or_else(|| operation.to_string());
     Some(RecordedAs {
+        recorded,
         event_source,
-        event_name: event_name.unwrap_or_else(|| operation.to_string()),
+        event_name,
         read_only,
         resources,
         request_parameters: Value::Object(params),

@@ -32,6 +32,10 @@ pub struct Operations {
     pub delete: Option<String>,
     #[serde(default)]
     pub open: Option<String>,
+    /// Operations hashicorp/aws completes without calling AWS (e.g. deleting
+    /// aws_default_vpc only forgets it): nothing is recorded for them.
+    #[serde(default)]
+    pub no_call: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -119,6 +123,15 @@ pub fn operations_of(table: Table, type_name: &str) -> Operations {
         Table::Ephemeral => t.ephemeral_resources.get(type_name),
     };
     let mut ops = listed.cloned().unwrap_or_default();
+    if let Some(listed) = listed
+        && listed.event_source.is_none()
+    {
+        // Listed with no service: answered by the provider alone (aws_elb_service_account).
+        ops.no_call = ["create", "read", "update", "delete", "open"]
+            .map(String::from)
+            .to_vec();
+        return ops;
+    }
     let (service, noun) = service_and_noun(type_name, ops.event_source.as_deref());
     if ops.event_source.is_none() {
         ops.event_source = Some(format!("{service}.amazonaws.com"));
@@ -134,6 +147,19 @@ pub fn operations_of(table: Table, type_name: &str) -> Operations {
     fill(&mut ops.delete, "Delete", false);
     fill(&mut ops.open, "Get", false);
     ops
+}
+
+/// The eventName CloudTrail records for an API operation, where the two differ (S3 records
+/// the configuration calls by their older names).
+pub fn cloudtrail_event_name(event_source: &str, operation: &str) -> String {
+    let renamed = match (event_source, operation) {
+        ("s3.amazonaws.com", "PutBucketNotificationConfiguration") => "PutBucketNotification",
+        ("s3.amazonaws.com", "GetBucketNotificationConfiguration") => "GetBucketNotification",
+        ("s3.amazonaws.com", "PutBucketLifecycleConfiguration") => "PutBucketLifecycle",
+        ("s3.amazonaws.com", "GetBucketLifecycleConfiguration") => "GetBucketLifecycle",
+        _ => operation,
+    };
+    renamed.to_string()
 }
 
 /// The service label and the PascalCase noun of a type: `aws_guardduty_detector` ->
