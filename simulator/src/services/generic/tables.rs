@@ -157,9 +157,42 @@ pub fn cloudtrail_event_name(event_source: &str, operation: &str) -> String {
         ("s3.amazonaws.com", "GetBucketNotificationConfiguration") => "GetBucketNotification",
         ("s3.amazonaws.com", "PutBucketLifecycleConfiguration") => "PutBucketLifecycle",
         ("s3.amazonaws.com", "GetBucketLifecycleConfiguration") => "GetBucketLifecycle",
+        ("lambda.amazonaws.com", op) => return lambda_event_name(op),
         _ => operation,
     };
     renamed.to_string()
+}
+
+/// Lambda's events carry the API version of the operation (`CreateFunction20150331`).
+fn lambda_event_name(operation: &str) -> String {
+    let suffix = match operation {
+        "AddPermission"
+        | "RemovePermission"
+        | "GetPolicy"
+        | "GetFunction"
+        | "GetFunctionConfiguration"
+        | "UpdateFunctionCode"
+        | "UpdateFunctionConfiguration" => "20150331v2",
+        "AddLayerVersionPermission"
+        | "RemoveLayerVersionPermission"
+        | "PublishLayerVersion"
+        | "GetLayerVersion"
+        | "DeleteLayerVersion" => "20181031",
+        "CreateFunction"
+        | "DeleteFunction"
+        | "CreateAlias"
+        | "DeleteAlias"
+        | "GetAlias"
+        | "UpdateAlias"
+        | "CreateEventSourceMapping"
+        | "DeleteEventSourceMapping"
+        | "GetEventSourceMapping"
+        | "UpdateEventSourceMapping"
+        | "ListFunctions"
+        | "PublishVersion" => "20150331",
+        _ => "",
+    };
+    format!("{operation}{suffix}")
 }
 
 /// The service label and the PascalCase noun of a type: `aws_guardduty_detector` ->

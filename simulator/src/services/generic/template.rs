@@ -59,7 +59,15 @@ impl Scope<'_> {
             "dns_suffix" => dns_suffix(self.region).to_string(),
             "id" => self.id?.to_string(),
             "uuid" => crate::ids::uuid_from(&self.seed, &part, 0),
-            _ if name.starts_with("attr:") => text_of(&self.config[&name[5..]]),
+            // `{attr:NAME|fallback}`: the fallback when the attribute is unset (the default
+            // hashicorp/aws gives it, e.g. an IAM path of "/").
+            _ if name.starts_with("attr:") => {
+                let (attr, fallback) = name[5..].split_once('|').unwrap_or((&name[5..], ""));
+                match text_of(&self.config[attr]) {
+                    t if t.is_empty() => fallback.to_string(),
+                    t => t,
+                }
+            }
             _ => {
                 if let Some(n) = digits("hex") {
                     self.stream(&part, n, b"0123456789abcdef")
@@ -157,6 +165,7 @@ mod tests {
         assert_eq!(id, scope(&config).render("vpc-{hex17}"));
         assert_eq!(s.render("{attr:name}.{dns_suffix}"), "tbl.amazonaws.com");
         assert_eq!(s.render("{nope}"), "{nope}");
+        assert_eq!(s.render("user{attr:path|/}{attr:name}"), "user/tbl");
         let arn = s.render("arn:aws:config:x:1:config-rule/config-rule-{alnum6}");
         assert!(arn.ends_with(&s.render("config-rule-{alnum6}")));
         assert_ne!(s.render("vpc-{hex17}")[4..], s.render("sg-{hex17}")[3..]);
