@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Regenerate the "types" field of every tests/corpus/*/fixture.json and print the
-types-needed table.
+"""Regenerate the "types" field of every tests/corpus/*/fixture.json and print the table of
+the types the corpus uses, with the tier that serves each.
 
     python3 tests/corpus/types.py            # update fixture.json files, print the table
     python3 tests/corpus/types.py --check    # exit 1 if a fixture.json is out of date
-    python3 tests/corpus/types.py --md tests/corpus/types-needed.md
-                                             # also put the table into FILE, between the
-                                             # <!-- types:begin --> / <!-- types:end -->
+    python3 tests/corpus/types.py --md docs/corpus.md --md tests/corpus/types-needed.md
+                                             # also put the table into each FILE, between
+                                             # the <!-- types:begin --> / <!-- types:end -->
                                              # markers when FILE has them
 
 A fixture's types are every `resource "aws_*"` / `data "aws_*"` block in all .tf files of
@@ -14,16 +14,24 @@ the fixture folder (src/ and the vendored registry/ copies) plus its root_tf: ev
 Terraform loads for that fixture. Blocks under count = 0 are included, because Terraform
 needs the provider schema of every type in the configuration. Standard library only; the
 parsing is a regex over the text with comments removed, not an HCL parser.
+
+Tier: "simulated" for the types in SIMULATED_RESOURCES / SIMULATED_DATA (the provider's
+resources::simulated() and data_sources::simulated(); a provider test keeps these sets
+equal to them), "generic" for every other type in the vendored hashicorp/aws schema dump,
+and "not in 6.47.0" for a type the dump does not have (Terraform refuses it at validate).
 """
+import gzip
 import json
 import os
 import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DUMP = os.path.join(HERE, "..", "..", "simulator", "reference", "hashicorp-aws-6.47.0-schema.json.gz")
 
-# What ctsim's provider serves today (keep in step with provider/).
-SERVED_RESOURCES = {
+# The types ctsim simulates in depth (provider/src/resources/mod.rs and
+# provider/src/data_sources/mod.rs, `simulated()`); every other type of the dump is generic.
+SIMULATED_RESOURCES = {
     "aws_cloudtrail", "aws_cloudtrail_event_data_store",
     "aws_cloudtrail_organization_delegated_admin_account", "aws_cloudwatch_log_group",
     "aws_iam_policy", "aws_iam_policy_attachment", "aws_iam_role", "aws_iam_role_policy",
@@ -34,10 +42,32 @@ SERVED_RESOURCES = {
     "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
     "aws_s3_bucket_versioning", "aws_sns_topic", "aws_sns_topic_policy",
 }
-SERVED_DATA = {
+SIMULATED_DATA = {
     "aws_caller_identity", "aws_cloudtrail_service_account", "aws_iam_policy_document",
     "aws_organizations_organization", "aws_partition", "aws_region",
 }
+
+
+def dump_types():
+    """The resource and data source type names of the vendored hashicorp/aws schema dump."""
+    with gzip.open(DUMP, "rt", encoding="utf-8") as fh:
+        schemas = json.load(fh)["provider_schemas"]
+    aws = next(iter(schemas.values()))
+    return set(aws.get("resource_schemas", {})), set(aws.get("data_source_schemas", {}))
+
+
+DUMP_RESOURCES, DUMP_DATA = dump_types()
+
+
+def tier(kind, t):
+    simulated, dump = ((SIMULATED_RESOURCES, DUMP_RESOURCES) if kind == "resource"
+                       else (SIMULATED_DATA, DUMP_DATA))
+    if t in simulated:
+        return "simulated"
+    return "generic" if t in dump else "not in 6.47.0"
+
+
+TIERS = ["simulated", "generic", "not in 6.47.0"]
 
 BLOCK_RE = re.compile(r'^[ \t]*(resource|data)[ \t]+"([a-z][a-z0-9]*_[a-z0-9_]+)"', re.M)
 BLOCK_COMMENT_RE = re.compile(r'^[ \t]*/\*.*?\*/', re.M | re.S)
@@ -79,31 +109,37 @@ def table(fixtures):
         for t in fx["types"]["data_sources"]:
             uses.setdefault(("data", t), []).append(name)
     lines = [
-        "| type | kind | fixtures | served | used by |",
-        "| --- | --- | ---: | :---: | --- |",
+        "| type | kind | tier | fixtures | used by |",
+        "| --- | --- | --- | ---: | --- |",
     ]
     def key(item):
         (kind, t), names = item
-        served = t in (SERVED_RESOURCES if kind == "resource" else SERVED_DATA)
-        return (not served, kind != "resource", -len(names), t)
+        return (TIERS.index(tier(kind, t)), kind != "resource", -len(names), t)
     for (kind, t), names in sorted(uses.items(), key=key):
-        served = t in (SERVED_RESOURCES if kind == "resource" else SERVED_DATA)
-        lines.append(f"| `{t}` | {kind} | {len(names)} | {'yes' if served else 'no'} | {', '.join(names)} |")
-    summary = ["", "| fixture | aws resource types | aws data sources | not served | other providers |",
-               "| --- | ---: | ---: | --- | --- |"]
+        lines.append(f"| `{t}` | {kind} | {tier(kind, t)} | {len(names)} | {', '.join(names)} |")
+    summary = ["", "| fixture | aws resource types | aws data sources | simulated | generic | "
+               "not in 6.47.0 | other providers |",
+               "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
     for name, _, fx in fixtures:
-        miss = [t for t in fx["types"]["resources"] if t not in SERVED_RESOURCES]
-        miss += [f"data.{t}" for t in fx["types"]["data_sources"] if t not in SERVED_DATA]
+        typed = [("resource", t) for t in fx["types"]["resources"]]
+        typed += [("data", t) for t in fx["types"]["data_sources"]]
+        count = {k: 0 for k in TIERS}
+        missing = []
+        for kind, t in typed:
+            count[tier(kind, t)] += 1
+            if tier(kind, t) == "not in 6.47.0":
+                missing.append(f"`{'data.' if kind == 'data' else ''}{t}`")
         other = [p for p in fx.get("providers", []) if p != "hashicorp/aws"]
-        summary.append(f"| {name} | {len(fx['types']['resources'])} | {len(fx['types']['data_sources'])} | "
-                       f"{'none: fully served' if not miss else ', '.join(f'`{m}`' for m in miss)} | "
+        summary.append(f"| {name} | {len(fx['types']['resources'])} | "
+                       f"{len(fx['types']['data_sources'])} | {count['simulated']} | "
+                       f"{count['generic']} | {', '.join(missing) or '-'} | "
                        f"{', '.join(other) or '-'} |")
     return "\n".join(lines + summary) + "\n"
 
 
 def main(argv):
     check = "--check" in argv
-    md = argv[argv.index("--md") + 1] if "--md" in argv else None
+    mds = [argv[i + 1] for i, a in enumerate(argv) if a == "--md" and i + 1 < len(argv)]
     fixtures = load()
     stale = []
     for name, path, fx in fixtures:
@@ -127,7 +163,7 @@ def main(argv):
         return 0
     out = table(fixtures)
     print(out, end="")
-    if md:
+    for md in mds:
         begin, end = "<!-- types:begin -->\n", "<!-- types:end -->"
         text = open(md, encoding="utf-8").read() if os.path.exists(md) else ""
         if begin in text and end in text:
