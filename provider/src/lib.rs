@@ -11,6 +11,8 @@ pub mod reference;
 pub mod resources;
 pub mod schema;
 pub mod server;
+#[cfg(test)]
+mod types_doc;
 pub mod values;
 
 pub use server::ProviderServer;
