@@ -15,6 +15,11 @@ fn trail_basic_applies_through_ctsim_serve_and_plans_clean() {
             url = server.url
         ),
     );
+    // A generic-tier type goes through the server too.
+    ws.write(
+        "generic.tf",
+        "resource \"aws_guardduty_detector\" \"http\" {\n  enable = true\n}\n",
+    );
     ws.init();
     ws.apply();
     ws.assert_no_changes();
@@ -35,6 +40,13 @@ fn trail_basic_applies_through_ctsim_serve_and_plans_clean() {
             .unwrap_or_default()
             .contains("(ctsim; http)"),
         "{create}"
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["eventName"] == "CreateDetector"
+                && r["eventSource"] == "guardduty.amazonaws.com"),
+        "the generic call was recorded by the server"
     );
     let trails = ws.ctsim(&["trails", "--json"]);
     let local = String::from_utf8_lossy(&trails.stdout);

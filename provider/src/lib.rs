@@ -1,6 +1,7 @@
 //! The Terraform provider (`terraform-provider-aws`): Terraform values <-> AWS-shaped
 //! requests, served over the plugin protocol v6 against the ctsim simulator.
 
+pub mod bench;
 pub mod client;
 pub mod config;
 pub mod data_sources;

@@ -22,6 +22,56 @@ pub fn schema(kind: Kind, type_name: &str) -> Option<Schema> {
     })
 }
 
+/// The plugin-protocol schema of a type straight from the dump (what the provider serves
+/// for the generic types: the shape alone, without building a planning schema).
+pub fn proto_schema(kind: Kind, type_name: &str) -> Option<tfplugin6::proto::Schema> {
+    let raw = raw_schema(kind, type_name)?;
+    let mut block = proto_block(&raw.block);
+    block.version = raw.version;
+    Some(tfplugin6::proto::Schema {
+        version: raw.version,
+        block: Some(block),
+    })
+}
+
+fn proto_block(raw: &RawBlock<'static>) -> tfplugin6::proto::schema::Block {
+    use tfplugin6::proto::schema;
+    schema::Block {
+        attributes: raw
+            .attributes
+            .iter()
+            .map(|(name, a)| schema::Attribute {
+                name: name.to_string(),
+                r#type: a.ty.get().as_bytes().to_vec(),
+                required: a.required,
+                optional: a.optional,
+                computed: a.computed,
+                sensitive: a.sensitive,
+                deprecated: a.deprecated,
+                write_only: a.write_only,
+                ..Default::default()
+            })
+            .collect(),
+        block_types: raw
+            .block_types
+            .iter()
+            .map(|(name, n)| schema::NestedBlock {
+                type_name: name.to_string(),
+                block: Some(proto_block(&n.block)),
+                nesting: match n.nesting_mode {
+                    "single" => schema::nested_block::NestingMode::Single as i32,
+                    "set" => schema::nested_block::NestingMode::Set as i32,
+                    _ => schema::nested_block::NestingMode::List as i32,
+                },
+                min_items: n.min_items as i64,
+                max_items: n.max_items as i64,
+            })
+            .collect(),
+        deprecated: raw.deprecated,
+        ..Default::default()
+    }
+}
+
 fn block(raw: &RawBlock<'static>) -> Block {
     let attributes = raw
         .attributes
@@ -35,7 +85,10 @@ fn block(raw: &RawBlock<'static>) -> Block {
             write_only: a.write_only,
             // Types in the dump are cty JSON types; an unreadable one becomes dynamic,
             // which the parity test reports.
-            ..Attribute::new(name, Type::from_json_value(&a.ty).unwrap_or(Type::Dynamic))
+            ..Attribute::new(
+                name,
+                Type::from_json(a.ty.get().as_bytes()).unwrap_or(Type::Dynamic),
+            )
         })
         .collect();
     let blocks = raw
@@ -101,7 +154,10 @@ mod parity {
 
     fn dump() -> Json {
         let mut text = String::new();
-        flate2::read::GzDecoder::new(ctsim::reference::DUMP_GZ)
+        // The original vendored dump, not the compact copy the simulator embeds.
+        const ORIGINAL: &[u8] =
+            include_bytes!("../../simulator/reference/hashicorp-aws-6.47.0-schema.json.gz");
+        flate2::read::GzDecoder::new(ORIGINAL)
             .read_to_string(&mut text)
             .expect("the vendored dump is gzip");
         let mut all: Json = serde_json::from_str(&text).expect("the vendored dump is JSON");
@@ -257,13 +313,10 @@ mod parity {
                     .iter()
                     .map(|p| format!("{}: {p}", r.type_name())),
             );
-            compare(
-                "resource_schemas",
-                r.type_name(),
-                &r.schema().to_proto(),
-                &dump,
-                &mut out,
-            );
+            // Both what is served and what plans must be hashicorp/aws's shape.
+            for served in [r.schema().to_proto(), r.schema_proto()] {
+                compare("resource_schemas", r.type_name(), &served, &dump, &mut out);
+            }
         }
         for d in server.data_sources() {
             out.extend(
@@ -272,13 +325,15 @@ mod parity {
                     .iter()
                     .map(|p| format!("{}: {p}", d.type_name())),
             );
-            compare(
-                "data_source_schemas",
-                d.type_name(),
-                &d.schema().to_proto(),
-                &dump,
-                &mut out,
-            );
+            for served in [d.schema().to_proto(), d.schema_proto()] {
+                compare(
+                    "data_source_schemas",
+                    d.type_name(),
+                    &served,
+                    &dump,
+                    &mut out,
+                );
+            }
         }
         assert!(
             out.is_empty(),

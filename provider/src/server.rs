@@ -68,6 +68,48 @@ impl ProviderServer {
         }
     }
 
+    /// GetProviderSchema's answer: every served type's schema (about 2,300). Terraform
+    /// waits for it at every provider start, so the schemas are built on two threads.
+    pub fn schema_response(&self) -> proto::get_provider_schema::Response {
+        let half = self.resources.len() / 2;
+        let (first, second) = self.resources.split_at(half);
+        let resource_protos = |rs: &[Box<dyn Resource>]| -> Vec<(String, proto::Schema)> {
+            rs.iter()
+                .map(|r| (r.type_name().to_string(), r.schema_proto()))
+                .collect()
+        };
+        let (mut resource_schemas, data_source_schemas) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| resource_protos(first));
+            let mut mine: HashMap<String, proto::Schema> =
+                resource_protos(second).into_iter().collect();
+            let data: HashMap<String, proto::Schema> = self
+                .data_sources
+                .iter()
+                .map(|d| (d.type_name().to_string(), d.schema_proto()))
+                .collect();
+            // A panic while building a schema is a bug the parity test catches; the
+            // thread's half is then rebuilt here rather than lost.
+            match other.join() {
+                Ok(theirs) => mine.extend(theirs),
+                Err(_) => mine.extend(resource_protos(first)),
+            }
+            (mine, data)
+        });
+        resource_schemas.shrink_to_fit();
+        proto::get_provider_schema::Response {
+            provider: Some(self.provider_schema.to_proto()),
+            resource_schemas,
+            data_source_schemas,
+            ephemeral_resource_schemas: self
+                .ephemeral
+                .iter()
+                .map(|(t, s)| (t.to_string(), s.to_proto()))
+                .collect(),
+            server_capabilities: Some(server_capabilities()),
+            ..Default::default()
+        }
+    }
+
     /// The managed resource types served.
     pub fn resources(&self) -> impl Iterator<Item = &dyn Resource> {
         self.resources.iter().map(|r| r.as_ref())
@@ -335,27 +377,7 @@ impl proto::provider_server::Provider for ProviderServer {
         &self,
         _: Request<proto::get_provider_schema::Request>,
     ) -> Rpc<proto::get_provider_schema::Response> {
-        let resource_schemas: HashMap<String, proto::Schema> = self
-            .resources
-            .iter()
-            .map(|r| (r.type_name().to_string(), r.schema().to_proto()))
-            .collect();
-        Ok(Response::new(proto::get_provider_schema::Response {
-            provider: Some(self.provider_schema.to_proto()),
-            resource_schemas,
-            data_source_schemas: self
-                .data_sources
-                .iter()
-                .map(|d| (d.type_name().to_string(), d.schema().to_proto()))
-                .collect(),
-            ephemeral_resource_schemas: self
-                .ephemeral
-                .iter()
-                .map(|(t, s)| (t.to_string(), s.to_proto()))
-                .collect(),
-            server_capabilities: Some(server_capabilities()),
-            ..Default::default()
-        }))
+        Ok(Response::new(self.schema_response()))
     }
 
     async fn validate_provider_config(
@@ -789,7 +811,9 @@ impl proto::provider_server::Provider for ProviderServer {
 fn server_capabilities() -> proto::ServerCapabilities {
     proto::ServerCapabilities {
         plan_destroy: false,
-        get_provider_schema_optional: false,
+        // Terraform may reuse the schemas it already has instead of asking every provider
+        // process again (about 2,300 schemas).
+        get_provider_schema_optional: true,
         move_resource_state: false,
     }
 }

@@ -13,7 +13,10 @@ use serde::Deserialize;
 /// The provider version whose schemas are served.
 pub const HASHICORP_AWS_VERSION: &str = "6.47.0";
 
-pub const DUMP_GZ: &[u8] = include_bytes!("../reference/hashicorp-aws-6.47.0-schema.json.gz");
+/// The dump without descriptions (compact.py beside it writes it from the original; the
+/// parity tests compare what is served with the original).
+pub const DUMP_GZ: &[u8] =
+    include_bytes!("../reference/hashicorp-aws-6.47.0-schema.compact.json.gz");
 
 /// Which table of the dump a type comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +53,7 @@ pub struct RawSchema<'a> {
 #[derive(Deserialize)]
 pub struct RawBlock<'a> {
     #[serde(borrow, default)]
-    pub attributes: BTreeMap<&'a str, RawAttribute>,
+    pub attributes: BTreeMap<&'a str, RawAttribute<'a>>,
     #[serde(borrow, default)]
     pub block_types: BTreeMap<&'a str, RawNested<'a>>,
     #[serde(default)]
@@ -58,9 +61,10 @@ pub struct RawBlock<'a> {
 }
 
 #[derive(Deserialize)]
-pub struct RawAttribute {
-    #[serde(rename = "type")]
-    pub ty: serde_json::Value,
+pub struct RawAttribute<'a> {
+    /// The cty type as the dump spells it (JSON text), kept unparsed: serving it is a copy.
+    #[serde(rename = "type", borrow)]
+    pub ty: &'a serde_json::value::RawValue,
     #[serde(default)]
     pub required: bool,
     #[serde(default)]
@@ -96,10 +100,7 @@ fn provider() -> Option<&'static ProviderSchemas<'static>> {
                 let mut out = String::with_capacity(5 << 20);
                 // The embedded file is checked by the tests; a failure leaves the text empty
                 // and every lookup then answers None.
-                if flate2::read::GzDecoder::new(DUMP_GZ)
-                    .read_to_string(&mut out)
-                    .is_err()
-                {
+                if decompress_dump(&mut out).is_err() {
                     out.clear();
                 }
                 out
@@ -124,6 +125,11 @@ pub fn type_names(kind: Kind) -> Vec<&'static str> {
     table(kind)
         .map(|t| t.keys().copied().collect())
         .unwrap_or_default()
+}
+
+/// The dump as JSON text.
+pub fn decompress_dump(out: &mut String) -> std::io::Result<usize> {
+    flate2::read::GzDecoder::new(DUMP_GZ).read_to_string(out)
 }
 
 /// A type's raw schema from the dump.

@@ -23,4 +23,6 @@ pub mod plugin;
 pub mod value;
 
 pub use plugin::{ServeError, serve, serve_blocking};
+/// The protobuf runtime the generated messages use (encoding them, e.g. to measure size).
+pub use prost;
 pub use value::{Type, Value, ValueError};

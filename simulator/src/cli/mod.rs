@@ -14,6 +14,7 @@ mod bench_check;
 mod bench_delivery;
 mod bench_insights;
 mod bench_lake;
+mod bench_schema;
 mod bench_serve;
 mod bench_support;
 mod check;
@@ -120,6 +121,12 @@ enum BenchCommand {
     },
     /// Load on `ctsim serve` (signed DescribeTrails, LookupEvents) vs a trivial hyper handler.
     Serve(bench_serve::Args),
+    /// GetProviderSchema (every hashicorp/aws schema) in fresh provider processes, vs
+    /// decompressing and parsing the embedded dump.
+    Schema {
+        #[arg(long, default_value_t = 7)]
+        processes: usize,
+    },
     /// Lake ingestion (events/s) and Lake SQL vs hand-written SQLite queries.
     Lake {
         #[arg(long, default_value_t = 5_000_000)]
@@ -212,6 +219,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             bench_delivery::run(&bench_delivery::Args { events, seed })
         }
         Command::Bench(BenchCommand::Serve(args)) => bench_serve::run(&args),
+        Command::Bench(BenchCommand::Schema { processes }) => {
+            bench_schema::run(&bench_schema::Args { processes })
+        }
         Command::Bench(BenchCommand::Lake { events, seed, runs }) => {
             bench_lake::run(&bench_lake::Args { events, seed, runs })
         }

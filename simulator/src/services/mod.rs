@@ -67,6 +67,7 @@ pub struct EventResource {
 /// The services the simulator knows, by the name clients use (`cloudtrail`).
 pub const SERVICES: &[&str] = &[
     "cloudtrail",
+    generic::SERVICE,
     "iam",
     "kms",
     "logs",

@@ -17,13 +17,33 @@ use crate::services::{Env, id_seed};
 pub fn is_singleton(type_name: &str) -> bool {
     let facts_id = type_facts(type_name).and_then(|f| f.id.as_deref());
     match facts_id {
-        Some(id) => matches!(id, "{account}" | "{region}" | "{account}:{region}"),
-        None => crate::reference::raw_schema(crate::reference::Kind::Resource, type_name)
-            .is_some_and(|s| {
-                !s.block.attributes.values().any(|a| a.required)
-                    && !s.block.block_types.values().any(|b| b.min_items > 0)
-                    && !s.block.attributes.contains_key("name")
-            }),
+        // An id with nothing object-specific in it (`{account}`, a constant) names the
+        // account's one setting.
+        Some(id) => !["{hex", "{digits", "{alnum", "{uuid", "{attr:"]
+            .iter()
+            .any(|p| id.contains(p)),
+        // Without a table entry: an account or regional setting by its name (no required
+        // argument, no name, and a name that says so); anything else can have many objects.
+        None => {
+            const SETTING_WORDS: &[&str] = &[
+                "_account",
+                "account_",
+                "_by_default",
+                "_default_",
+                "password_policy",
+                "_settings",
+                "_enabler",
+                "_preferences",
+                "_registration",
+            ];
+            SETTING_WORDS.iter().any(|w| type_name.contains(w))
+                && crate::reference::raw_schema(crate::reference::Kind::Resource, type_name)
+                    .is_some_and(|s| {
+                        !s.block.attributes.values().any(|a| a.required)
+                            && !s.block.block_types.values().any(|b| b.min_items > 0)
+                            && !s.block.attributes.contains_key("name")
+                    })
+        }
     }
 }
 
@@ -241,7 +261,7 @@ fn fill_block(
 }
 
 /// A computed value nothing else decides: names every AWS object has, else the type's zero.
-fn computed_value(scope: &Scope<'_>, name: &str, attr: &RawAttribute, env: &Env<'_>) -> Value {
+fn computed_value(scope: &Scope<'_>, name: &str, attr: &RawAttribute<'_>, env: &Env<'_>) -> Value {
     match name {
         "owner_id" | "account_id" | "owner_account_id" | "registry_id" => {
             return json!(scope.account);
@@ -252,7 +272,7 @@ fn computed_value(scope: &Scope<'_>, name: &str, attr: &RawAttribute, env: &Env<
         }
         _ => {}
     }
-    zero(&attr.ty)
+    zero(&serde_json::from_str(attr.ty.get()).unwrap_or_default())
 }
 
 /// The zero of a cty type: "", 0, false, empty collections, null objects.

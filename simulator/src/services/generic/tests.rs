@@ -162,3 +162,25 @@ fn data_sources_know_what_every_account_has() {
     .expect("elb account");
     assert_eq!(elb["State"]["id"], "127311923021");
 }
+
+#[test]
+fn types_an_account_has_many_of_get_distinct_ids() {
+    let (_d, sim) = sim();
+    let ids: Vec<Value> = (0..2)
+        .map(|_| {
+            call(
+                &sim,
+                "CreateResource",
+                json!({"TypeName": "aws_cloudfront_origin_access_identity", "Config": {"comment": "x"}}),
+            )
+            .expect("create")["State"]["id"]
+                .clone()
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    assert!(!super::fill::is_singleton(
+        "aws_cloudfront_origin_access_identity"
+    ));
+    assert!(super::fill::is_singleton("aws_iam_account_password_policy"));
+    assert!(super::fill::is_singleton("aws_securityhub_account"));
+}
