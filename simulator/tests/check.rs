@@ -721,3 +721,35 @@ fn live_checks_and_coverage_through_the_command() {
     assert_eq!(json["captured_by"][0]["captured"], true);
     assert_eq!(run(&["coverage", "--live"]).status.code(), Some(2));
 }
+
+/// `ctsim coverage --plan PLAN` with no question: every call the plan causes, as the
+/// CloudTrail event AWS records for it, and the trails that capture it.
+#[test]
+fn coverage_of_the_calls_a_plan_causes() {
+    for ex in ["trail-basic", "data-events-trail"] {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/examples")
+            .join(format!("{ex}.plan.json"));
+        let text = std::fs::read_to_string(&file).expect("plan fixture");
+        let plan: serde_json::Value = serde_json::from_str(&text).expect("plan JSON");
+        let model = Model::build(&planned(&file));
+        let answered: Vec<_> = compliance::coverage::planned_calls(&plan)
+            .into_iter()
+            .map(|c| {
+                let q = compliance::coverage::EventQuery {
+                    event_name: Some(c.event_name.clone()),
+                    event_source: Some(c.event_source.clone()),
+                    read_only: Some(false),
+                    category: Some("Management".into()),
+                    ..Default::default()
+                };
+                let lines = compliance::coverage::who_captures(&model, &q);
+                (c, lines)
+            })
+            .collect();
+        insta::assert_snapshot!(
+            format!("plan_coverage_{ex}"),
+            compliance::coverage::render_plan_coverage(&answered)
+        );
+    }
+}

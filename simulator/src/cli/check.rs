@@ -222,6 +222,39 @@ pub fn run_coverage(args: &CoverageArgs, home: &Option<PathBuf>) -> Result<ExitC
         category: args.category.clone(),
     };
     if q == EventQuery::default() {
+        // A plan and no question: every call the plan causes, and who captures it.
+        if let Some(path) = &args.input.plan {
+            use anyhow::Context as _;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let plan: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+                format!("{} is not terraform show -json output", path.display())
+            })?;
+            let answered: Vec<_> = compliance::coverage::planned_calls(&plan)
+                .into_iter()
+                .map(|c| {
+                    let q = EventQuery {
+                        event_name: Some(c.event_name.clone()),
+                        event_source: Some(c.event_source.clone()),
+                        read_only: Some(false),
+                        category: Some("Management".to_string()),
+                        ..EventQuery::default()
+                    };
+                    let lines = who_captures(&model, &q);
+                    (c, lines)
+                })
+                .collect();
+            if args.json {
+                let items: Vec<_> = answered
+                    .iter()
+                    .map(|(c, l)| serde_json::json!({"call": c, "captured_by": l}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&items)?);
+            } else {
+                print!("{}", compliance::coverage::render_plan_coverage(&answered));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         return Ok(usage(
             "say which event (--event-name, --event-source, --resource-arn, ...) or --trail NAME",
         ));

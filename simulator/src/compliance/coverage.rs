@@ -270,6 +270,91 @@ pub fn render_who(q: &EventQuery, lines: &[CoverageLine]) -> String {
     out
 }
 
+/// One AWS call a plan will cause: the resource change and the event AWS records for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedCall {
+    pub address: String,
+    pub action: String,
+    pub event_source: String,
+    pub event_name: String,
+}
+
+/// The calls the changes of a `terraform show -json` plan cause, as CloudTrail events: the
+/// create, update or delete operation hashicorp/aws makes for each changed resource (the
+/// generic tier's operation table, which covers every hashicorp/aws type). A replacement is
+/// a delete and a create; reads (refresh, data sources) are left out.
+pub fn planned_calls(plan: &Value) -> Vec<PlannedCall> {
+    use crate::services::generic::{Table, operations_of, tables::cloudtrail_event_name};
+    let mut out = Vec::new();
+    for rc in plan["resource_changes"].as_array().into_iter().flatten() {
+        if rc["mode"] != "managed" {
+            continue;
+        }
+        let Some(ty) = rc["type"].as_str() else {
+            continue;
+        };
+        let address = rc["address"].as_str().unwrap_or(ty).to_string();
+        let ops = operations_of(Table::Resource, ty);
+        let source = ops.event_source.clone().unwrap_or_default();
+        for action in rc["change"]["actions"].as_array().into_iter().flatten() {
+            let (slot, op) = match action.as_str() {
+                Some("create") => ("create", &ops.create),
+                Some("update") => ("update", &ops.update),
+                Some("delete") => ("delete", &ops.delete),
+                _ => continue,
+            };
+            let Some(op) = op
+                .as_deref()
+                .filter(|_| !ops.no_call.iter().any(|s| s == slot))
+            else {
+                continue;
+            };
+            out.push(PlannedCall {
+                address: address.clone(),
+                action: slot.to_string(),
+                event_source: source.clone(),
+                event_name: cloudtrail_event_name(&source, op),
+            });
+        }
+    }
+    out
+}
+
+/// Which trails and event data stores capture each call a plan causes.
+pub fn render_plan_coverage(calls: &[(PlannedCall, Vec<CoverageLine>)]) -> String {
+    let mut out = String::new();
+    if calls.is_empty() {
+        let _ = writeln!(out, "The plan changes nothing: it causes no API calls.");
+        return out;
+    }
+    for (c, lines) in calls {
+        let by: Vec<String> = lines
+            .iter()
+            .filter(|l| l.captured == Some(true))
+            .map(|l| format!("{} {}", l.kind, l.name))
+            .collect();
+        let unknown = lines.iter().filter(|l| l.captured.is_none()).count();
+        let verdict = if !by.is_empty() {
+            format!("captured by {}", by.join(", "))
+        } else if unknown > 0 {
+            format!("not known before apply ({unknown} unknown)")
+        } else {
+            "NOT CAPTURED".to_string()
+        };
+        let _ = writeln!(
+            out,
+            "{:<7} {:<50} {} {}: {verdict}",
+            c.action, c.address, c.event_source, c.event_name
+        );
+    }
+    let captured = calls
+        .iter()
+        .filter(|(_, l)| l.iter().any(|x| x.captured == Some(true)))
+        .count();
+    let _ = writeln!(out, "{captured} of {} calls captured.", calls.len());
+    out
+}
+
 /// A selector value as people read it.
 fn shown(x: &str) -> String {
     if x == super::model::UNKNOWN_VALUE {
