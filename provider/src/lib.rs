@@ -11,6 +11,7 @@ pub mod plan;
 pub mod reference;
 pub mod resources;
 pub mod schema;
+pub mod served_schemas;
 pub mod server;
 #[cfg(test)]
 mod types_doc;

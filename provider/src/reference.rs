@@ -313,10 +313,15 @@ mod parity {
                     .iter()
                     .map(|p| format!("{}: {p}", r.type_name())),
             );
-            // Both what is served and what plans must be hashicorp/aws's shape.
-            for served in [r.schema().to_proto(), r.schema_proto()] {
-                compare("resource_schemas", r.type_name(), &served, &dump, &mut out);
-            }
+            // What plans must have hashicorp/aws's shape too.
+            let planning = r.schema().to_proto();
+            compare(
+                "resource_schemas",
+                r.type_name(),
+                &planning,
+                &dump,
+                &mut out,
+            );
         }
         for d in server.data_sources() {
             out.extend(
@@ -325,16 +330,32 @@ mod parity {
                     .iter()
                     .map(|p| format!("{}: {p}", d.type_name())),
             );
-            for served in [d.schema().to_proto(), d.schema_proto()] {
-                compare(
-                    "data_source_schemas",
-                    d.type_name(),
-                    &served,
-                    &dump,
-                    &mut out,
-                );
+            let planning = d.schema().to_proto();
+            compare(
+                "data_source_schemas",
+                d.type_name(),
+                &planning,
+                &dump,
+                &mut out,
+            );
+        }
+        // What GetProviderSchema answers, for every type it names.
+        let served = server.schema_response();
+        for (table, schemas) in [
+            ("resource_schemas", &served.resource_schemas),
+            ("data_source_schemas", &served.data_source_schemas),
+            (
+                "ephemeral_resource_schemas",
+                &served.ephemeral_resource_schemas,
+            ),
+        ] {
+            for (name, schema) in schemas {
+                compare(table, name, schema, &dump, &mut out);
             }
         }
+        assert_eq!(served.resource_schemas.len(), 1657);
+        assert_eq!(served.data_source_schemas.len(), 662);
+        assert_eq!(served.ephemeral_resource_schemas.len(), 10);
         assert!(
             out.is_empty(),
             "{} differences:\n{}",

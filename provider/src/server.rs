@@ -68,43 +68,16 @@ impl ProviderServer {
         }
     }
 
-    /// GetProviderSchema's answer: every served type's schema (about 2,300). Terraform
-    /// waits for it at every provider start, so the schemas are built on two threads.
+    /// GetProviderSchema's answer: every served type's schema (about 2,300), decoded from
+    /// the embedded answer (Terraform waits for it at every provider start); built from the
+    /// dump only if that cannot be read.
     pub fn schema_response(&self) -> proto::get_provider_schema::Response {
-        let half = self.resources.len() / 2;
-        let (first, second) = self.resources.split_at(half);
-        let resource_protos = |rs: &[Box<dyn Resource>]| -> Vec<(String, proto::Schema)> {
-            rs.iter()
-                .map(|r| (r.type_name().to_string(), r.schema_proto()))
-                .collect()
-        };
-        let (mut resource_schemas, data_source_schemas) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| resource_protos(first));
-            let mut mine: HashMap<String, proto::Schema> =
-                resource_protos(second).into_iter().collect();
-            let data: HashMap<String, proto::Schema> = self
-                .data_sources
-                .iter()
-                .map(|d| (d.type_name().to_string(), d.schema_proto()))
-                .collect();
-            // A panic while building a schema is a bug the parity test catches; the
-            // thread's half is then rebuilt here rather than lost.
-            match other.join() {
-                Ok(theirs) => mine.extend(theirs),
-                Err(_) => mine.extend(resource_protos(first)),
-            }
-            (mine, data)
-        });
-        resource_schemas.shrink_to_fit();
+        let served = crate::served_schemas::embedded().unwrap_or_else(crate::served_schemas::built);
         proto::get_provider_schema::Response {
             provider: Some(self.provider_schema.to_proto()),
-            resource_schemas,
-            data_source_schemas,
-            ephemeral_resource_schemas: self
-                .ephemeral
-                .iter()
-                .map(|(t, s)| (t.to_string(), s.to_proto()))
-                .collect(),
+            resource_schemas: served.resources,
+            data_source_schemas: served.data_sources,
+            ephemeral_resource_schemas: served.ephemeral,
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
         }

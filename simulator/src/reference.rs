@@ -32,14 +32,22 @@ struct Dump<'a> {
     provider_schemas: BTreeMap<&'a str, ProviderSchemas<'a>>,
 }
 
+/// The dump indexed, not parsed: each type's schema stays JSON text until a type is used,
+/// so a provider start pays for scanning the text, not for building 2,300 schemas.
 #[derive(Deserialize)]
 struct ProviderSchemas<'a> {
     #[serde(borrow, default)]
-    resource_schemas: BTreeMap<&'a str, RawSchema<'a>>,
+    resource_schemas: BTreeMap<&'a str, &'a serde_json::value::RawValue>,
     #[serde(borrow, default)]
-    data_source_schemas: BTreeMap<&'a str, RawSchema<'a>>,
+    data_source_schemas: BTreeMap<&'a str, &'a serde_json::value::RawValue>,
     #[serde(borrow, default)]
-    ephemeral_resource_schemas: BTreeMap<&'a str, RawSchema<'a>>,
+    ephemeral_resource_schemas: BTreeMap<&'a str, &'a serde_json::value::RawValue>,
+}
+
+/// One type of the index: its text, and its schema once parsed.
+struct Entry {
+    text: &'static serde_json::value::RawValue,
+    parsed: OnceLock<Option<RawSchema<'static>>>,
 }
 
 #[derive(Deserialize)]
@@ -90,14 +98,21 @@ pub struct RawNested<'a> {
     pub max_items: usize,
 }
 
-/// The parsed dump. Names borrow from the decompressed text, which lives for the process.
-fn provider() -> Option<&'static ProviderSchemas<'static>> {
+struct Index {
+    resources: BTreeMap<&'static str, Entry>,
+    data_sources: BTreeMap<&'static str, Entry>,
+    ephemeral: BTreeMap<&'static str, Entry>,
+}
+
+/// The indexed dump. Names and schema texts borrow from the decompressed text, which lives
+/// for the process.
+fn index() -> Option<&'static Index> {
     static TEXT: OnceLock<String> = OnceLock::new();
-    static PARSED: OnceLock<Option<ProviderSchemas<'static>>> = OnceLock::new();
-    PARSED
+    static INDEX: OnceLock<Option<Index>> = OnceLock::new();
+    INDEX
         .get_or_init(|| {
             let text = TEXT.get_or_init(|| {
-                let mut out = String::with_capacity(5 << 20);
+                let mut out = String::with_capacity(3 << 20);
                 // The embedded file is checked by the tests; a failure leaves the text empty
                 // and every lookup then answers None.
                 if decompress_dump(&mut out).is_err() {
@@ -106,17 +121,30 @@ fn provider() -> Option<&'static ProviderSchemas<'static>> {
                 out
             });
             let dump: Dump<'static> = serde_json::from_str(text).ok()?;
-            dump.provider_schemas.into_values().next()
+            let p = dump.provider_schemas.into_values().next()?;
+            let entries = |m: BTreeMap<&'static str, &'static serde_json::value::RawValue>| {
+                m.into_iter()
+                    .map(|(k, text)| {
+                        let parsed = OnceLock::new();
+                        (k, Entry { text, parsed })
+                    })
+                    .collect()
+            };
+            Some(Index {
+                resources: entries(p.resource_schemas),
+                data_sources: entries(p.data_source_schemas),
+                ephemeral: entries(p.ephemeral_resource_schemas),
+            })
         })
         .as_ref()
 }
 
-fn table(kind: Kind) -> Option<&'static BTreeMap<&'static str, RawSchema<'static>>> {
-    let p = provider()?;
+fn table(kind: Kind) -> Option<&'static BTreeMap<&'static str, Entry>> {
+    let i = index()?;
     Some(match kind {
-        Kind::Resource => &p.resource_schemas,
-        Kind::DataSource => &p.data_source_schemas,
-        Kind::Ephemeral => &p.ephemeral_resource_schemas,
+        Kind::Resource => &i.resources,
+        Kind::DataSource => &i.data_sources,
+        Kind::Ephemeral => &i.ephemeral,
     })
 }
 
@@ -127,14 +155,25 @@ pub fn type_names(kind: Kind) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
+/// Decompresses gzip data embedded with the dump's generated companions.
+pub fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() * 8);
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
+}
+
 /// The dump as JSON text.
 pub fn decompress_dump(out: &mut String) -> std::io::Result<usize> {
     flate2::read::GzDecoder::new(DUMP_GZ).read_to_string(out)
 }
 
-/// A type's raw schema from the dump.
+/// A type's raw schema from the dump (parsed on first use).
 pub fn raw_schema(kind: Kind, type_name: &str) -> Option<&'static RawSchema<'static>> {
-    table(kind)?.get(type_name)
+    let entry = table(kind)?.get(type_name)?;
+    entry
+        .parsed
+        .get_or_init(|| serde_json::from_str(entry.text.get()).ok())
+        .as_ref()
 }
 
 #[cfg(test)]

@@ -18,10 +18,6 @@ use crate::schema::Schema;
 pub trait DataSource: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
-    /// The schema as served (see `Resource::schema_proto`).
-    fn schema_proto(&self) -> tfplugin6::proto::Schema {
-        self.schema().to_proto()
-    }
     /// Reads the data source for a configuration (computed values filled in). Called with
     /// a wholly known configuration only.
     fn read(&self, ctx: &Ctx, config: &Value) -> Result<Value, Diags>;

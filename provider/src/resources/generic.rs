@@ -79,12 +79,6 @@ impl Resource for Generic {
         self.schema.get_or_init(|| schema_of(self.type_name))
     }
 
-    fn schema_proto(&self) -> tfplugin6::proto::Schema {
-        // Force-new is planning behaviour, not shape: the served schema is the dump's.
-        crate::reference::proto_schema(crate::reference::Kind::Resource, self.type_name)
-            .unwrap_or_else(|| self.schema().to_proto())
-    }
-
     fn create(&self, ctx: &Ctx, planned: &Value) -> Result<Value, (Option<Value>, Diags)> {
         let region = ctx.region_of(planned);
         let ty = self.schema().block.value_type();

@@ -67,11 +67,6 @@ impl Ctx<'_> {
 pub trait Resource: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
-    /// The schema as served: for most types the planning schema's; the generic types
-    /// answer straight from the dump without building one.
-    fn schema_proto(&self) -> tfplugin6::proto::Schema {
-        self.schema().to_proto()
-    }
     /// Resource-specific planning after the generic planner (computed values that depend on
     /// other arguments). `prior` is Null on create.
     fn modify_plan(&self, _ctx: &Ctx, _prior: &Value, _planned: &mut Value) {}
