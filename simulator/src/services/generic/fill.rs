@@ -307,7 +307,11 @@ pub fn data_source(
         Value::Object(m) => m.clone(),
         _ => Map::new(),
     };
-    if let Some(known) = super::known::answer(env, ctx, type_name, config)? {
+    let known = match super::simulated::answer(env, ctx, type_name, config)? {
+        Some(found) => Some(found),
+        None => super::known::answer(env, ctx, type_name, config)?,
+    };
+    if let Some(known) = known {
         for (k, v) in known {
             if block.attributes.contains_key(k.as_str()) && state.get(&k).is_none_or(Value::is_null)
             {

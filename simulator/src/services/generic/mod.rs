@@ -9,6 +9,7 @@
 
 mod fill;
 pub mod known;
+mod simulated;
 pub mod tables;
 mod template;
 

@@ -184,3 +184,53 @@ fn types_an_account_has_many_of_get_distinct_ids() {
     assert!(super::fill::is_singleton("aws_iam_account_password_policy"));
     assert!(super::fill::is_singleton("aws_securityhub_account"));
 }
+
+#[test]
+fn data_sources_answer_from_the_simulated_services() {
+    let (_d, sim) = sim();
+    let ctx = sim.default_caller("us-east-1");
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    sim.invoke(
+        &ctx,
+        "iam",
+        "CreateRole",
+        json!({"RoleName": "app", "AssumeRolePolicyDocument": trust}),
+    )
+    .expect("role");
+    sim.invoke(
+        &ctx,
+        "logs",
+        "CreateLogGroup",
+        json!({"logGroupName": "/app"}),
+    )
+    .expect("log group");
+    let role = call(
+        &sim,
+        "ReadDataSource",
+        json!({"TypeName": "aws_iam_role", "Config": {"name": "app"}}),
+    )
+    .expect("role data source");
+    assert_eq!(role["State"]["arn"], "arn:aws:iam::123456789012:role/app");
+    assert!(
+        role["State"]["assume_role_policy"]
+            .as_str()
+            .is_some_and(|p| p.contains("ec2.amazonaws.com"))
+    );
+    let group = call(
+        &sim,
+        "ReadDataSource",
+        json!({"TypeName": "aws_cloudwatch_log_group", "Config": {"name": "/app"}}),
+    )
+    .expect("log group data source");
+    assert_eq!(
+        group["State"]["arn"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:/app"
+    );
+    let missing = call(
+        &sim,
+        "ReadDataSource",
+        json!({"TypeName": "aws_iam_role", "Config": {"name": "nope"}}),
+    )
+    .expect_err("no such role");
+    assert_eq!(missing.code, "NoSuchEntity");
+}
