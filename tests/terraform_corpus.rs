@@ -261,7 +261,39 @@ fn gaps(fx: &Json) -> BTreeSet<String> {
     out
 }
 
+/// At most this many fixtures run at once: each is a terraform apply of dozens of
+/// resources, and the machine has two cores.
+const AT_ONCE: usize = 3;
+
+/// A slot among [`AT_ONCE`]; freed when dropped.
+struct Slot;
+
+static SLOTS: (std::sync::Mutex<usize>, std::sync::Condvar) =
+    (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+impl Slot {
+    fn take() -> Slot {
+        let (lock, freed) = &SLOTS;
+        let mut busy = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= AT_ONCE {
+            busy = freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        Slot
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (lock, freed) = &SLOTS;
+        let mut busy = lock.lock().unwrap_or_else(|e| e.into_inner());
+        *busy = busy.saturating_sub(1);
+        freed.notify_one();
+    }
+}
+
 fn run(name: &str) {
+    let _slot = Slot::take();
     let fx = fixture(name);
     let ws = TfWorkspace::new(&[]);
     let dir = lay_out(&ws, name, &fx);

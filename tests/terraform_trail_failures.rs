@@ -160,7 +160,10 @@ resource "aws_cloudtrail" "t" {{
 "#,
         bucket = good_bucket("log-role-test", "")
     );
-    let ws = TfWorkspace::new(&[("main.tf", &hcl)]);
+    let mut ws = TfWorkspace::new(&[("main.tf", &hcl)]);
+    // The role never gets the permissions: no need to wait hashicorp/aws's two minutes.
+    ws.env
+        .push(("CTSIM_PROPAGATION_TIMEOUT".into(), "3".into()));
     ws.init();
     apply_fails_with(&ws, "InvalidCloudWatchLogsRoleArnException");
 }

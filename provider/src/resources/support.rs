@@ -227,18 +227,24 @@ pub fn fail(
 }
 
 /// How long a call that failed only because a resource Terraform is creating in parallel
-/// is not there yet (an IAM role policy, say) is retried. hashicorp/aws retries such errors
-/// for two minutes because IAM is eventually consistent; the simulator is consistent at
-/// once, so only the parallel create has to finish (docs/behaviour-notes.md).
-pub const PROPAGATION_RETRY: std::time::Duration = std::time::Duration::from_secs(20);
+/// is not there yet (an IAM role policy, say) is retried: hashicorp/aws's
+/// `propagationTimeout`, two minutes. `CTSIM_PROPAGATION_TIMEOUT` (seconds) shortens it, for
+/// configurations known to fail (docs/behaviour-notes.md).
+pub fn propagation_timeout() -> std::time::Duration {
+    std::env::var("CTSIM_PROPAGATION_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(std::time::Duration::from_secs(120))
+}
 
 /// Runs `call` again while it fails with an error `retryable` accepts, for at most
-/// [`PROPAGATION_RETRY`] (hashicorp/aws `tfresource.RetryWhen`).
+/// [`propagation_timeout`] (hashicorp/aws `tfresource.RetryWhen`).
 pub fn retry_when<T>(
     retryable: impl Fn(&ctsim::AwsError) -> bool,
     mut call: impl FnMut() -> Result<T, ctsim::AwsError>,
 ) -> Result<T, ctsim::AwsError> {
-    let deadline = std::time::Instant::now() + PROPAGATION_RETRY;
+    let deadline = std::time::Instant::now() + propagation_timeout();
     let mut pause = std::time::Duration::from_millis(50);
     loop {
         match call() {
