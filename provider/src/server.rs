@@ -33,6 +33,10 @@ pub struct ProviderServer {
     data_source_index: HashMap<&'static str, usize>,
     /// Ephemeral resource types (all generic) and their schemas.
     ephemeral: HashMap<&'static str, Schema>,
+    /// GetProviderSchema's answer, decoded on another thread from the start of the process
+    /// (Terraform asks for it first, once).
+    prefetched:
+        std::sync::Mutex<Option<std::thread::JoinHandle<Option<crate::served_schemas::Served>>>>,
     configured: RwLock<Option<Arc<Configured>>>,
 }
 
@@ -44,6 +48,10 @@ impl Default for ProviderServer {
 
 impl ProviderServer {
     pub fn new() -> Self {
+        let prefetched = std::thread::Builder::new()
+            .name("schemas".into())
+            .spawn(crate::served_schemas::embedded)
+            .ok();
         let resources = resources::all();
         let data_sources = data_sources::all();
         ProviderServer {
@@ -64,15 +72,25 @@ impl ProviderServer {
                 .into_iter()
                 .map(|t| (t, Schema::ephemeral(t)))
                 .collect(),
+            prefetched: std::sync::Mutex::new(prefetched),
             configured: RwLock::new(None),
         }
     }
 
     /// GetProviderSchema's answer: every served type's schema (about 2,300), decoded from
-    /// the embedded answer (Terraform waits for it at every provider start); built from the
-    /// dump only if that cannot be read.
+    /// the embedded answer (the first time by the thread started with the server: Terraform
+    /// waits for it at every provider start); built from the dump only if that cannot be read.
     pub fn schema_response(&self) -> proto::get_provider_schema::Response {
-        let served = crate::served_schemas::embedded().unwrap_or_else(crate::served_schemas::built);
+        let prefetched = self
+            .prefetched
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
+            .and_then(|handle| handle.join().ok())
+            .flatten();
+        let served = prefetched
+            .or_else(crate::served_schemas::embedded)
+            .unwrap_or_else(crate::served_schemas::built);
         proto::get_provider_schema::Response {
             provider: Some(self.provider_schema.to_proto()),
             resource_schemas: served.resources,
