@@ -241,6 +241,19 @@ impl ProviderServer {
     }
 }
 
+/// Runs blocking work from an RPC handler: on the multi-threaded runtime the provider
+/// serves on, the worker hands its other tasks to the rest of the pool first
+/// (`block_in_place`), so one slow call does not hold up the calls queued behind it.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread {
+        tokio::task::block_in_place(f)
+    } else {
+        f()
+    }
+}
+
 fn ctx(configured: &Configured) -> Ctx<'_> {
     Ctx {
         client: configured.client.as_ref(),
@@ -611,25 +624,29 @@ impl proto::provider_server::Provider for ProviderServer {
             }
         };
         let ctx = ctx(&configured);
-        let (state, diags) = if matches!(planned, Value::Null) {
-            match resource.delete(&ctx, &prior) {
-                Ok(()) => (Value::Null, vec![]),
-                Err(d) => (prior.clone(), d),
-            }
-        } else {
-            let outcome = if matches!(prior, Value::Null) {
-                resource.create(&ctx, &planned)
+        // An apply may wait (retries while a resource created in parallel appears): it runs
+        // off the async workers so the other calls of the same apply go on meanwhile.
+        let (state, diags) = blocking(|| {
+            if matches!(planned, Value::Null) {
+                match resource.delete(&ctx, &prior) {
+                    Ok(()) => (Value::Null, vec![]),
+                    Err(d) => (prior.clone(), d),
+                }
             } else {
-                resource.update(&ctx, &prior, &planned)
-            };
-            let settle =
-                |state| unknowns_to_null(keep_timeouts(reconcile(state, &planned), &planned));
-            match outcome {
-                Ok(state) => (settle(state), vec![]),
-                Err((Some(state), d)) => (settle(state), d),
-                Err((None, d)) => (prior.clone(), d),
+                let outcome = if matches!(prior, Value::Null) {
+                    resource.create(&ctx, &planned)
+                } else {
+                    resource.update(&ctx, &prior, &planned)
+                };
+                let settle =
+                    |state| unknowns_to_null(keep_timeouts(reconcile(state, &planned), &planned));
+                match outcome {
+                    Ok(state) => (settle(state), vec![]),
+                    Err((Some(state), d)) => (settle(state), d),
+                    Err((None, d)) => (prior.clone(), d),
+                }
             }
-        };
+        });
         response.new_state = Some(encode(&state, &ty)?);
         response.diagnostics = to_proto(&diags);
         Ok(Response::new(response))
