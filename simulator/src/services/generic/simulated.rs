@@ -46,7 +46,7 @@ pub fn answer(
             let r = &call("iam", "GetRole", json!({"RoleName": name}))?["Role"];
             let policy = r["AssumeRolePolicyDocument"].as_str().unwrap_or_default();
             // IAM returns the trust policy URL-encoded; hashicorp/aws decodes it.
-            let policy = urlencoding_decode(policy);
+            let policy = crate::server::sigv4::percent_decode(policy, false);
             object(json!({
                 "id": r["RoleName"],
                 "name": r["RoleName"],
@@ -178,27 +178,4 @@ pub fn answer(
         }
         _ => None,
     })
-}
-
-/// `%XX` sequences decoded (IAM's URL-encoded policy documents).
-fn urlencoding_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        if bytes[i] == b'%'
-            && let Some(b) = hex
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

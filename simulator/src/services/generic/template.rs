@@ -119,15 +119,7 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-pub fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
+pub use crate::services::cloudtrail::names::partition_for as partition_of;
 
 pub fn dns_suffix(region: &str) -> &'static str {
     if region.starts_with("cn-") {
