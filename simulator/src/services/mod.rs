@@ -25,6 +25,8 @@ macro_rules! camel_shape {
 }
 
 pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod eventbridge;
 pub mod generic;
 pub mod iam;
 pub mod kms;

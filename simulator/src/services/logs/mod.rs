@@ -1,6 +1,7 @@
 //! The CloudWatch Logs service (regional): log groups (retention, KMS key, class, tags),
 //! log streams and their events. Members are camelCase, times are epoch milliseconds.
 
+pub mod filter_pattern;
 pub mod groups;
 pub mod model;
 pub mod streams;

@@ -1,0 +1,1 @@
+//! The EventBridge envelope of a CloudTrail event.
