@@ -72,7 +72,36 @@ impl Simulator {
     /// [`Simulator::run_due_work`], returning what was delivered (`ctsim deliver`, the
     /// background [`crate::pipeline::DueWorkLoop`]).
     pub fn deliver_due(&self) -> Result<crate::pipeline::DueReport, AwsError> {
-        self.run_unrecorded(crate::pipeline::run_due)
+        let report = self.run_unrecorded(crate::pipeline::run_due)?;
+        self.push_sns_http_deliveries()?;
+        Ok(report)
+    }
+
+    /// Makes the HTTP POSTs of SNS deliveries waiting for them, outside any transaction
+    /// (see [`services::sns::http_push`]); returns how many were made.
+    pub fn push_sns_http_deliveries(&self) -> Result<usize, AwsError> {
+        let claimed = self.run_unrecorded(services::sns::deliveries::claim_pending_http)?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let outcomes: Vec<String> = claimed.iter().map(services::sns::http_push::post).collect();
+        self.run_unrecorded(|env| {
+            for (d, status) in claimed.iter().zip(&outcomes) {
+                services::sns::deliveries::settle(env, d, status)?;
+            }
+            Ok(())
+        })?;
+        Ok(claimed.len())
+    }
+
+    /// After a call that stored a delivery waiting for its POST, makes it now. A failure
+    /// here does not change the call's answer; the next due-work pass retries the claim.
+    fn push_noted_http_deliveries(&self) {
+        if services::sns::http_push::take_noted()
+            && let Err(e) = self.push_sns_http_deliveries()
+        {
+            tracing::warn!("SNS HTTP delivery failed: {e}");
+        }
     }
 
     /// Opens `$CTSIM_HOME`, or `./.ctsim`.
@@ -132,6 +161,18 @@ impl Simulator {
 
     /// Like [`Simulator::invoke`], also returning the request and event ids.
     pub fn invoke_detailed(
+        &self,
+        ctx: &CallerContext,
+        service: &str,
+        operation: &str,
+        request: Value,
+    ) -> Invocation {
+        let invocation = self.invoke_detailed_inner(ctx, service, operation, request);
+        self.push_noted_http_deliveries();
+        invocation
+    }
+
+    fn invoke_detailed_inner(
         &self,
         ctx: &CallerContext,
         service: &str,
@@ -212,7 +253,10 @@ impl Simulator {
                 Ok(out)
             });
         match attempt {
-            Ok(v) => v,
+            Ok(v) => {
+                self.push_noted_http_deliveries();
+                v
+            }
             Err(_) => calls
                 .iter()
                 .map(|c| self.invoke_detailed(&c.ctx, &c.service, &c.operation, c.request.clone()))

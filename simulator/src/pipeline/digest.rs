@@ -14,7 +14,6 @@ use std::io::Write;
 use chrono::{DateTime, Datelike, Utc};
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use rsa::Pkcs1v15Sign;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -202,11 +201,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn sign(key: &DigestKey, message: &str) -> Result<String, AwsError> {
-    let hashed = Sha256::digest(message.as_bytes());
-    key.private
-        .sign(Pkcs1v15Sign::new::<Sha256>(), &hashed)
-        .map(hex::encode)
-        .map_err(|e| internal("cannot sign a digest", e))
+    key.sign_sha256(message.as_bytes()).map(hex::encode)
 }
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>, AwsError> {

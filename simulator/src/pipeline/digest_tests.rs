@@ -211,7 +211,7 @@ fn one_digest_per_completed_hour_chained_and_signed() {
     assert!(
         public
             .verify(
-                Pkcs1v15Sign::new::<Sha256>(),
+                rsa::Pkcs1v15Sign::new::<Sha256>(),
                 &Sha256::digest(message.as_bytes()),
                 &sig
             )

@@ -18,7 +18,7 @@ pub const CONTENT_TYPE: &str = "text/xml";
 /// Numeric members of the query services' requests (form values are all text).
 const INT_MEMBERS: &[&str] = &["DurationSeconds", "MaxItems", "MaxSessionDuration"];
 /// Boolean members of their requests.
-const BOOL_MEMBERS: &[&str] = &["OnlyAttached", "SetAsDefault"];
+const BOOL_MEMBERS: &[&str] = &["OnlyAttached", "SetAsDefault", "ReturnSubscriptionArn"];
 /// Members whose values are maps.
 const MAP_MEMBERS: &[&str] = &["Attributes"];
 /// IAM policy documents are URL-encoded in XML responses.
@@ -58,6 +58,9 @@ const SNS_ACTIONS: &[&str] = &[
     "SetTopicAttributes",
     "Subscribe",
     "Unsubscribe",
+    "ConfirmSubscription",
+    "GetSubscriptionAttributes",
+    "SetSubscriptionAttributes",
     "ListSubscriptions",
     "ListSubscriptionsByTopic",
     "TagResource",

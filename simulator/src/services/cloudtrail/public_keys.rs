@@ -42,6 +42,17 @@ pub struct DigestKey {
     pub validity_start_ms: i64,
 }
 
+impl DigestKey {
+    /// An RSA PKCS#1 v1.5 signature of SHA-256(`message`): CloudTrail's digest signatures,
+    /// and the signatures of SNS messages (one simulated AWS signing key per region).
+    pub fn sign_sha256(&self, message: &[u8]) -> Result<Vec<u8>, AwsError> {
+        let hashed = Sha256::digest(message);
+        self.private
+            .sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &hashed)
+            .map_err(|e| AwsError::internal(format!("cannot sign: {e}")))
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct KeyDoc {

@@ -4,8 +4,11 @@
 //! Helpers for other parts of the simulator (no recording): [`topic`], [`topic_by_name`],
 //! [`publish_internal`], [`messages`], [`topics::policy_allows_service`].
 
+pub mod deliveries;
+pub mod http_push;
 pub mod model;
 pub mod publish;
+pub mod subscriptions;
 pub mod tags;
 pub mod topics;
 
@@ -15,8 +18,13 @@ use super::{Env, EventResource, parse_request, to_response};
 use crate::context::CallerContext;
 use crate::error::AwsError;
 
-pub use model::PublishedMessage;
+pub use deliveries::deliveries;
+pub use model::{Delivery, PublishedMessage};
 pub use publish::{messages, publish, publish_internal};
+pub use subscriptions::{
+    confirm_subscription, get_subscription_attributes, list_subscriptions,
+    list_subscriptions_by_topic, set_subscription_attributes, subscribe, unsubscribe,
+};
 pub use tags::{list_tags_for_resource, tag_resource, untag_resource};
 pub use topics::{
     TopicInfo, create_topic, delete_topic, get_topic_attributes, list_topics, set_topic_attributes,
@@ -27,14 +35,21 @@ pub const EVENT_SOURCE: &str = "sns.amazonaws.com";
 
 /// The operations this simulator implements.
 pub const OPERATIONS: &[&str] = &[
+    "ConfirmSubscription",
     "CreateTopic",
     "DeleteTopic",
+    "GetSubscriptionAttributes",
     "GetTopicAttributes",
+    "ListSubscriptions",
+    "ListSubscriptionsByTopic",
     "ListTagsForResource",
     "ListTopics",
     "Publish",
+    "SetSubscriptionAttributes",
     "SetTopicAttributes",
+    "Subscribe",
     "TagResource",
+    "Unsubscribe",
     "UntagResource",
 ];
 
@@ -51,7 +66,14 @@ pub fn dispatch(
         };
     }
     match operation {
+        "ConfirmSubscription" => op!(confirm_subscription),
         "CreateTopic" => op!(create_topic),
+        "GetSubscriptionAttributes" => op!(get_subscription_attributes),
+        "ListSubscriptions" => op!(list_subscriptions),
+        "ListSubscriptionsByTopic" => op!(list_subscriptions_by_topic),
+        "SetSubscriptionAttributes" => op!(set_subscription_attributes),
+        "Subscribe" => op!(subscribe),
+        "Unsubscribe" => op!(unsubscribe),
         "DeleteTopic" => op!(delete_topic),
         "GetTopicAttributes" => op!(get_topic_attributes),
         "ListTagsForResource" => op!(list_tags_for_resource),

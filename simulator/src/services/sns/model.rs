@@ -167,3 +167,105 @@ shape! {
         pub publisher: String,
     }
 }
+
+shape! {
+    pub struct SubscribeRequest {
+        pub topic_arn: String,
+        pub protocol: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub endpoint: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub attributes: Option<BTreeMap<String, String>>,
+        #[serde(default)]
+        pub return_subscription_arn: bool,
+    }
+}
+
+shape! {
+    pub struct SubscribeResponse {
+        pub subscription_arn: String,
+    }
+}
+
+shape! {
+    pub struct SubscriptionArnRequest {
+        pub subscription_arn: String,
+    }
+}
+
+shape! {
+    pub struct ConfirmSubscriptionRequest {
+        pub topic_arn: String,
+        pub token: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub authenticate_on_unsubscribe: Option<String>,
+    }
+}
+
+shape! {
+    pub struct GetSubscriptionAttributesResponse {
+        pub attributes: serde_json::Map<String, serde_json::Value>,
+    }
+}
+
+shape! {
+    pub struct SetSubscriptionAttributesRequest {
+        pub subscription_arn: String,
+        pub attribute_name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub attribute_value: Option<String>,
+    }
+}
+
+shape! {
+    pub struct ListSubscriptionsRequest {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub topic_arn: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+shape! {
+    /// One entry of ListSubscriptions(ByTopic); `SubscriptionArn` is `PendingConfirmation`
+    /// until the endpoint confirms.
+    pub struct Subscription {
+        pub subscription_arn: String,
+        pub owner: String,
+        pub protocol: String,
+        pub endpoint: String,
+        pub topic_arn: String,
+    }
+}
+
+shape! {
+    pub struct ListSubscriptionsResponse {
+        #[serde(default)]
+        pub subscriptions: Vec<Subscription>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub next_token: Option<String>,
+    }
+}
+
+shape! {
+    /// One message as SNS handed it to one subscription's endpoint (or would have: only
+    /// `http` endpoints on loopback are really called).
+    pub struct Delivery {
+        pub delivery_id: String,
+        pub subscription_arn: String,
+        pub topic_arn: String,
+        pub message_id: String,
+        pub protocol: String,
+        pub endpoint: String,
+        /// `Notification` or `SubscriptionConfirmation`.
+        pub message_type: String,
+        /// The body as the endpoint receives it.
+        pub body: String,
+        /// Epoch seconds.
+        pub timestamp: f64,
+        /// `delivered`, `pending` (an HTTP POST not yet made), `recorded` (a destination
+        /// ctsim does not run, such as an e-mail address or a Lambda function) or
+        /// `failed: <reason>`.
+        pub status: String,
+    }
+}

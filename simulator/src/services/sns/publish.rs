@@ -108,6 +108,7 @@ fn record(
         &body,
         clock::to_millis(env.now),
     )?;
+    super::deliveries::fan_out(env, topic, &msg)?;
     Ok(msg)
 }
 

@@ -3,7 +3,19 @@
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 
+use crate::services::sns::Delivery;
 use crate::{AwsError, CallerContext, Simulator};
+
+trait ReadDeliveries {
+    fn read_deliveries(&self, topic: Option<&str>) -> Vec<Delivery>;
+}
+
+impl ReadDeliveries for Simulator {
+    fn read_deliveries(&self, topic: Option<&str>) -> Vec<Delivery> {
+        self.run_unrecorded(|env| crate::services::sns::deliveries(env, topic))
+            .unwrap() // test store
+    }
+}
 
 const ACCOUNT: &str = "123456789012";
 const OTHER: &str = "210987654321";
@@ -687,5 +699,295 @@ fn helpers_find_topics_and_publish_internally_without_recording() {
     assert_eq!(
         records[0]["responseElements"],
         json!({"topicArn": arn("ct")})
+    );
+}
+
+// ---- subscriptions and deliveries ----
+
+fn subscribe(sim: &Simulator, protocol: &str, endpoint: &str) -> String {
+    ok(
+        sim,
+        "Subscribe",
+        json!({"TopicArn": arn("alarms"), "Protocol": protocol, "Endpoint": endpoint,
+               "ReturnSubscriptionArn": true}),
+    )["SubscriptionArn"]
+        .as_str()
+        .unwrap() // Subscribe answers a string
+        .to_string()
+}
+
+#[test]
+fn queue_subscriptions_are_confirmed_and_email_ones_wait_for_their_token() {
+    let (_d, sim) = sim();
+    ok(&sim, "CreateTopic", json!({"Name": "alarms"}));
+    let queue = subscribe(&sim, "sqs", "arn:aws:sqs:us-east-1:123456789012:q");
+    assert!(queue.starts_with(&format!("{}:", arn("alarms"))));
+    let attrs = ok(
+        &sim,
+        "GetSubscriptionAttributes",
+        json!({"SubscriptionArn": queue}),
+    );
+    assert_eq!(attrs["Attributes"]["PendingConfirmation"], "false");
+    assert_eq!(attrs["Attributes"]["Protocol"], "sqs");
+
+    // Without ReturnSubscriptionArn a pending subscription answers "pending confirmation".
+    let r = ok(
+        &sim,
+        "Subscribe",
+        json!({"TopicArn": arn("alarms"), "Protocol": "email", "Endpoint": "sec@example.com"}),
+    );
+    assert_eq!(r["SubscriptionArn"], "pending confirmation");
+    let listed = ok(
+        &sim,
+        "ListSubscriptionsByTopic",
+        json!({"TopicArn": arn("alarms")}),
+    );
+    let arns: Vec<&str> = listed["Subscriptions"]
+        .as_array()
+        .unwrap() // a list
+        .iter()
+        .map(|s| s["SubscriptionArn"].as_str().unwrap_or(""))
+        .collect();
+    assert!(arns.contains(&"PendingConfirmation"), "{listed}");
+    let topic = ok(
+        &sim,
+        "GetTopicAttributes",
+        json!({"TopicArn": arn("alarms")}),
+    );
+    assert_eq!(topic["Attributes"]["SubscriptionsConfirmed"], "1");
+    assert_eq!(topic["Attributes"]["SubscriptionsPending"], "1");
+
+    // The confirmation e-mail carries the token ConfirmSubscription takes.
+    let deliveries = sim.read_deliveries(Some(&arn("alarms")));
+    let confirmation = deliveries
+        .iter()
+        .find(|d| d.message_type == "SubscriptionConfirmation")
+        .expect("a confirmation was sent");
+    let token = confirmation
+        .body
+        .split("Token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .expect("the link carries the token");
+    let confirmed = ok(
+        &sim,
+        "ConfirmSubscription",
+        json!({"TopicArn": arn("alarms"), "Token": token}),
+    );
+    let topic = ok(
+        &sim,
+        "GetTopicAttributes",
+        json!({"TopicArn": arn("alarms")}),
+    );
+    assert_eq!(topic["Attributes"]["SubscriptionsConfirmed"], "2");
+    let e = err(
+        &sim,
+        "ConfirmSubscription",
+        json!({"TopicArn": arn("alarms"), "Token": "nope"}),
+    );
+    assert_eq!(e.code, "InvalidParameter");
+    ok(
+        &sim,
+        "Unsubscribe",
+        json!({"SubscriptionArn": confirmed["SubscriptionArn"]}),
+    );
+    let e = err(
+        &sim,
+        "GetSubscriptionAttributes",
+        json!({"SubscriptionArn": confirmed["SubscriptionArn"]}),
+    );
+    assert_eq!(e.code, "NotFound");
+}
+
+#[test]
+fn subscribe_checks_protocol_endpoint_and_attributes() {
+    let (_d, sim) = sim();
+    ok(&sim, "CreateTopic", json!({"Name": "alarms"}));
+    let bad = |protocol: &str, endpoint: &str, attrs: Value| {
+        err(
+            &sim,
+            "Subscribe",
+            json!({"TopicArn": arn("alarms"), "Protocol": protocol, "Endpoint": endpoint,
+                   "Attributes": attrs}),
+        )
+    };
+    assert_eq!(
+        bad("carrier-pigeon", "x", json!({})).code,
+        "InvalidParameter"
+    );
+    assert_eq!(
+        bad("sqs", "not-an-arn", json!({})).message,
+        "Invalid parameter: SQS endpoint ARN"
+    );
+    assert_eq!(bad("email", "nobody", json!({})).code, "InvalidParameter");
+    let raw = bad(
+        "email",
+        "a@example.com",
+        json!({"RawMessageDelivery": "true"}),
+    );
+    assert!(
+        raw.message
+            .contains("does not support raw message delivery"),
+        "{raw}"
+    );
+    assert_eq!(
+        bad(
+            "sqs",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            json!({"FilterPolicy": "[1]"})
+        )
+        .code,
+        "InvalidParameter"
+    );
+    let e = err(
+        &sim,
+        "Subscribe",
+        json!({"TopicArn": arn("missing"), "Protocol": "sqs",
+               "Endpoint": "arn:aws:sqs:us-east-1:123456789012:q"}),
+    );
+    assert_eq!(e.code, "NotFound");
+}
+
+#[test]
+fn published_messages_reach_each_confirmed_subscription_in_its_protocol_format() {
+    let (_d, sim) = sim();
+    ok(&sim, "CreateTopic", json!({"Name": "alarms"}));
+    let queue = subscribe(&sim, "sqs", "arn:aws:sqs:us-east-1:123456789012:q");
+    let raw = subscribe(&sim, "sqs", "arn:aws:sqs:us-east-1:123456789012:raw");
+    ok(
+        &sim,
+        "SetSubscriptionAttributes",
+        json!({"SubscriptionArn": raw, "AttributeName": "RawMessageDelivery", "AttributeValue": "true"}),
+    );
+    let function = subscribe(
+        &sim,
+        "lambda",
+        "arn:aws:lambda:us-east-1:123456789012:function:f",
+    );
+    subscribe(&sim, "email", "pending@example.com");
+    ok(
+        &sim,
+        "Publish",
+        json!({"TopicArn": arn("alarms"), "Subject": "ALARM", "Message": "{\"AlarmName\":\"x\"}"}),
+    );
+    let notes: Vec<Delivery> = sim
+        .read_deliveries(Some(&arn("alarms")))
+        .into_iter()
+        .filter(|d| d.message_type == "Notification")
+        .collect();
+    assert_eq!(
+        notes.len(),
+        3,
+        "the pending e-mail subscription gets nothing: {notes:?}"
+    );
+    let by = |sub: &str| notes.iter().find(|d| d.subscription_arn == sub).unwrap(); // present
+    let envelope: Value = serde_json::from_str(&by(&queue).body).unwrap(); // JSON notification
+    assert_eq!(envelope["Type"], "Notification");
+    assert_eq!(envelope["Subject"], "ALARM");
+    assert_eq!(envelope["Message"], "{\"AlarmName\":\"x\"}");
+    assert_eq!(envelope["TopicArn"], arn("alarms"));
+    assert!(
+        envelope["Signature"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert_eq!(by(&raw).body, "{\"AlarmName\":\"x\"}");
+    let event: Value = serde_json::from_str(&by(&function).body).unwrap(); // Lambda event
+    assert_eq!(event["Records"][0]["EventSource"], "aws:sns");
+    assert_eq!(event["Records"][0]["Sns"]["Subject"], "ALARM");
+    assert!(notes.iter().all(|d| d.status == "recorded"));
+}
+
+#[test]
+fn loopback_http_endpoints_receive_a_real_post() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap(); // test listener
+    let port = listener.local_addr().unwrap().port(); // bound above
+    let server = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for _ in 0..2 {
+            let (mut s, _) = listener.accept().unwrap(); // the simulator connects
+            let mut buf = vec![0u8; 65536];
+            let mut got = 0;
+            loop {
+                let n = s.read(&mut buf[got..]).unwrap(); // test socket
+                got += n;
+                let text = String::from_utf8_lossy(&buf[..got]).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Content-Length: "))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        requests.push(text);
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .unwrap(); // answer
+        }
+        requests
+    });
+    let (_d, sim) = sim();
+    ok(&sim, "CreateTopic", json!({"Name": "alarms"}));
+    let endpoint = format!("http://127.0.0.1:{port}/hook");
+    let sub = subscribe(&sim, "http", &endpoint);
+    let token = sim
+        .read_deliveries(None)
+        .iter()
+        .find_map(|d| {
+            serde_json::from_str::<Value>(&d.body).ok()?["Token"]
+                .as_str()
+                .map(String::from)
+        })
+        .expect("the confirmation carries a token");
+    ok(
+        &sim,
+        "ConfirmSubscription",
+        json!({"TopicArn": arn("alarms"), "Token": token}),
+    );
+    ok(
+        &sim,
+        "Publish",
+        json!({"TopicArn": arn("alarms"), "Message": "hello"}),
+    );
+    sim.deliver_due().unwrap(); // makes any POST another test's push took over
+    let requests = server.join().unwrap(); // the listener thread
+    assert!(requests[0].starts_with("POST /hook HTTP/1.1"));
+    assert!(requests[0].contains("x-amz-sns-message-type: SubscriptionConfirmation"));
+    assert!(requests[1].contains("x-amz-sns-message-type: Notification"));
+    assert!(requests[1].contains(&format!("x-amz-sns-subscription-arn: {sub}")));
+    assert!(requests[1].contains("\"Message\":\"hello\""));
+    let statuses: Vec<String> = sim
+        .read_deliveries(None)
+        .into_iter()
+        .map(|d| d.status)
+        .collect();
+    assert_eq!(statuses, ["delivered (HTTP 200)", "delivered (HTTP 200)"]);
+}
+
+#[test]
+fn deleting_a_topic_removes_its_subscriptions() {
+    let (_d, sim) = sim();
+    ok(&sim, "CreateTopic", json!({"Name": "alarms"}));
+    let s = subscribe(&sim, "sqs", "arn:aws:sqs:us-east-1:123456789012:q");
+    ok(&sim, "DeleteTopic", json!({"TopicArn": arn("alarms")}));
+    assert_eq!(
+        err(
+            &sim,
+            "GetSubscriptionAttributes",
+            json!({"SubscriptionArn": s})
+        )
+        .code,
+        "NotFound"
+    );
+    assert_eq!(
+        ok(&sim, "ListSubscriptions", json!({}))["Subscriptions"],
+        json!([])
     );
 }

@@ -516,16 +516,20 @@ pub fn delete_topic(
     for (k, _) in env.db.tags(&doc.arn)? {
         env.db.remove_tag(&doc.arn, &k)?;
     }
+    super::subscriptions::delete_all_of_topic(env, &doc.arn)?;
     Ok(Empty {})
 }
 
 /// The attribute map GetTopicAttributes returns, in AWS's order.
-pub fn attribute_map(doc: &TopicDoc) -> serde_json::Map<String, Value> {
+pub fn attribute_map(
+    doc: &TopicDoc,
+    (confirmed, pending): (usize, usize),
+) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     let a = &doc.attributes;
     m.insert("Policy".into(), json!(doc.policy()));
     m.insert("Owner".into(), json!(doc.owner));
-    m.insert("SubscriptionsPending".into(), json!("0"));
+    m.insert("SubscriptionsPending".into(), json!(pending.to_string()));
     m.insert("TopicArn".into(), json!(doc.arn));
     m.insert(
         "EffectiveDeliveryPolicy".into(),
@@ -536,7 +540,10 @@ pub fn attribute_map(doc: &TopicDoc) -> serde_json::Map<String, Value> {
                 .unwrap_or_else(|| DEFAULT_EFFECTIVE_DELIVERY_POLICY.to_string())
         ),
     );
-    m.insert("SubscriptionsConfirmed".into(), json!("0"));
+    m.insert(
+        "SubscriptionsConfirmed".into(),
+        json!(confirmed.to_string()),
+    );
     m.insert(
         "DisplayName".into(),
         json!(a.get("DisplayName").cloned().unwrap_or_default()),
@@ -566,7 +573,7 @@ pub fn get_topic_attributes(
 ) -> Result<GetTopicAttributesResponse, AwsError> {
     let doc = resolve(env, ctx, &req.topic_arn, "TopicArn", "GetTopicAttributes")?;
     Ok(GetTopicAttributesResponse {
-        attributes: attribute_map(&doc),
+        attributes: attribute_map(&doc, super::subscriptions::counts(env, &doc.arn)?),
     })
 }
 
