@@ -41,6 +41,7 @@ SIMULATED_RESOURCES = {
     "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy",
     "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
     "aws_s3_bucket_versioning", "aws_sns_topic", "aws_sns_topic_policy",
+    "aws_sns_topic_subscription",
 }
 SIMULATED_DATA = {
     "aws_caller_identity", "aws_cloudtrail_service_account", "aws_iam_policy_document",

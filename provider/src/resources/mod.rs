@@ -39,6 +39,7 @@ pub mod s3_bucket_versioning;
 pub mod s3_common;
 pub mod sns_topic;
 pub mod sns_topic_policy;
+pub mod sns_topic_subscription;
 
 /// What a resource operation needs from the configured provider.
 pub struct Ctx<'a> {
@@ -125,6 +126,7 @@ pub fn simulated() -> Vec<Box<dyn Resource>> {
         Box::new(Cfg(s3_bucket_versioning::Versioning::new())),
         Box::new(sns_topic::Topic::new()),
         Box::new(sns_topic_policy::TopicPolicy::new()),
+        Box::new(sns_topic_subscription::TopicSubscription::new()),
         Box::new(cloudtrail_organization_delegated_admin_account::DelegatedAdminAccount::new()),
         Box::new(cloudwatch_log_group::LogGroup::new()),
         Box::new(iam_policy::Policy::new()),

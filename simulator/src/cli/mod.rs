@@ -25,6 +25,7 @@ mod lake;
 mod logs;
 mod render;
 mod serve;
+mod sns;
 pub mod terraform;
 mod validate;
 
@@ -70,6 +71,9 @@ enum Command {
     /// Delivered CloudTrail log files: `logs list`, `logs print KEY`.
     #[command(subcommand)]
     Logs(logs::LogsCommand),
+    /// SNS deliveries to subscriptions: `sns deliveries [--topic ARN] [--body]`.
+    #[command(subcommand)]
+    Sns(sns::SnsCommand),
     /// Benchmarks (not tests): times and ratios against a floor measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -237,6 +241,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(args) => generate::ingest(&open(&cli.home)?, &args),
         Command::Logs(cmd) => {
             print!("{}", logs::run(&open(&cli.home)?, cmd)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sns(cmd) => {
+            print!("{}", sns::run(&open(&cli.home)?, cmd)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
