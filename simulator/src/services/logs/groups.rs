@@ -238,7 +238,7 @@ pub fn delete_log_group(
 ) -> Result<EmptyResponse, AwsError> {
     let g = load_group(env, ctx, &req.log_group_name)?;
     let prefix = format!("{}:", g.log_group_name);
-    for kind in ["stream", "events"] {
+    for kind in ["stream", "events", super::metric_filters::FILTER_KIND] {
         for d in env
             .db
             .documents(SERVICE, kind, Some(&ctx.account_id), Some(&ctx.region))?
@@ -311,10 +311,15 @@ pub fn describe_log_groups(
         }
     }
     let end = (start + limit as usize).min(groups.len());
-    let page: Vec<LogGroup> = groups
+    let mut page: Vec<LogGroup> = groups
         .get(start..end)
         .map(<[_]>::to_vec)
         .unwrap_or_default();
+    for g in &mut page {
+        g.metric_filter_count =
+            super::metric_filters::of_group(env, &ctx.account_id, &ctx.region, &g.log_group_name)?
+                .len() as i64;
+    }
     let mut out =
         crate::services::to_compact_response(&DescribeLogGroupsResponse { log_groups: page })?;
     if end < groups.len() {

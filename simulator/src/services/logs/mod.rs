@@ -3,6 +3,7 @@
 
 pub mod filter_pattern;
 pub mod groups;
+pub mod metric_filters;
 pub mod model;
 pub mod streams;
 
@@ -16,6 +17,9 @@ pub use groups::{
     associate_kms_key, create_log_group, delete_log_group, delete_retention_policy,
     describe_log_groups, disassociate_kms_key, list_tags_for_resource, list_tags_log_group,
     put_retention_policy, tag_log_group, tag_resource, untag_log_group, untag_resource,
+};
+pub use metric_filters::{
+    delete_metric_filter, describe_metric_filters, put_metric_filter, test_metric_filter,
 };
 pub use streams::{
     create_log_stream, delete_log_stream, describe_log_streams, filter_log_events, get_log_events,
@@ -32,18 +36,22 @@ pub const OPERATIONS: &[&str] = &[
     "CreateLogStream",
     "DeleteLogGroup",
     "DeleteLogStream",
+    "DeleteMetricFilter",
     "DeleteRetentionPolicy",
     "DescribeLogGroups",
     "DescribeLogStreams",
+    "DescribeMetricFilters",
     "DisassociateKmsKey",
     "FilterLogEvents",
     "GetLogEvents",
     "ListTagsForResource",
     "ListTagsLogGroup",
     "PutLogEvents",
+    "PutMetricFilter",
     "PutRetentionPolicy",
     "TagLogGroup",
     "TagResource",
+    "TestMetricFilter",
     "UntagLogGroup",
     "UntagResource",
 ];
@@ -66,18 +74,22 @@ pub fn dispatch(
         "CreateLogStream" => op!(create_log_stream),
         "DeleteLogGroup" => op!(delete_log_group),
         "DeleteLogStream" => op!(delete_log_stream),
+        "DeleteMetricFilter" => op!(delete_metric_filter),
         "DeleteRetentionPolicy" => op!(delete_retention_policy),
         "DescribeLogGroups" => op!(describe_log_groups),
         "DescribeLogStreams" => op!(describe_log_streams),
+        "DescribeMetricFilters" => op!(describe_metric_filters),
         "DisassociateKmsKey" => op!(disassociate_kms_key),
         "FilterLogEvents" => op!(filter_log_events),
         "GetLogEvents" => op!(get_log_events),
         "ListTagsForResource" => op!(list_tags_for_resource),
         "ListTagsLogGroup" => op!(list_tags_log_group),
         "PutLogEvents" => op!(put_log_events),
+        "PutMetricFilter" => op!(put_metric_filter),
         "PutRetentionPolicy" => op!(put_retention_policy),
         "TagLogGroup" => op!(tag_log_group),
         "TagResource" => op!(tag_resource),
+        "TestMetricFilter" => op!(test_metric_filter),
         "UntagLogGroup" => op!(untag_log_group),
         "UntagResource" => op!(untag_resource),
         _ => Err(AwsError::unknown_operation(SERVICE, operation)),
@@ -86,7 +98,7 @@ pub fn dispatch(
 
 /// CloudWatch Logs' read-only operations (FilterLogEvents included).
 pub fn is_read_only(operation: &str) -> bool {
-    ["Get", "Describe", "List", "Filter"]
+    ["Get", "Describe", "List", "Filter", "Test"]
         .iter()
         .any(|p| operation.starts_with(p))
 }

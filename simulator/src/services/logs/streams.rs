@@ -301,6 +301,7 @@ fn put_into(
     let mut info = RejectedLogEventsInfo::default();
     let mut stored = load_events(env, account, region, &g.log_group_name, &s.log_stream_name)?;
     let mut added_bytes = 0;
+    let mut accepted: Vec<(i64, &str)> = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         let i = i as i64;
         if expired.is_some_and(|x| e.timestamp < x) {
@@ -329,6 +330,7 @@ fn put_into(
             message: e.message.clone(),
             ingestion_time: now_ms,
         });
+        accepted.push((e.timestamp, e.message.as_str()));
     }
     // Events of separate batches may interleave in time; keep the stream in time order.
     stored.events.sort_by_key(|e| e.timestamp);
@@ -345,6 +347,7 @@ fn put_into(
         .put_document(&key("events", account, region, &id), &body, now_ms)?;
     save_stream(env, account, region, &g.log_group_name, s)?;
     save_group(env, account, region, g)?;
+    super::metric_filters::apply(env, account, region, &g.log_group_name, &accepted)?;
     let rejected = (info != RejectedLogEventsInfo::default()).then_some(info);
     Ok(PutLogEventsResponse {
         next_sequence_token: token,

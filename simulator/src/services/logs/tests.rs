@@ -703,3 +703,136 @@ fn helpers_for_cloudtrail_delivery() {
         .unwrap_err();
     assert_eq!(e.code, "ResourceNotFoundException");
 }
+
+// ---- metric filters ----
+
+const UNAUTHORIZED: &str =
+    r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#;
+
+fn unauthorized_filter(sim: &Simulator) {
+    ok(
+        sim,
+        "PutMetricFilter",
+        json!({"logGroupName": "trail-logs", "filterName": "unauthorized",
+               "filterPattern": UNAUTHORIZED,
+               "metricTransformations": [{"metricName": "UnauthorizedAPICalls",
+                   "metricNamespace": "CISBenchmark", "metricValue": "1"}]}),
+    );
+}
+
+#[test]
+fn metric_filters_are_put_described_and_deleted() {
+    let (_d, sim) = sim();
+    group(&sim);
+    unauthorized_filter(&sim);
+    let got = ok(
+        &sim,
+        "DescribeMetricFilters",
+        json!({"logGroupName": "trail-logs"}),
+    );
+    assert_eq!(got["metricFilters"][0]["filterName"], "unauthorized");
+    assert_eq!(got["metricFilters"][0]["filterPattern"], UNAUTHORIZED);
+    assert_eq!(got["metricFilters"][0]["creationTime"], T0_MS);
+    let groups = ok(&sim, "DescribeLogGroups", json!({}));
+    assert_eq!(groups["logGroups"][0]["metricFilterCount"], 1);
+    let by_metric = ok(
+        &sim,
+        "DescribeMetricFilters",
+        json!({"metricName": "UnauthorizedAPICalls", "metricNamespace": "CISBenchmark"}),
+    );
+    assert_eq!(by_metric["metricFilters"].as_array().map(Vec::len), Some(1));
+    ok(
+        &sim,
+        "DeleteMetricFilter",
+        json!({"logGroupName": "trail-logs", "filterName": "unauthorized"}),
+    );
+    let e = err(
+        &sim,
+        "DeleteMetricFilter",
+        json!({"logGroupName": "trail-logs", "filterName": "unauthorized"}),
+    );
+    assert_eq!(e.code, "ResourceNotFoundException");
+}
+
+#[test]
+fn metric_filter_errors_name_the_problem() {
+    let (_d, sim) = sim();
+    group(&sim);
+    let put = |pattern: &str, value: &str| {
+        call(
+            &sim,
+            "PutMetricFilter",
+            json!({"logGroupName": "trail-logs", "filterName": "f", "filterPattern": pattern,
+                   "metricTransformations": [{"metricName": "M", "metricNamespace": "N",
+                                              "metricValue": value}]}),
+        )
+    };
+    assert_eq!(
+        put("{ $.a = ", "1").unwrap_err().code,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        put("ERROR", "$.nope").unwrap_err().code,
+        "InvalidParameterException"
+    );
+    let e = call(
+        &sim,
+        "PutMetricFilter",
+        json!({"logGroupName": "missing", "filterName": "f", "filterPattern": "",
+               "metricTransformations": [{"metricName": "M", "metricNamespace": "N",
+                                          "metricValue": "1"}]}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "ResourceNotFoundException");
+}
+
+#[test]
+fn test_metric_filter_reports_matches_with_extracted_values() {
+    let (_d, sim) = sim();
+    let got = ok(
+        &sim,
+        "TestMetricFilter",
+        json!({"filterPattern": "{ $.eventName = \"ConsoleLogin\" }",
+               "logEventMessages": ["{\"eventName\":\"ConsoleLogin\"}", "{\"eventName\":\"x\"}"]}),
+    );
+    assert_eq!(got["matches"].as_array().map(Vec::len), Some(1));
+    assert_eq!(got["matches"][0]["eventNumber"], 1);
+}
+
+#[test]
+fn events_reaching_a_group_become_metric_data_points() {
+    let (_d, sim) = sim();
+    group(&sim);
+    unauthorized_filter(&sim);
+    ok(
+        &sim,
+        "CreateLogStream",
+        json!({"logGroupName": "trail-logs", "logStreamName": "s"}),
+    );
+    let events: Vec<Value> = [
+        r#"{"eventName":"RunInstances","errorCode":"Client.UnauthorizedOperation"}"#,
+        r#"{"eventName":"GetObject","errorCode":"AccessDenied"}"#,
+        r#"{"eventName":"ListBuckets"}"#,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, m)| json!({"timestamp": T0_MS + i as i64 * 1000, "message": m}))
+    .collect();
+    ok(
+        &sim,
+        "PutLogEvents",
+        json!({"logGroupName": "trail-logs", "logStreamName": "s", "logEvents": events}),
+    );
+    let stats = sim
+        .invoke(
+            &CallerContext::new(ACCOUNT, "us-east-1"),
+            "cloudwatch",
+            "GetMetricStatistics",
+            json!({"Namespace": "CISBenchmark", "MetricName": "UnauthorizedAPICalls",
+                   "StartTime": (T0_MS / 1000) as f64, "EndTime": (T0_MS / 1000 + 3600) as f64,
+                   "Period": 300, "Statistics": ["Sum", "SampleCount"]}),
+        )
+        .unwrap(); // the metric exists
+    assert_eq!(stats["Datapoints"][0]["Sum"], 2.0, "{stats}");
+    assert_eq!(stats["Datapoints"][0]["SampleCount"], 2.0, "{stats}");
+}

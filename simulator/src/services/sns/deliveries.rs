@@ -19,6 +19,7 @@ use crate::clock;
 use crate::error::AwsError;
 use crate::services::Env;
 use crate::services::cloudtrail::public_keys::digest_key;
+use crate::services::eventbridge::pattern::EventPattern;
 use crate::store::DocKey;
 
 pub const DELIVERY_KIND: &str = "delivery";
@@ -28,18 +29,8 @@ pub const PENDING_HTTP_KIND: &str = "delivery-pending-http";
 /// A compiled filter policy. SNS filter policies use the EventBridge pattern language (exact
 /// values, prefix, suffix, anything-but, numeric, exists, cidr, `$or`), applied either to the
 /// message attributes or to the JSON message body.
-pub fn compile_filter_policy(text: &str) -> Result<FilterPolicy, String> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(_)) => Ok(FilterPolicy),
-        _ => Err("failed to parse JSON".into()),
-    }
-}
-
-pub struct FilterPolicy;
-impl FilterPolicy {
-    fn matches(&self, _: &Value) -> bool {
-        true
-    }
+pub fn compile_filter_policy(text: &str) -> Result<EventPattern, String> {
+    EventPattern::compile(text).map_err(|e| e.reason().to_string())
 }
 
 /// The message attributes as a filter policy sees them: `{name: value}`, numbers as

@@ -991,3 +991,64 @@ fn deleting_a_topic_removes_its_subscriptions() {
         json!([])
     );
 }
+
+#[test]
+fn filter_policies_select_messages_by_attributes_or_body() {
+    let (_d, sim) = sim();
+    ok(&sim, "CreateTopic", json!({"Name": "alarms"}));
+    let by_attr = subscribe(&sim, "sqs", "arn:aws:sqs:us-east-1:123456789012:attr");
+    ok(
+        &sim,
+        "SetSubscriptionAttributes",
+        json!({"SubscriptionArn": by_attr, "AttributeName": "FilterPolicy",
+               "AttributeValue": "{\"severity\": [\"high\"]}"}),
+    );
+    let by_body = subscribe(&sim, "sqs", "arn:aws:sqs:us-east-1:123456789012:body");
+    ok(
+        &sim,
+        "SetSubscriptionAttributes",
+        json!({"SubscriptionArn": by_body, "AttributeName": "FilterPolicyScope",
+               "AttributeValue": "MessageBody"}),
+    );
+    ok(
+        &sim,
+        "SetSubscriptionAttributes",
+        json!({"SubscriptionArn": by_body, "AttributeName": "FilterPolicy",
+               "AttributeValue": "{\"NewStateValue\": [\"ALARM\"]}"}),
+    );
+    let attrs = ok(
+        &sim,
+        "GetSubscriptionAttributes",
+        json!({"SubscriptionArn": by_attr}),
+    );
+    assert_eq!(
+        attrs["Attributes"]["FilterPolicyScope"],
+        "MessageAttributes"
+    );
+    ok(
+        &sim,
+        "Publish",
+        json!({"TopicArn": arn("alarms"), "Message": "{\"NewStateValue\":\"OK\"}",
+               "MessageAttributes": {"severity": {"DataType": "String", "StringValue": "high"}}}),
+    );
+    ok(
+        &sim,
+        "Publish",
+        json!({"TopicArn": arn("alarms"), "Message": "{\"NewStateValue\":\"ALARM\"}"}),
+    );
+    let got: Vec<(String, String)> = sim
+        .read_deliveries(None)
+        .into_iter()
+        .map(|d| (d.subscription_arn, d.message_id))
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].0, by_attr);
+    assert_eq!(got[1].0, by_body);
+    let e = err(
+        &sim,
+        "SetSubscriptionAttributes",
+        json!({"SubscriptionArn": by_attr, "AttributeName": "FilterPolicy",
+               "AttributeValue": "{\"a\": \"not a list\"}"}),
+    );
+    assert_eq!(e.code, "InvalidParameter");
+}
