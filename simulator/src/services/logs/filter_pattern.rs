@@ -1,1 +1,0 @@
-//! CloudWatch Logs filter patterns.
