@@ -16,6 +16,7 @@ pub mod cloudtrail;
 pub mod cloudtrail_event_data_store;
 pub mod cloudtrail_organization_delegated_admin_account;
 pub mod cloudwatch_log_group;
+pub mod cloudwatch_log_metric_filter;
 pub mod generic;
 pub mod iam_policy;
 pub mod iam_policy_attachment;
@@ -129,6 +130,7 @@ pub fn simulated() -> Vec<Box<dyn Resource>> {
         Box::new(sns_topic_subscription::TopicSubscription::new()),
         Box::new(cloudtrail_organization_delegated_admin_account::DelegatedAdminAccount::new()),
         Box::new(cloudwatch_log_group::LogGroup::new()),
+        Box::new(cloudwatch_log_metric_filter::MetricFilter::new()),
         Box::new(iam_policy::Policy::new()),
         Box::new(iam_policy_attachment::PolicyAttachment::new()),
         Box::new(iam_role::Role::new()),
