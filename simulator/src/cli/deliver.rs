@@ -98,6 +98,12 @@ fn render(report: &DueReport, json: bool, say_empty: bool) -> Result<String> {
             lake.ingested, lake.expired, lake.purged
         )?;
     }
+    for (alarm, state, topic) in &report.alarms.notified {
+        writeln!(out, "alarm {alarm} is {state}: notified {topic}")?;
+    }
+    for (alarm, target, why) in &report.alarms.failed {
+        writeln!(out, "alarm {alarm} action {target} failed: {why}")?;
+    }
     if say_empty && report.is_empty() {
         writeln!(out, "nothing has come due")?;
     }
@@ -136,6 +142,7 @@ mod tests {
                 ],
                 ..Default::default()
             },
+            ..Default::default()
         };
         insta::assert_snapshot!(render(&report, false, true).unwrap());
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The event data plane: pure functions that decide where a recorded CloudTrail event goes,
 //! and the clock-driven work that delivers it.
 
+pub mod alarms;
 pub mod delivery;
 pub mod digest;
 pub mod insights;
@@ -26,6 +27,8 @@ pub struct DueReport {
     pub lake: lake::IngestReport,
     /// Insights records produced and their files.
     pub insights: insights::InsightsReport,
+    /// CloudWatch alarm notifications published to SNS.
+    pub alarms: alarms::AlarmReport,
 }
 
 impl DueReport {
@@ -37,6 +40,7 @@ impl DueReport {
             && self.insights.files.is_empty()
             && self.insights.errors.is_empty()
             && self.lake.ingested + self.lake.expired + self.lake.purged == 0
+            && self.alarms.is_empty()
     }
 }
 
@@ -49,10 +53,13 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
     let digests = digest::deliver_digests_due(env)?;
     let lake = lake::ingest_due(env)?;
     let insights = insights::detect_due(env)?;
+    // After delivery: the events just delivered to CloudWatch Logs are in the metrics.
+    let alarms = alarms::evaluate_due(env)?;
     Ok(DueReport {
         delivery,
         digests,
         lake,
         insights,
+        alarms,
     })
 }
