@@ -3,6 +3,7 @@
 use chrono::Duration;
 
 use super::SERVICE;
+use super::filter_pattern::FilterPattern;
 use super::groups::{find_group, group_not_found, invalid, load_group, save_group};
 use super::model::*;
 use crate::clock;
@@ -414,41 +415,6 @@ pub fn get_log_events(
     })
 }
 
-/// A basic filter pattern: space-separated terms (or "quoted phrases") that must all occur;
-/// `?term` alternatives match when any of them occurs. An empty pattern matches everything.
-pub fn matches_pattern(pattern: &str, message: &str) -> bool {
-    let mut all = Vec::new();
-    let mut any = Vec::new();
-    let mut rest = pattern.trim();
-    while !rest.is_empty() {
-        let (optional, r) = match rest.strip_prefix('?') {
-            Some(r) => (true, r),
-            None => (false, rest),
-        };
-        let (term, r) = if let Some(q) = r.strip_prefix('"') {
-            match q.find('"') {
-                Some(end) => (&q[..end], &q[end + 1..]),
-                None => (q, ""),
-            }
-        } else {
-            match r.find(' ') {
-                Some(end) => (&r[..end], &r[end..]),
-                None => (r, ""),
-            }
-        };
-        if !term.is_empty() {
-            if optional {
-                any.push(term)
-            } else {
-                all.push(term)
-            }
-        }
-        rest = r.trim_start();
-    }
-    all.iter().all(|t| message.contains(t))
-        && (any.is_empty() || any.iter().any(|t| message.contains(t)))
-}
-
 pub fn filter_log_events(
     env: &Env<'_>,
     ctx: &CallerContext,
@@ -463,12 +429,9 @@ pub fn filter_log_events(
             "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.",
         ));
     }
-    let pattern = req.filter_pattern.clone().unwrap_or_default();
-    if pattern.trim_start().starts_with('{') || pattern.trim_start().starts_with('[') {
-        return Err(invalid(
-            "The simulator supports only term filter patterns, not JSON or space-delimited ones.",
-        ));
-    }
+    // The same language as metric filters; AWS words the error "Invalid filter pattern".
+    let pattern = FilterPattern::compile(req.filter_pattern.as_deref().unwrap_or_default())
+        .map_err(|e| invalid(format!("Invalid filter pattern: {}", e.detail())))?;
     let g = load_group(env, ctx, &name)?;
     let (a, r) = (&ctx.account_id, &ctx.region);
     let streams: Vec<LogStream> = streams_of(env, ctx, &g.log_group_name)?
@@ -490,7 +453,7 @@ pub fn filter_log_events(
         for (ei, e) in stored.events.into_iter().enumerate() {
             let in_range = req.start_time.is_none_or(|t| e.timestamp >= t)
                 && req.end_time.is_none_or(|t| e.timestamp <= t);
-            if in_range && matches_pattern(&pattern, &e.message) {
+            if in_range && pattern.matches(&e.message) {
                 events.push(FilteredLogEvent {
                     log_stream_name: s.log_stream_name.clone(),
                     timestamp: e.timestamp,
