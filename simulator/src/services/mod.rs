@@ -69,6 +69,7 @@ pub struct EventResource {
 /// The services the simulator knows, by the name clients use (`cloudtrail`).
 pub const SERVICES: &[&str] = &[
     "cloudtrail",
+    "cloudwatch",
     generic::SERVICE,
     "iam",
     "kms",
@@ -83,6 +84,7 @@ pub const SERVICES: &[&str] = &[
 pub fn event_source(service: &str) -> Option<&'static str> {
     match service {
         "cloudtrail" => Some("cloudtrail.amazonaws.com"),
+        "cloudwatch" => Some(cloudwatch::EVENT_SOURCE),
         "s3" => Some(s3::EVENT_SOURCE),
         "sns" => Some(sns::EVENT_SOURCE),
         "sts" => Some(sts::EVENT_SOURCE),
@@ -104,6 +106,7 @@ pub fn dispatch(
 ) -> Result<Value, AwsError> {
     match service {
         "cloudtrail" => cloudtrail::dispatch(env, ctx, operation, request),
+        "cloudwatch" => cloudwatch::dispatch(env, ctx, operation, request),
         "s3" => s3::dispatch(env, ctx, operation, request),
         "sns" => sns::dispatch(env, ctx, operation, request),
         "sts" => sts::dispatch(env, ctx, operation, request),
@@ -120,6 +123,7 @@ pub fn dispatch(
 pub fn is_read_only(service: &str, operation: &str) -> bool {
     match service {
         "cloudtrail" => cloudtrail::is_read_only(operation),
+        "cloudwatch" => cloudwatch::is_read_only(operation),
         "s3" => s3::is_read_only(operation),
         "sns" => sns::is_read_only(operation),
         "sts" => sts::is_read_only(operation),
