@@ -836,10 +836,27 @@ fn evaluate_alarm(
     Ok(actions)
 }
 
+/// Whether an action can be carried out: SNS topics that exist can be published to; the
+/// simulator runs no other kind of action.
+fn action_outcome(env: &Env<'_>, a: &AlarmAction) -> Result<Result<(), String>, AwsError> {
+    if !a.is_sns_topic() {
+        return Ok(Err(format!(
+            "ctsim does not run {} actions",
+            a.target_arn.split(':').nth(2).unwrap_or("these")
+        )));
+    }
+    Ok(match crate::services::sns::topic(env, &a.target_arn)? {
+        Some(_) => Ok(()),
+        None => Err(format!("Resource: {} not found", a.target_arn)),
+    })
+}
+
 /// Evaluates every alarm (all accounts and regions) whose evaluation has come due by
 /// `env.now`, and hands out the actions to run: those of the state changes just made and
 /// those SetAlarmState queued, oldest first. Each action handed out is recorded in the
-/// alarm's history as executed. Records no CloudTrail event.
+/// alarm's history: executed when its target is an existing SNS topic, failed otherwise
+/// (a missing topic, or a kind of action the simulator does not run). Records no
+/// CloudTrail event.
 pub fn evaluate_alarms(env: &Env<'_>) -> Result<Vec<AlarmAction>, AwsError> {
     let now_s = env.now.timestamp();
     let mut out = Vec::new();
@@ -854,7 +871,7 @@ pub fn evaluate_alarms(env: &Env<'_>) -> Result<Vec<AlarmAction>, AwsError> {
             alarms::save(env, &account, &region, &doc)?;
         }
         for a in &actions {
-            history::action_executed(env, a)?;
+            history::action_executed(env, a, action_outcome(env, a)?)?;
         }
         out.extend(actions);
     }

@@ -191,25 +191,41 @@ pub fn state_updated(
     )
 }
 
-/// An action handed out to run (SNS notifications are published by the caller).
+/// An action handed out to run: `Ok` when its target can receive it (SNS notifications
+/// are published by the caller), else why not.
 pub fn action_executed(
     env: &Env<'_>,
     action: &super::evaluate::AlarmAction,
+    outcome: Result<(), String>,
 ) -> Result<(), AwsError> {
-    let data = json!({
-        "actionState": "Succeeded",
-        "stateUpdateTimestamp": action.state_change_ms,
-        "notificationResource": action.target_arn,
-        "publishedMessage": action.message,
-    });
+    let mut data = serde_json::Map::new();
+    let summary = match &outcome {
+        Ok(()) => {
+            data.insert("actionState".into(), json!("Succeeded"));
+            format!("Successfully executed action {}", action.target_arn)
+        }
+        Err(reason) => {
+            data.insert("actionState".into(), json!("Failed"));
+            format!(
+                "Failed to execute action {}. Received error: \"{reason}\"",
+                action.target_arn
+            )
+        }
+    };
+    data.insert("stateUpdateTimestamp".into(), json!(action.state_change_ms));
+    data.insert("notificationResource".into(), json!(action.target_arn));
+    data.insert("publishedMessage".into(), json!(action.message));
+    if let Err(reason) = &outcome {
+        data.insert("error".into(), json!(reason));
+    }
     append(
         env,
         &action.account_id,
         &action.region,
         &action.alarm_name,
         "Action",
-        format!("Successfully executed action {}", action.target_arn),
-        &data,
+        summary,
+        &Value::Object(data),
     )
 }
 

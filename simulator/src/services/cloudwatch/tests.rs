@@ -25,6 +25,8 @@ fn sim() -> (tempfile::TempDir, Simulator) {
     let dir = tempfile::tempdir().unwrap(); // test setup
     let sim = Simulator::open(dir.path()).unwrap(); // test setup
     sim.set_time(t0()).unwrap(); // test setup
+    sim.invoke(&ctx(), "sns", "CreateTopic", json!({"Name": "alarms"}))
+        .unwrap(); // the topic alarms notify
     (dir, sim)
 }
 
@@ -789,6 +791,31 @@ fn crossing_the_threshold_moves_the_alarm_and_notifies_its_topic() {
     assert_eq!(data["publishedMessage"], json!(action.message));
     // Nothing more is due until the next period boundary.
     assert!(evaluate(&sim).is_empty());
+}
+
+#[test]
+fn actions_on_missing_topics_are_recorded_as_failed() {
+    let (_d, sim) = sim();
+    simple_alarm(
+        &sim,
+        "lost",
+        json!({"TreatMissingData": "breaching",
+               "AlarmActions": ["arn:aws:sns:us-east-1:123456789012:deleted",
+                                "arn:aws:automate:us-east-1:ec2:stop"]}),
+    );
+    set_time(&sim, t0() + Duration::minutes(1));
+    assert_eq!(evaluate(&sim).len(), 2);
+    let summaries: Vec<String> = history(&sim, "lost", "Action")
+        .iter()
+        .map(|h| h["HistorySummary"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "Failed to execute action arn:aws:sns:us-east-1:123456789012:deleted. Received error: \"Resource: arn:aws:sns:us-east-1:123456789012:deleted not found\"",
+            "Failed to execute action arn:aws:automate:us-east-1:ec2:stop. Received error: \"ctsim does not run automate actions\""
+        ]
+    );
 }
 
 #[test]
