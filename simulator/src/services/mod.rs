@@ -70,6 +70,7 @@ pub struct EventResource {
 pub const SERVICES: &[&str] = &[
     "cloudtrail",
     "cloudwatch",
+    eventbridge::SERVICE,
     generic::SERVICE,
     "iam",
     "kms",
@@ -85,6 +86,7 @@ pub fn event_source(service: &str) -> Option<&'static str> {
     match service {
         "cloudtrail" => Some("cloudtrail.amazonaws.com"),
         "cloudwatch" => Some(cloudwatch::EVENT_SOURCE),
+        eventbridge::SERVICE => Some(eventbridge::EVENT_SOURCE),
         "s3" => Some(s3::EVENT_SOURCE),
         "sns" => Some(sns::EVENT_SOURCE),
         "sts" => Some(sts::EVENT_SOURCE),
@@ -107,6 +109,7 @@ pub fn dispatch(
     match service {
         "cloudtrail" => cloudtrail::dispatch(env, ctx, operation, request),
         "cloudwatch" => cloudwatch::dispatch(env, ctx, operation, request),
+        eventbridge::SERVICE => eventbridge::dispatch(env, ctx, operation, request),
         "s3" => s3::dispatch(env, ctx, operation, request),
         "sns" => sns::dispatch(env, ctx, operation, request),
         "sts" => sts::dispatch(env, ctx, operation, request),
@@ -124,6 +127,7 @@ pub fn is_read_only(service: &str, operation: &str) -> bool {
     match service {
         "cloudtrail" => cloudtrail::is_read_only(operation),
         "cloudwatch" => cloudwatch::is_read_only(operation),
+        eventbridge::SERVICE => eventbridge::is_read_only(operation),
         "s3" => s3::is_read_only(operation),
         "sns" => sns::is_read_only(operation),
         "sts" => sts::is_read_only(operation),
@@ -146,6 +150,7 @@ pub fn resources(
 ) -> Vec<EventResource> {
     match service {
         "cloudtrail" => cloudtrail::resources(operation, request, ctx),
+        eventbridge::SERVICE => eventbridge::resources(operation, request, ctx),
         "s3" => s3::resources(operation, request, ctx),
         "sns" => sns::resources(operation, request, ctx),
         "sts" => sts::resources(operation, request, ctx),
