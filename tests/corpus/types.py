@@ -34,7 +34,7 @@ DUMP = os.path.join(HERE, "..", "..", "simulator", "reference", "hashicorp-aws-6
 SIMULATED_RESOURCES = {
     "aws_cloudtrail", "aws_cloudtrail_event_data_store",
     "aws_cloudtrail_organization_delegated_admin_account", "aws_cloudwatch_log_group",
-    "aws_cloudwatch_log_metric_filter",
+    "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm",
     "aws_iam_policy", "aws_iam_policy_attachment", "aws_iam_role", "aws_iam_role_policy",
     "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key",
     "aws_organizations_account", "aws_organizations_organization", "aws_s3_bucket",

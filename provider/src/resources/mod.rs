@@ -17,6 +17,7 @@ pub mod cloudtrail_event_data_store;
 pub mod cloudtrail_organization_delegated_admin_account;
 pub mod cloudwatch_log_group;
 pub mod cloudwatch_log_metric_filter;
+pub mod cloudwatch_metric_alarm;
 pub mod generic;
 pub mod iam_policy;
 pub mod iam_policy_attachment;
@@ -131,6 +132,7 @@ pub fn simulated() -> Vec<Box<dyn Resource>> {
         Box::new(cloudtrail_organization_delegated_admin_account::DelegatedAdminAccount::new()),
         Box::new(cloudwatch_log_group::LogGroup::new()),
         Box::new(cloudwatch_log_metric_filter::MetricFilter::new()),
+        Box::new(cloudwatch_metric_alarm::MetricAlarm::new()),
         Box::new(iam_policy::Policy::new()),
         Box::new(iam_policy_attachment::PolicyAttachment::new()),
         Box::new(iam_role::Role::new()),
