@@ -4,6 +4,7 @@
 pub mod alarms;
 pub mod delivery;
 pub mod digest;
+pub mod eventbridge;
 pub mod insights;
 pub mod lake;
 pub mod lake_sql;
@@ -29,6 +30,8 @@ pub struct DueReport {
     pub insights: insights::InsightsReport,
     /// CloudWatch alarm notifications published to SNS.
     pub alarms: alarms::AlarmReport,
+    /// CloudTrail events put on EventBridge default buses and the rule targets invoked.
+    pub eventbridge: eventbridge::EventBridgeReport,
 }
 
 impl DueReport {
@@ -41,6 +44,7 @@ impl DueReport {
             && self.insights.errors.is_empty()
             && self.lake.ingested + self.lake.expired + self.lake.purged == 0
             && self.alarms.is_empty()
+            && self.eventbridge.is_empty()
     }
 }
 
@@ -55,11 +59,14 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
     let insights = insights::detect_due(env)?;
     // After delivery: the events just delivered to CloudWatch Logs are in the metrics.
     let alarms = alarms::evaluate_due(env)?;
+    // After Insights: their events go to EventBridge too.
+    let eventbridge = eventbridge::deliver_due(env)?;
     Ok(DueReport {
         delivery,
         digests,
         lake,
         insights,
         alarms,
+        eventbridge,
     })
 }
