@@ -417,3 +417,104 @@ print(json.dumps(out))
         "{dt}"
     );
 }
+
+#[test]
+fn aws_cli_puts_an_eventbridge_rule_with_a_target_and_tests_patterns() {
+    let s = Served::start();
+    let pattern = r#"{"source":["aws.cloudtrail"],"detail":{"eventName":["StopLogging"]}}"#;
+    let rule = s.aws_json(&[
+        "events",
+        "put-rule",
+        "--name",
+        "trail-changes",
+        "--event-pattern",
+        pattern,
+        "--description",
+        "CIS 3.5",
+    ]);
+    assert_eq!(
+        rule["RuleArn"],
+        format!("arn:aws:events:us-east-1:{ACCOUNT}:rule/trail-changes")
+    );
+    s.aws_json(&["sns", "create-topic", "--name", "alerts"]);
+    let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:alerts");
+    let put = s.aws_json(&[
+        "events",
+        "put-targets",
+        "--rule",
+        "trail-changes",
+        "--targets",
+        &format!(r#"[{{"Id":"alerts","Arn":"{topic}"}}]"#),
+    ]);
+    assert_eq!(put["FailedEntryCount"], 0, "{put}");
+    let rules = s.aws_json(&["events", "list-rules", "--name-prefix", "trail"]);
+    assert_eq!(rules["Rules"].as_array().map(Vec::len), Some(1), "{rules}");
+    assert_eq!(rules["Rules"][0]["Name"], "trail-changes");
+    assert_eq!(rules["Rules"][0]["State"], "ENABLED");
+    assert_eq!(rules["Rules"][0]["EventPattern"], pattern);
+    let targets = s.aws_json(&["events", "list-targets-by-rule", "--rule", "trail-changes"]);
+    assert_eq!(targets["Targets"][0]["Arn"], topic.as_str());
+
+    let event = |name: &str| {
+        serde_json::json!({
+            "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",
+            "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.cloudtrail",
+            "account": ACCOUNT,
+            "time": "2026-01-01T00:00:00Z",
+            "region": "us-east-1",
+            "resources": [],
+            "detail": {"eventSource": "cloudtrail.amazonaws.com", "eventName": name}
+        })
+        .to_string()
+    };
+    for (name, expected) in [("StopLogging", true), ("StartLogging", false)] {
+        let r = s.aws_json(&[
+            "events",
+            "test-event-pattern",
+            "--event-pattern",
+            pattern,
+            "--event",
+            &event(name),
+        ]);
+        assert_eq!(r["Result"], expected, "{name}: {r}");
+    }
+
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["events", "describe-rule", "--name", "nope"],
+            "ResourceNotFoundException",
+        ),
+        (
+            &["events", "delete-rule", "--name", "trail-changes"],
+            "ValidationException",
+        ),
+        (
+            &[
+                "events",
+                "put-rule",
+                "--name",
+                "bad",
+                "--event-pattern",
+                r#"{"source":"aws.s3"}"#,
+            ],
+            "InvalidEventPatternException",
+        ),
+        (
+            &[
+                "events",
+                "test-event-pattern",
+                "--event-pattern",
+                pattern,
+                "--event",
+                "{}",
+            ],
+            "ValidationException",
+        ),
+    ];
+    for (args, code) in cases {
+        let out = s.aws(args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert_eq!(&error_code(&out), code, "{args:?}");
+    }
+}

@@ -23,6 +23,7 @@ pub fn service_for_target(prefix: &str) -> Option<&'static str> {
         "Logs_20140328" => Some("logs"),
         "TrentService" => Some("kms"),
         "AWSOrganizationsV20161128" => Some("organizations"),
+        "AWSEvents" => Some("events"),
         _ => prefix
             .strip_prefix("ctsim.")
             .and_then(|s| services::SERVICES.iter().find(|n| **n == s).copied()),
@@ -119,6 +120,10 @@ mod tests {
         assert_eq!(
             parse_target("ctsim.s3.CreateBucket"),
             Some(("s3", "CreateBucket"))
+        );
+        assert_eq!(
+            parse_target("AWSEvents.PutRule"),
+            Some(("events", "PutRule"))
         );
         assert_eq!(parse_target("ctsim.nope.X"), None);
         assert_eq!(parse_target("DescribeTrails"), None);
