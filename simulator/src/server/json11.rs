@@ -1,9 +1,12 @@
-//! AWS JSON 1.1: `POST /` with `X-Amz-Target: <prefix>.<Operation>` and a JSON body;
-//! errors are `{"__type": "...", "message": "..."}` with the HTTP status of the error.
+//! AWS JSON 1.1 and 1.0: `POST /` with `X-Amz-Target: <prefix>.<Operation>` and a JSON
+//! body; errors are `{"__type": "...", "message": "..."}` with the HTTP status of the error.
 //!
 //! CloudTrail (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`), CloudWatch Logs
 //! (`Logs_20140328`), KMS (`TrentService`) and Organizations (`AWSOrganizationsV20161128`)
-//! speak it for real. As a ctsim extension, `X-Amz-Target: ctsim.<service>.<Operation>`
+//! speak JSON 1.1 for real; CloudWatch (`GraniteServiceVersion20100801`) speaks JSON 1.0 with
+//! AWS's query compatibility: the error code clients use is the query protocol's, sent in
+//! `x-amzn-query-error`, and `__type` names the error shape. A gzip-compressed body
+//! (`Content-Encoding: gzip`, as botocore sends large PutMetricData calls) is accepted. As a ctsim extension, `X-Amz-Target: ctsim.<service>.<Operation>`
 //! reaches every other service (S3, IAM, SNS, STS) with the same JSON shapes the simulator
 //! uses in-process; the provider's HTTP mode uses it.
 
@@ -14,6 +17,7 @@ use crate::error::AwsError;
 use crate::services;
 
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub const CONTENT_TYPE_1_0: &str = "application/x-amz-json-1.0";
 
 /// The service a target prefix names.
 pub fn service_for_target(prefix: &str) -> Option<&'static str> {
@@ -24,6 +28,7 @@ pub fn service_for_target(prefix: &str) -> Option<&'static str> {
         "TrentService" => Some("kms"),
         "AWSOrganizationsV20161128" => Some("organizations"),
         "AWSEvents" => Some("events"),
+        "GraniteServiceVersion20100801" => Some("cloudwatch"),
         _ => prefix
             .strip_prefix("ctsim.")
             .and_then(|s| services::SERVICES.iter().find(|n| **n == s).copied()),
@@ -40,11 +45,50 @@ pub fn parse_target(target: &str) -> Option<(&'static str, &str)> {
 }
 
 pub fn error_reply(err: &AwsError, request_id: &str) -> Reply {
-    let body = json!({"__type": err.code, "message": err.message});
+    error_reply_for(err, request_id, None)
+}
+
+/// The error shape CloudWatch's JSON protocol names in `__type` for a query error code.
+fn cloudwatch_error_shape(code: &str) -> String {
+    let shape = match code {
+        "InvalidParameterValue" => "InvalidParameterValueException",
+        "MissingParameter" => "MissingRequiredParameterException",
+        "InvalidParameterCombination" => "InvalidParameterCombinationException",
+        "LimitExceeded" => "LimitExceededFault",
+        "InvalidFormat" => "InvalidFormatFault",
+        "InternalServiceError" | "InternalFailure" => "InternalServiceFault",
+        other => other,
+    };
+    format!("com.amazonaws.cloudwatch#{shape}")
+}
+
+/// An error reply; `service` (when known) picks the JSON version and the `__type` form.
+pub fn error_reply_for(err: &AwsError, request_id: &str, service: Option<&str>) -> Reply {
+    let cloudwatch = service == Some("cloudwatch");
+    let kind = if cloudwatch {
+        cloudwatch_error_shape(&err.code)
+    } else {
+        err.code.clone()
+    };
+    let fault = if err.is_server_fault() {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    let body = json!({"__type": kind, "message": err.message});
     Reply::new(err.http_status, request_id)
-        .header("content-type", CONTENT_TYPE)
-        .header("x-amzn-query-error", &format!("{};Sender", err.code))
+        .header("content-type", content_type(service))
+        .header("x-amzn-query-error", &format!("{};{fault}", err.code))
         .body(body.to_string().into_bytes())
+}
+
+/// JSON 1.0 for CloudWatch, 1.1 for the others.
+fn content_type(service: Option<&str>) -> &'static str {
+    if service == Some("cloudwatch") {
+        CONTENT_TYPE_1_0
+    } else {
+        CONTENT_TYPE
+    }
 }
 
 pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
@@ -55,29 +99,34 @@ pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
         );
         return error_reply(&err, &server.fresh_request_id()).operation(target);
     };
+    let fail = |err: &AwsError| {
+        error_reply_for(err, &server.fresh_request_id(), Some(service)).operation(operation)
+    };
     if req.method != "POST" {
         let err = AwsError::new(
             "UnknownOperationException",
             "Only POST is accepted by this service",
             405,
         );
-        return error_reply(&err, &server.fresh_request_id()).operation(operation);
+        return fail(&err);
     }
     let caller = match auth::authenticate(server, req, Protocol::Json) {
         Ok(c) => c,
-        Err(f) => {
-            return error_reply(&f.to_error(Protocol::Json), &server.fresh_request_id())
-                .operation(operation);
-        }
+        Err(f) => return fail(&f.to_error(Protocol::Json)),
     };
-    let input: Value = if req.body.iter().all(u8::is_ascii_whitespace) {
+    let body = match super::body_of(req, server.limits.max_body_bytes) {
+        Ok(b) => b,
+        Err(e) => return fail(&e),
+    };
+    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
-        match serde_json::from_slice(&req.body) {
+        match serde_json::from_slice(&body) {
             Ok(v) => v,
             Err(e) => {
-                let err = AwsError::serialization(format!("Malformed JSON body: {e}"));
-                return error_reply(&err, &server.fresh_request_id()).operation(operation);
+                return fail(&AwsError::serialization(format!(
+                    "Malformed JSON body: {e}"
+                )));
             }
         }
     };
@@ -88,10 +137,10 @@ pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
         .unwrap_or_else(|| server.fresh_request_id());
     match inv.result {
         Ok(v) => Reply::new(200, &request_id)
-            .header("content-type", CONTENT_TYPE)
+            .header("content-type", content_type(Some(service)))
             .body(v.to_string().into_bytes())
             .operation(operation),
-        Err(e) => error_reply(&e, &request_id).operation(operation),
+        Err(e) => error_reply_for(&e, &request_id, Some(service)).operation(operation),
     }
 }
 
@@ -122,11 +171,37 @@ mod tests {
             Some(("s3", "CreateBucket"))
         );
         assert_eq!(
+            parse_target("GraniteServiceVersion20100801.PutMetricData"),
+            Some(("cloudwatch", "PutMetricData"))
+        );
+        assert_eq!(
             parse_target("AWSEvents.PutRule"),
             Some(("events", "PutRule"))
         );
         assert_eq!(parse_target("ctsim.nope.X"), None);
         assert_eq!(parse_target("DescribeTrails"), None);
         assert_eq!(parse_target("TrentService."), None);
+    }
+
+    #[test]
+    fn cloudwatch_errors_name_their_shape_and_carry_the_query_code() {
+        let e = AwsError::client("InvalidParameterValue", "bad");
+        let r = error_reply_for(&e, "rid", Some("cloudwatch"));
+        let body: Value = serde_json::from_slice(&r.body).unwrap(); // JSON body
+        assert_eq!(
+            body,
+            json!({"__type": "com.amazonaws.cloudwatch#InvalidParameterValueException", "message": "bad"})
+        );
+        let header = |name: &str| {
+            r.headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            header("x-amzn-query-error").as_deref(),
+            Some("InvalidParameterValue;Sender")
+        );
+        assert_eq!(header("content-type").as_deref(), Some(CONTENT_TYPE_1_0));
     }
 }

@@ -65,7 +65,7 @@ impl Default for Limits {
 /// The wire protocols.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
-    /// AWS JSON 1.1 (`X-Amz-Target`).
+    /// AWS JSON 1.1, and 1.0 for CloudWatch (`X-Amz-Target`).
     Json,
     /// The query protocol (`Action=...`), XML responses.
     Query,
@@ -209,6 +209,35 @@ impl Server {
             Protocol::S3 => s3::error_reply(err, &id, None, head),
         }
     }
+}
+
+/// The request body, gunzipped when `Content-Encoding: gzip` says it is compressed (at
+/// most `limit` bytes once inflated).
+pub(crate) fn body_of(
+    req: &Incoming,
+    limit: usize,
+) -> Result<std::borrow::Cow<'_, [u8]>, AwsError> {
+    let gzip = req
+        .header("content-encoding")
+        .is_some_and(|e| e.split(',').any(|p| p.trim().eq_ignore_ascii_case("gzip")));
+    if !gzip {
+        return Ok(std::borrow::Cow::Borrowed(&req.body[..]));
+    }
+    let mut out = Vec::new();
+    let decoder = flate2::read::GzDecoder::new(&req.body[..]);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(decoder, limit as u64 + 1),
+        &mut out,
+    )
+    .map_err(|e| AwsError::serialization(format!("Malformed gzip body: {e}")))?;
+    if out.len() > limit {
+        return Err(AwsError::new(
+            "RequestEntityTooLarge",
+            format!("Request body must be at most {limit} bytes"),
+            413,
+        ));
+    }
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 fn to_response(reply: Reply) -> Response<Full<Bytes>> {

@@ -1,4 +1,4 @@
-//! The AWS query protocol (STS, IAM, SNS): `Action=...&Version=...` form-encoded in a POST
+//! The AWS query protocol (STS, IAM, SNS, CloudWatch): `Action=...&Version=...` form-encoded in a POST
 //! body (or the query string of a GET), flattened members (`Tags.member.1.Key`,
 //! `Attributes.entry.1.key`), and XML responses:
 //! `<XResponse><XResult>…</XResult><ResponseMetadata><RequestId>…</RequestId>
@@ -33,6 +33,7 @@ pub fn namespace(service: &str) -> &'static str {
     match service {
         "sts" => "https://sts.amazonaws.com/doc/2011-06-15/",
         "sns" => "http://sns.amazonaws.com/doc/2010-03-31/",
+        "cloudwatch" => "http://monitoring.amazonaws.com/doc/2010-08-01/",
         _ => "https://iam.amazonaws.com/doc/2010-05-08/",
     }
 }
@@ -65,6 +66,22 @@ const SNS_ACTIONS: &[&str] = &[
     "ListSubscriptionsByTopic",
     "TagResource",
     "UntagResource",
+];
+
+/// CloudWatch actions no other query service has (for unsigned requests).
+const CLOUDWATCH_ACTIONS: &[&str] = &[
+    "DeleteAlarms",
+    "DescribeAlarmHistory",
+    "DescribeAlarms",
+    "DescribeAlarmsForMetric",
+    "DisableAlarmActions",
+    "EnableAlarmActions",
+    "GetMetricData",
+    "GetMetricStatistics",
+    "ListMetrics",
+    "PutMetricAlarm",
+    "PutMetricData",
+    "SetAlarmState",
 ];
 
 /// A request is a query request when it posts a form to `/` or names an `Action` in the
@@ -100,8 +117,11 @@ fn service_of(req: &Incoming, action: &str) -> &'static str {
         Some("sts") => "sts",
         Some("sns") => "sns",
         Some("iam") => "iam",
+        // CloudWatch signs as `monitoring`.
+        Some("monitoring") => "cloudwatch",
         _ if STS_ACTIONS.contains(&action) => "sts",
         _ if SNS_ACTIONS.contains(&action) => "sns",
+        _ if CLOUDWATCH_ACTIONS.contains(&action) => "cloudwatch",
         _ => "iam",
     }
 }
@@ -235,12 +255,61 @@ pub fn error_reply(err: &AwsError, request_id: &str, service: &str) -> Reply {
         .body(body.into_bytes())
 }
 
+/// CloudWatch's response members written as text before rendering: timestamps (members
+/// named `…Timestamp` and the items of `Timestamps`) in ISO 8601, and the numbers of the
+/// `ExtendedStatistics` map, which the XML writer renders from text.
+fn cloudwatch_text(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        (k, Value::Number(n)) if k.ends_with("Timestamp") => {
+                            Value::String(xml::timestamp(n.as_f64().unwrap_or_default()))
+                        }
+                        ("Timestamps", Value::Array(items)) => Value::Array(
+                            items
+                                .iter()
+                                .map(|t| {
+                                    Value::String(xml::timestamp(t.as_f64().unwrap_or_default()))
+                                })
+                                .collect(),
+                        ),
+                        ("ExtendedStatistics", Value::Object(stats)) => Value::Object(
+                            stats
+                                .iter()
+                                .map(|(s, n)| (s.clone(), Value::String(n.to_string())))
+                                .collect(),
+                        ),
+                        (_, other) => cloudwatch_text(other),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(cloudwatch_text).collect()),
+        other => other.clone(),
+    }
+}
+
 /// The success body: `<{Action}Response><{Action}Result>…`.
 pub fn render_response(action: &str, service: &str, result: &Value, request_id: &str) -> String {
+    let cloudwatch = service == "cloudwatch";
     let rules = Rules {
-        maps: MAP_MEMBERS,
-        is_timestamp,
+        maps: if cloudwatch {
+            &["ExtendedStatistics"]
+        } else {
+            MAP_MEMBERS
+        },
+        is_timestamp: if cloudwatch { |_| false } else { is_timestamp },
         url_encoded: if service == "iam" { URL_ENCODED } else { &[] },
+    };
+    let converted;
+    let result = if cloudwatch {
+        converted = cloudwatch_text(result);
+        &converted
+    } else {
+        result
     };
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{}\">",
@@ -258,8 +327,11 @@ pub fn render_response(action: &str, service: &str, result: &Value, request_id: 
 pub fn handle(server: &Server, req: &Incoming) -> Reply {
     let mut params = sigv4::query_pairs(&req.raw_query);
     if req.method == "POST" {
-        let body = String::from_utf8_lossy(&req.body);
-        params.extend(sigv4::query_pairs(&body));
+        let body = match super::body_of(req, server.limits.max_body_bytes) {
+            Ok(b) => b,
+            Err(e) => return error_reply(&e, &server.fresh_request_id(), "iam"),
+        };
+        params.extend(sigv4::query_pairs(&String::from_utf8_lossy(&body)));
     }
     let action = params
         .iter()
