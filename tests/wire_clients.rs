@@ -419,6 +419,275 @@ print(json.dumps(out))
 }
 
 #[test]
+fn aws_cli_publishes_metrics_and_watches_them_with_a_cloudwatch_alarm() {
+    let s = Served::start();
+    let set = s.ctsim(&["clock", "set", "2026-01-01T00:00:30Z"]);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    s.aws_json(&[
+        "cloudwatch",
+        "put-metric-data",
+        "--namespace",
+        "App",
+        "--metric-name",
+        "Errors",
+        "--dimensions",
+        "Service=api",
+        "--value",
+        "5",
+        "--unit",
+        "Count",
+    ]);
+    let metrics = s.aws_json(&["cloudwatch", "list-metrics", "--namespace", "App"]);
+    assert_eq!(
+        metrics["Metrics"],
+        serde_json::json!([{"Namespace": "App", "MetricName": "Errors",
+            "Dimensions": [{"Name": "Service", "Value": "api"}]}])
+    );
+    s.aws_json(&[
+        "cloudwatch",
+        "put-metric-alarm",
+        "--alarm-name",
+        "api-errors",
+        "--namespace",
+        "App",
+        "--metric-name",
+        "Errors",
+        "--dimensions",
+        "Name=Service,Value=api",
+        "--statistic",
+        "Sum",
+        "--period",
+        "60",
+        "--evaluation-periods",
+        "1",
+        "--threshold",
+        "1",
+        "--comparison-operator",
+        "GreaterThanOrEqualToThreshold",
+        "--treat-missing-data",
+        "notBreaching",
+    ]);
+    let alarms = s.aws_json(&[
+        "cloudwatch",
+        "describe-alarms",
+        "--alarm-names",
+        "api-errors",
+    ]);
+    let alarm = &alarms["MetricAlarms"][0];
+    assert_eq!(
+        alarm["AlarmArn"],
+        format!("arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:api-errors")
+    );
+    assert_eq!(alarm["StateValue"], "INSUFFICIENT_DATA");
+    assert_eq!(alarm["StateReason"], "Unchecked: Initial alarm creation");
+
+    // The data point is read back with the statistics asked for.
+    let stats = s.aws_json(&[
+        "cloudwatch",
+        "get-metric-statistics",
+        "--namespace",
+        "App",
+        "--metric-name",
+        "Errors",
+        "--dimensions",
+        "Name=Service,Value=api",
+        "--start-time",
+        "2025-12-31T23:50:00Z",
+        "--end-time",
+        "2026-01-01T00:10:00Z",
+        "--period",
+        "60",
+        "--statistics",
+        "Sum",
+        "SampleCount",
+    ]);
+    assert_eq!(stats["Label"], "Errors");
+    assert_eq!(stats["Datapoints"][0]["Sum"], 5.0, "{stats}");
+    assert_eq!(stats["Datapoints"][0]["SampleCount"], 1.0, "{stats}");
+    assert_eq!(stats["Datapoints"][0]["Unit"], "Count", "{stats}");
+
+    // Time passes on the simulator clock: the alarm is evaluated and fires.
+    let adv = s.ctsim(&["clock", "advance", "2m"]);
+    assert!(
+        adv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&adv.stderr)
+    );
+    let alarms = s.aws_json(&["cloudwatch", "describe-alarms", "--state-value", "ALARM"]);
+    assert_eq!(
+        alarms["MetricAlarms"][0]["AlarmName"], "api-errors",
+        "{alarms}"
+    );
+    let reason = alarms["MetricAlarms"][0]["StateReason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "Threshold Crossed: 1 out of the last 1 datapoints [5.0 (01/01/26 00:00:00)] was greater than or equal to the threshold (1.0)"
+        ),
+        "{reason}"
+    );
+    let history = s.aws_json(&[
+        "cloudwatch",
+        "describe-alarm-history",
+        "--alarm-name",
+        "api-errors",
+        "--history-item-type",
+        "StateUpdate",
+    ]);
+    assert_eq!(
+        history["AlarmHistoryItems"][0]["HistorySummary"],
+        "Alarm updated from INSUFFICIENT_DATA to ALARM",
+        "{history}"
+    );
+
+    // CloudWatch's error codes reach the CLI over JSON through x-amzn-query-error.
+    let out = s.aws(&[
+        "cloudwatch",
+        "put-metric-data",
+        "--namespace",
+        "AWS/EC2",
+        "--metric-name",
+        "x",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(error_code(&out), "InvalidParameterValue");
+    let out = s.aws(&[
+        "cloudwatch",
+        "set-alarm-state",
+        "--alarm-name",
+        "nope",
+        "--state-value",
+        "OK",
+        "--state-reason",
+        "x",
+    ]);
+    assert_eq!(error_code(&out), "ResourceNotFound");
+
+    // The calls were recorded as CloudWatch events.
+    let found = s.aws_json(&[
+        "cloudtrail",
+        "lookup-events",
+        "--lookup-attributes",
+        "AttributeKey=EventSource,AttributeValue=monitoring.amazonaws.com",
+    ]);
+    let names: Vec<&str> = found["Events"]
+        .as_array()
+        .expect("Events")
+        .iter()
+        .filter_map(|e| e["EventName"].as_str())
+        .collect();
+    assert!(names.contains(&"PutMetricAlarm"), "{names:?}");
+    assert!(names.contains(&"PutMetricData"), "{names:?}");
+}
+
+#[test]
+fn boto3_speaks_cloudwatch_json_compressed_and_query() {
+    let s = Served::start();
+    let script = r#"
+import datetime, gzip, json, os, tempfile
+import boto3, botocore
+from botocore.config import Config
+ep = os.environ["ENDPOINT"]
+out = {}
+now = datetime.datetime.now(datetime.timezone.utc)
+# PutMetricData bodies over the threshold are gzip-compressed by botocore.
+cw = boto3.client("cloudwatch", endpoint_url=ep, config=Config(request_min_compression_size_bytes=1))
+out["protocol"] = cw.meta.service_model.resolved_protocol
+cw.put_metric_data(Namespace="Shop", MetricData=[
+    {"MetricName": "Latency", "Values": [float(v) for v in range(1, 101)], "Unit": "Milliseconds"},
+    {"MetricName": "Orders", "Value": 3.0},
+])
+stats = cw.get_metric_statistics(Namespace="Shop", MetricName="Latency",
+    StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=5),
+    Period=600, ExtendedStatistics=["p90", "p99"], Unit="Milliseconds")
+out["percentiles"] = stats["Datapoints"][0]["ExtendedStatistics"]
+pages = cw.get_paginator("get_metric_data").paginate(
+    MetricDataQueries=[
+        {"Id": "o", "MetricStat": {"Metric": {"Namespace": "Shop", "MetricName": "Orders"}, "Period": 60, "Stat": "Sum"}},
+        {"Id": "doubled", "Expression": "o * 2"},
+    ],
+    StartTime=now - datetime.timedelta(minutes=5), EndTime=now + datetime.timedelta(minutes=5))
+out["data"] = {r["Id"]: r["Values"] for p in pages for r in p["MetricDataResults"]}
+cw.put_metric_alarm(AlarmName="slow", Namespace="Shop", MetricName="Latency", ExtendedStatistic="p99",
+    Period=60, EvaluationPeriods=3, DatapointsToAlarm=2, Threshold=50.0,
+    ComparisonOperator="GreaterThanThreshold", Tags=[{"Key": "team", "Value": "shop"}])
+alarm = cw.describe_alarms(AlarmNames=["slow"])["MetricAlarms"][0]
+out["alarm"] = [alarm["ExtendedStatistic"], alarm["DatapointsToAlarm"], alarm["StateValue"]]
+out["tags"] = cw.list_tags_for_resource(ResourceARN=alarm["AlarmArn"])["Tags"]
+try:
+    cw.put_metric_alarm(AlarmName="bad", Namespace="Shop", MetricName="Latency", Statistic="Sum",
+        Period=45, EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
+except botocore.exceptions.ClientError as e:
+    out["bad_period"] = e.response["Error"]["Code"]
+try:
+    cw.get_metric_statistics(Namespace="Shop", MetricName="Latency", StartTime=now,
+        EndTime=now + datetime.timedelta(days=3), Period=60, Statistics=["Sum"])
+except cw.exceptions.InvalidParameterCombinationException as e:
+    out["too_many"] = e.response["Error"]["Code"]
+# The same calls over the query protocol, which older SDKs speak.
+model = json.load(gzip.open(os.path.join(os.path.dirname(botocore.__file__), "data", "cloudwatch", "2010-08-01", "service-2.json.gz")))
+model["metadata"]["protocol"] = "query"
+model["metadata"]["protocols"] = ["query"]
+data = tempfile.mkdtemp()
+os.makedirs(os.path.join(data, "cloudwatch", "2010-08-01"))
+with open(os.path.join(data, "cloudwatch", "2010-08-01", "service-2.json"), "w") as f:
+    json.dump(model, f)
+os.environ["AWS_DATA_PATH"] = data
+q = boto3.session.Session().client("cloudwatch", endpoint_url=ep)
+out["query_protocol"] = q.meta.service_model.resolved_protocol
+q.put_metric_data(Namespace="Shop", MetricData=[{"MetricName": "Orders", "Value": 4.0, "Dimensions": [{"Name": "Store", "Value": "x"}]}])
+out["query_metrics"] = sorted(m["MetricName"] + str(len(m["Dimensions"])) for m in q.list_metrics(Namespace="Shop")["Metrics"])
+out["query_alarm"] = q.describe_alarms(AlarmNamePrefix="sl")["MetricAlarms"][0]["AlarmName"]
+out["query_history"] = q.describe_alarm_history(AlarmName="slow")["AlarmHistoryItems"][0]["HistorySummary"]
+try:
+    q.set_alarm_state(AlarmName="nope", StateValue="OK", StateReason="x")
+except botocore.exceptions.ClientError as e:
+    out["query_missing"] = e.response["Error"]["Code"]
+print(json.dumps(out))
+"#;
+    let run = s.python(script);
+    assert!(
+        run.status.success(),
+        "boto3 script failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out: serde_json::Value = serde_json::from_slice(&run.stdout).expect("script prints JSON");
+    assert_eq!(out["protocol"], "json");
+    assert_eq!(
+        out["percentiles"],
+        serde_json::json!({"p90": 90.0, "p99": 99.0})
+    );
+    assert_eq!(
+        out["data"],
+        serde_json::json!({"o": [3.0], "doubled": [6.0]})
+    );
+    assert_eq!(
+        out["alarm"],
+        serde_json::json!(["p99", 2, "INSUFFICIENT_DATA"])
+    );
+    assert_eq!(
+        out["tags"],
+        serde_json::json!([{"Key": "team", "Value": "shop"}])
+    );
+    assert_eq!(out["bad_period"], "ValidationError");
+    assert_eq!(out["too_many"], "InvalidParameterCombination");
+    assert_eq!(out["query_protocol"], "query");
+    assert_eq!(
+        out["query_metrics"],
+        serde_json::json!(["Latency0", "Orders0", "Orders1"])
+    );
+    assert_eq!(out["query_alarm"], "slow");
+    assert_eq!(out["query_history"], "Alarm \"slow\" created");
+    assert_eq!(out["query_missing"], "ResourceNotFound");
+}
+
+#[test]
 fn aws_cli_puts_an_eventbridge_rule_with_a_target_and_tests_patterns() {
     let s = Served::start();
     let pattern = r#"{"source":["aws.cloudtrail"],"detail":{"eventName":["StopLogging"]}}"#;
