@@ -6,9 +6,11 @@
 //! speak JSON 1.1 for real; CloudWatch (`GraniteServiceVersion20100801`) speaks JSON 1.0 with
 //! AWS's query compatibility: the error code clients use is the query protocol's, sent in
 //! `x-amzn-query-error`, and `__type` names the error shape. A gzip-compressed body
-//! (`Content-Encoding: gzip`, as botocore sends large PutMetricData calls) is accepted. As a ctsim extension, `X-Amz-Target: ctsim.<service>.<Operation>`
-//! reaches every other service (S3, IAM, SNS, STS) with the same JSON shapes the simulator
-//! uses in-process; the provider's HTTP mode uses it.
+//! (`Content-Encoding: gzip`, as botocore sends large PutMetricData calls) is accepted.
+//!
+//! As a ctsim extension, `X-Amz-Target: ctsim.<service>.<Operation>` reaches every other
+//! service (S3, IAM, SNS, STS) with the same JSON shapes the simulator uses in-process; the
+//! provider's HTTP mode uses it.
 
 use serde_json::{Value, json};
 
