@@ -1,14 +1,14 @@
 //! The CIS section 4 monitoring chain through the real terraform binary
-//! (examples/cis-monitoring): apply, an empty re-plan, then a root API call that the trail
-//! delivers to CloudWatch Logs, the root-usage metric filter counts, its alarm goes to ALARM
-//! on the simulator clock and SNS POSTs the notification to a webhook on loopback.
+//! (examples/cis-monitoring): apply, an empty re-plan, then a root console sign-in that the
+//! trail delivers to CloudWatch Logs, the root-usage metric filter counts, its alarm goes to
+//! ALARM on the simulator clock and SNS POSTs the notification to a webhook on loopback; the
+//! unauthorized-calls alarm stays OK until an AccessDenied event arrives.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use ctsim::{CallerContext, Principal};
 use ctsim_e2e::TfWorkspace;
 use serde_json::{Value, json};
 
@@ -104,39 +104,77 @@ fn a_root_call_fires_the_cis_alarm_and_the_webhook_receives_it() {
         .collect();
     assert_eq!(states.len(), 15, "{alarms}");
 
-    // The root user calls an API.
+    // The root user signs in to the console (an ingested record, as from a real account).
     let account = me.account_id.clone();
-    let root = CallerContext::new(&account, "us-east-1").with_principal(Principal {
-        identity_type: "Root".into(),
-        principal_id: account.clone(),
-        arn: format!("arn:aws:iam::{account}:root"),
-        user_name: None,
-        access_key_id: Some("ASIAROOTEXAMPLE00001".into()),
-        session_context: None,
-    });
-    sim.invoke(&root, "iam", "ListRoles", json!({}))
-        .expect("ListRoles as root");
-    sim.advance_time(chrono::Duration::minutes(15))
+    let now = sim.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let sign_in = |id: &str| {
+        json!({
+            "eventVersion": "1.11",
+            "userIdentity": {"type": "Root", "principalId": account,
+                             "arn": format!("arn:aws:iam::{account}:root"), "accountId": account},
+            "eventTime": now, "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin",
+            "awsRegion": "us-east-1", "sourceIPAddress": "198.51.100.7",
+            "userAgent": "Mozilla/5.0", "requestParameters": null,
+            "responseElements": {"ConsoleLogin": "Success"},
+            "additionalEventData": {"MFAUsed": "Yes", "MobileVersion": "No"},
+            "eventID": id, "readOnly": false, "eventType": "AwsConsoleSignIn",
+            "managementEvent": true, "recipientAccountId": account,
+            "eventCategory": "Management"
+        })
+    };
+    sim.append_records([sign_in("6f3c5d0e-1a2b-4c3d-8e9f-000000000001")])
+        .expect("ingesting the sign-in");
+    sim.advance_time(chrono::Duration::minutes(10))
         .expect("clock");
+    let state = |name: &str| {
+        let got = sim
+            .invoke(
+                &me,
+                "cloudwatch",
+                "DescribeAlarms",
+                json!({"AlarmNames": [name]}),
+            )
+            .expect("DescribeAlarms");
+        got["MetricAlarms"][0]["StateValue"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(state("cis-root-account-usage"), "ALARM");
+    assert_eq!(state("cis-unauthorized-api-calls"), "OK");
+    assert_eq!(state("cis-vpc-changes"), "OK");
 
-    let alarm = sim
-        .invoke(
-            &me,
-            "cloudwatch",
-            "DescribeAlarms",
-            json!({"AlarmNames": ["cis-root-account-usage"]}),
-        )
-        .expect("DescribeAlarms");
-    assert_eq!(alarm["MetricAlarms"][0]["StateValue"], "ALARM", "{alarm}");
-    let quiet = sim
-        .invoke(
-            &me,
-            "cloudwatch",
-            "DescribeAlarms",
-            json!({"AlarmNames": ["cis-vpc-changes"]}),
-        )
-        .expect("DescribeAlarms");
-    assert_eq!(quiet["MetricAlarms"][0]["StateValue"], "OK", "{quiet}");
+    // An AccessDenied call moves the unauthorized-calls alarm.
+    let now = sim.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    sim.append_records([json!({
+        "eventVersion": "1.11",
+        "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE", "accountId": account,
+                         "arn": format!("arn:aws:iam::{account}:user/mallory"), "userName": "mallory"},
+        "eventTime": now, "eventSource": "s3.amazonaws.com", "eventName": "GetBucketPolicy",
+        "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.9", "userAgent": "aws-cli/2",
+        "errorCode": "AccessDenied", "errorMessage": "Access Denied",
+        "requestParameters": {"bucketName": "cis-trail"}, "responseElements": null,
+        "eventID": "6f3c5d0e-1a2b-4c3d-8e9f-000000000002", "readOnly": true,
+        "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": account,
+        "eventCategory": "Management"
+    })])
+    .expect("ingesting the refused call");
+    sim.advance_time(chrono::Duration::minutes(10))
+        .expect("clock");
+    assert_eq!(state("cis-unauthorized-api-calls"), "ALARM");
+
+    let listed = ws.ctsim(&["alarms"]);
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("ALARM") && l.contains("cis-unauthorized-api-calls")),
+        "{text}"
+    );
+    let history = ws.ctsim(&["alarms", "--history", "cis-root-account-usage"]);
+    let text = String::from_utf8_lossy(&history.stdout);
+    // The sign-in's period has passed: the alarm went back to OK, and its history says so.
+    assert!(text.contains("Alarm updated from OK to ALARM"), "{text}");
+    assert!(text.contains("Alarm updated from ALARM to OK"), "{text}");
 
     // StartLogging, recorded by the trail it starts, fires the CloudTrail-changes alarm too:
     // take the notifications until the root-usage one.

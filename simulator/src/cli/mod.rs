@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::Simulator;
 
+mod alarms;
 mod bench;
 mod bench_check;
 mod bench_delivery;
@@ -71,6 +72,8 @@ enum Command {
     /// Delivered CloudTrail log files: `logs list`, `logs print KEY`.
     #[command(subcommand)]
     Logs(logs::LogsCommand),
+    /// CloudWatch alarms and their states (every account and region); `--history NAME`.
+    Alarms(alarms::AlarmsArgs),
     /// SNS deliveries to subscriptions: `sns deliveries [--topic ARN] [--body]`.
     #[command(subcommand)]
     Sns(sns::SnsCommand),
@@ -241,6 +244,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(args) => generate::ingest(&open(&cli.home)?, &args),
         Command::Logs(cmd) => {
             print!("{}", logs::run(&open(&cli.home)?, cmd)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Alarms(args) => {
+            print!("{}", alarms::run(&open(&cli.home)?, &args)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Sns(cmd) => {
