@@ -235,10 +235,10 @@ fn configure(ctx: &CallerContext, req: &PutMetricAlarmRequest) -> Result<MetricA
     if promql {
         if req
             .evaluation_interval
-            .is_none_or(|i| !valid_alarm_period(i))
+            .is_none_or(|i| !valid_alarm_period(i) || i > 3600)
         {
             return Err(validation(
-                "EvaluationInterval must be 10, 20, 30 or a multiple of 60 for alarms with EvaluationCriteria.",
+                "EvaluationInterval must be 10, 20, 30 or a multiple of 60 up to 3600 for alarms with EvaluationCriteria.",
             ));
         }
     } else {

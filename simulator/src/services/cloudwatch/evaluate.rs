@@ -760,8 +760,8 @@ fn evaluate_alarm(
     let period = doc.period();
     let first = doc.next_eval;
     let due = now_s.div_euclid(period) * period;
-    let last = due.min(first + (MAX_STEPS - 1) * period);
-    doc.next_eval = last + period;
+    let last = due.min(first.saturating_add((MAX_STEPS - 1).saturating_mul(period)));
+    doc.next_eval = last.saturating_add(period);
     if unsupported(&doc.alarm) {
         return Ok(Vec::new());
     }

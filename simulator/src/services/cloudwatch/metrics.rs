@@ -93,6 +93,8 @@ struct MetricDoc {
     dimensions: Vec<Dimension>,
     /// When data was last received (not the data's timestamp), epoch ms.
     last_ms: i64,
+    /// The UTC days (epoch days) that hold data, sorted: reads visit only these.
+    days: Vec<i64>,
 }
 
 /// One bucket as stored.
@@ -167,12 +169,20 @@ fn store_point(
         region,
         id: &hash,
     };
-    let doc = MetricDoc {
-        namespace: key.namespace.clone(),
-        name: key.name.clone(),
-        dimensions: key.dimensions(),
-        last_ms: now_ms,
+    let mut doc = match env.db.document(&metric_key)? {
+        Some(v) => serde_json::from_value(v).map_err(|e| corrupt("metric", e))?,
+        None => MetricDoc {
+            namespace: key.namespace.clone(),
+            name: key.name.clone(),
+            dimensions: key.dimensions(),
+            ..MetricDoc::default()
+        },
     };
+    doc.last_ms = now_ms;
+    let day = start.div_euclid(DAY);
+    if let Err(at) = doc.days.binary_search(&day) {
+        doc.days.insert(at, day);
+    }
     let body = serde_json::to_value(&doc).map_err(|e| corrupt("metric", e))?;
     env.db.put_document(&metric_key, &body, now_ms)?;
     Ok(())
@@ -435,24 +445,26 @@ fn all_metrics(
     Ok(out)
 }
 
-/// Whether a metric has received data (of any unit) at all.
-pub fn metric_exists(
+/// The stored document of a metric, if it has received data.
+fn metric_doc(
     env: &Env<'_>,
     account: &str,
     region: &str,
     key: &MetricKey,
-) -> Result<bool, AwsError> {
+) -> Result<Option<MetricDoc>, AwsError> {
     let hash = key.hash();
-    Ok(env
-        .db
-        .document(&DocKey {
-            service: SERVICE,
-            kind: METRIC_KIND,
-            account_id: account,
-            region,
-            id: &hash,
-        })?
-        .is_some())
+    match env.db.document(&DocKey {
+        service: SERVICE,
+        kind: METRIC_KIND,
+        account_id: account,
+        region,
+        id: &hash,
+    })? {
+        Some(v) => Ok(Some(
+            serde_json::from_value(v).map_err(|e| corrupt("metric", e))?,
+        )),
+        None => Ok(None),
+    }
 }
 
 pub fn encode_token(n: usize) -> String {
@@ -566,8 +578,17 @@ pub fn read_windows(
     if end <= start || period <= 0 {
         return Ok(out);
     }
+    let Some(doc) = metric_doc(env, account, region, key)? else {
+        return Ok(out);
+    };
     let hash = key.hash();
-    for day in start.div_euclid(DAY)..=(end - 1).div_euclid(DAY) {
+    let (first, last) = (start.div_euclid(DAY), (end - 1).div_euclid(DAY));
+    for day in doc
+        .days
+        .iter()
+        .copied()
+        .filter(|d| (first..=last).contains(d))
+    {
         let kind = day_kind(&hash, day);
         for d in env
             .db

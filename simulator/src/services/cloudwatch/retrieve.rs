@@ -124,7 +124,8 @@ pub fn get_metric_statistics(
     }
     let from = round_start(start, period, env.now);
     let to = end.timestamp();
-    let requested = (to - from + period - 1) / period;
+    let span = to.saturating_sub(from).max(0);
+    let requested = span / period + i64::from(span % period != 0);
     if requested > MAX_STATISTICS_DATAPOINTS {
         return Err(invalid_combination(format!(
             "You have requested up to {} datapoints, which exceeds the limit of {}. You may reduce the datapoints requested by increasing Period, or decreasing the time range.",
@@ -389,8 +390,7 @@ pub fn run_queries(
                 .collect()
             }
             QueryKind::Expression(e) => {
-                let grid: Vec<i64> = (0..)
-                    .map(|k: i64| start + k * period)
+                let grid: Vec<i64> = std::iter::successors(Some(start), |t| t.checked_add(period))
                     .take_while(|t| *t < end)
                     .take(DEFAULT_MAX_DATAPOINTS as usize)
                     .collect();

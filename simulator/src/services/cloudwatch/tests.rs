@@ -1423,3 +1423,31 @@ fn metric_math_refuses_unknown_functions_and_deep_nesting() {
     assert!(super::math::parse(&format!("{}1", "-".repeat(100_000))).is_ok());
     assert!(super::math::parse("SUM([m1, m2]) / 2").is_ok());
 }
+
+#[test]
+fn huge_periods_and_ranges_answer_without_overflow() {
+    let (_d, sim) = sim();
+    put(&sim, "x", 1.0, t0());
+    let huge = i64::MAX / 60 * 60;
+    let r = ok(
+        &sim,
+        "GetMetricStatistics",
+        json!({"Namespace": "App", "MetricName": "x", "StartTime": 0,
+               "EndTime": 8.0e12, "Period": huge, "Statistics": ["Sum"]}),
+    );
+    assert_eq!(r["Datapoints"][0]["Sum"], 1.0);
+    let r = ok(
+        &sim,
+        "GetMetricData",
+        json!({"StartTime": 0, "EndTime": 8.0e12, "MetricDataQueries": [
+            {"Id": "one", "Expression": "1", "Period": huge}]}),
+    );
+    assert_eq!(r["MetricDataResults"][0]["Values"], json!([1.0]));
+    let e = err(
+        &sim,
+        "PutMetricAlarm",
+        json!({"AlarmName": "promql", "EvaluationCriteria": {"PromQLCriteria": {"Query": "up"}},
+               "EvaluationInterval": huge}),
+    );
+    assert_eq!(e.code, "ValidationError");
+}
