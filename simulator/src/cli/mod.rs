@@ -13,6 +13,7 @@ mod alarms;
 mod bench;
 mod bench_check;
 mod bench_delivery;
+mod bench_filters;
 mod bench_insights;
 mod bench_lake;
 mod bench_schema;
@@ -143,6 +144,15 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// The 15 CIS metric filters over delivered events vs parsing each record's JSON once.
+    Filters {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Insights detection over days of traffic with a spike, vs one SQL GROUP BY.
     Insights {
         #[arg(long, default_value_t = 8)]
@@ -231,6 +241,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Lake { events, seed, runs }) => {
             bench_lake::run(&bench_lake::Args { events, seed, runs })
+        }
+        Command::Bench(BenchCommand::Filters { events, seed, runs }) => {
+            bench_filters::run(&bench_filters::Args { events, seed, runs })
         }
         Command::Bench(BenchCommand::Insights { days, rate, seed }) => {
             bench_insights::run(&bench_insights::Args { days, rate, seed })
