@@ -67,8 +67,35 @@ fn failing(r: &compliance::Report) -> BTreeSet<&'static str> {
         .collect()
 }
 
+/// Stands for every CIS section 4 monitoring rule (`CT-ALARM-*`) in [`EXPECTED_FAILS`].
+const ALARMS: &str = "CT-ALARM-*";
+
+/// The fixtures with the CIS section 4 monitoring chain (trail -> log group -> metric filters
+/// -> alarms -> SNS topic -> subscription); the other fixtures have none, so they also fail
+/// every `CT-ALARM-*` rule.
+const WITH_MONITORING: &[&str] = &["monitoring", "monitoring-broken"];
+
+fn alarm_rules() -> impl Iterator<Item = &'static str> {
+    RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| id.starts_with("CT-ALARM-"))
+}
+
+/// The rules a fixture fails: its own, plus the monitoring rules where it has no chain.
+fn expected_fails(name: &str, fails: &[&'static str]) -> BTreeSet<&'static str> {
+    let mut want: BTreeSet<&str> = fails.iter().copied().filter(|f| *f != ALARMS).collect();
+    if fails.contains(&ALARMS) || !WITH_MONITORING.contains(&name) {
+        want.extend(alarm_rules());
+    }
+    want
+}
+
 const EXPECTED_FAILS: &[(&str, &[&str])] = &[
     ("compliant", &[]),
+    ("monitoring", &[]),
+    // A filter pattern that misses two IAM events, and no subscription to the alarm topic.
+    ("monitoring-broken", &[ALARMS]),
     (
         "single-region",
         &[
@@ -109,8 +136,7 @@ fn each_fixture_fails_exactly_its_rule_with_identical_findings_from_hcl_and_plan
             findings(&from_plan),
             "{name}: HCL and plan differ"
         );
-        let want: BTreeSet<&str> = fails.iter().copied().collect();
-        assert_eq!(failing(&from_hcl), want, "{name}");
+        assert_eq!(failing(&from_hcl), expected_fails(name, fails), "{name}");
     }
 }
 
@@ -203,7 +229,8 @@ fn junit_and_json_outputs_of_a_failing_fixture() {
     insta::assert_snapshot!("junit_public_bucket", report::junit(&report));
     let json: serde_json::Value =
         serde_json::from_str(&report::render(&report, Format::Json, false)).unwrap();
-    assert_eq!(json["summary"]["fail"], 1);
+    // CT-BUCKET-NOT-PUBLIC, and every monitoring rule (the fixture has no alarms).
+    assert_eq!(json["summary"]["fail"], 1 + alarm_rules().count());
 }
 
 #[test]
@@ -213,7 +240,11 @@ fn a_suppression_turns_a_failure_into_a_pass_of_the_run_and_keeps_its_reason() {
         "test",
     )
     .unwrap();
-    let rules: Vec<_> = RULES.iter().collect();
+    // The fixture has no monitoring chain: leave the CT-ALARM-* rules out.
+    let rules: Vec<_> = RULES
+        .iter()
+        .filter(|r| !r.id.starts_with("CT-ALARM-"))
+        .collect();
     let report = compliance::check(
         &Model::build(&hcl(&fixtures().join("no-kms"))),
         &rules,
@@ -280,9 +311,10 @@ fn ctsim(args: &[&str]) -> std::process::Output {
 #[test]
 fn exit_codes_say_pass_fail_or_usage_error() {
     let dir = fixtures();
+    // Passing every CIS rule takes the section 4 monitoring chain too.
     let ok = ctsim(&[
         "check",
-        dir.join("compliant").to_str().unwrap(),
+        dir.join("monitoring").to_str().unwrap(),
         "--rules",
         "cis",
     ]);

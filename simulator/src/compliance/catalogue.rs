@@ -20,11 +20,23 @@ NOT_APPLICABLE, or NEEDS_RUNTIME when the decision depends on a value known only
 runtime fact (is the trail logging, did the last delivery succeed) that only `--live` supplies.\n\n",
     );
     out.push_str(
-        "Packs: `cis` (CIS AWS Foundations Benchmark section 3, numbered as in v1.4.0, with the v1.2.0 and \
-v3.0.0 numbers), `securityhub` (AWS Security Hub controls CloudTrail.1 to CloudTrail.10 and the S3 \
-object-level logging controls S3.22 and S3.23), `ctsim` (runtime checks of our own). Security Hub has \
-no control CloudTrail.8: AWS leaves that number unused. Select with `--rules cis`, `--rules \
-securityhub`, `--rules CloudTrail.2,CT-TAGGED` or `--rules cis:3.4`.\n\n",
+        "Packs: `cis` (CIS AWS Foundations Benchmark sections 3 and 4, numbered as in v1.4.0, with the \
+v1.2.0 and v3.0.0 numbers), `securityhub` (AWS Security Hub controls CloudTrail.1 to CloudTrail.10, the \
+S3 object-level logging controls S3.22 and S3.23, and CloudWatch.1 to CloudWatch.14), `ctsim` (runtime \
+checks of our own). Security Hub has no control CloudTrail.8: AWS leaves that number unused. Select \
+with `--rules cis`, `--rules securityhub`, `--rules CloudTrail.2,CT-TAGGED` or `--rules cis:3.4`; a \
+`cis:` number is v1.4.0's where v1.4.0 has it (`cis:3.10` is object-level write logging, not v1.2.0's \
+security group alarm), else the version that has it (`cis:3.14`, v1.2.0).\n\n",
+    );
+    out.push_str(
+        "The `CT-ALARM-*` rules (CIS section 4, CloudWatch.1-14) follow the chain from a multi-Region, \
+logging trail to its CloudWatch Logs group, a metric filter on the group, an alarm on the filter's metric \
+(same name and namespace), an SNS topic in the alarm's `alarm_actions` and a subscription to the topic. \
+A filter is judged by running the control's canonical CloudTrail records (full records, kept in \
+`simulator/src/compliance/monitoring/events/`) through the CloudWatch Logs filter pattern engine: it must \
+match every one, and for 4.1-4.3 none of the look-alikes the alarm must stay quiet on, so a pattern worded \
+differently from CIS's passes when it catches the same events and one that misses an event fails naming \
+it. Live, a subscription pending confirmation does not count.\n\n",
     );
     out.push_str("| Rule | Severity | Controls | Title |\n|---|---|---|---|\n");
     for r in RULES {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub mod catalogue;
 pub mod coverage;
 pub mod model;
+pub mod monitoring;
 pub mod report;
 pub mod rules;
 
@@ -34,7 +35,7 @@ pub fn select(spec: &[String]) -> Result<Vec<&'static Rule>, String> {
             p @ ("cis" | "securityhub" | "ctsim") => {
                 RULES.iter().filter(|r| r.in_pack(p)).collect()
             }
-            _ => RULES.iter().filter(|r| r.named_by(s)).collect(),
+            _ => rules::named(s),
         };
         if matched.is_empty() {
             return Err(format!(
@@ -102,7 +103,10 @@ impl Suppressions {
     fn reason_for(&self, rule: &Rule, resource: &str) -> Option<String> {
         self.suppress
             .iter()
-            .find(|s| rule.named_by(&s.rule) && s.resource.as_deref().is_none_or(|r| r == resource))
+            .find(|s| {
+                rules::named(&s.rule).iter().any(|r| r.id == rule.id)
+                    && s.resource.as_deref().is_none_or(|r| r == resource)
+            })
             .map(|s| s.reason.clone())
     }
 }

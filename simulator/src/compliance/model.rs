@@ -1,11 +1,14 @@
 //! The one resource model the rules read: trails with their bucket (policy, public access
-//! block, ACL, access logging), KMS key, log group, selectors and runtime status, and
-//! CloudTrail Lake event data stores. Built from a [`Config`] whatever its origin.
+//! block, ACL, access logging), KMS key, log group, selectors and runtime status,
+//! CloudTrail Lake event data stores, and the monitoring chain downstream of the trails
+//! (metric filters, alarms, SNS topics and subscriptions; see [`Monitoring`]). Built from a
+//! [`Config`] whatever its origin.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::monitoring::model::{Monitoring, Target, group_target};
 use crate::plan::{
     Config, Mode, Origin, RUNTIME, Resource, Unresolved, as_unknown, contains_unknown,
     describe_unknown, first_unknown, is_computed_only, is_unknown, unknown_ref,
@@ -60,6 +63,9 @@ pub struct Trail {
     pub enable_logging: Fact<bool>,
     pub kms_key_id: Fact<Option<String>>,
     pub cloud_watch_logs_group_arn: Fact<Option<String>>,
+    /// The log group `cloud_watch_logs_group_arn` names, linked to the input's
+    /// `aws_cloudwatch_log_group` when it is one.
+    pub log_group: Option<Target>,
     pub bucket_name: Fact<String>,
     /// Index into [`Model::buckets`] when the bucket is in the input.
     pub bucket: Option<usize>,
@@ -131,6 +137,8 @@ pub struct Model {
     pub unresolved: Vec<Unresolved>,
     /// The default provider region, when the input states it.
     pub region: Option<String>,
+    /// Log groups, metric filters, alarms, SNS topics and subscriptions.
+    pub monitoring: Monitoring,
 }
 
 fn fact_bool(r: &Resource, key: &str, default: bool) -> Fact<bool> {
@@ -452,21 +460,28 @@ impl Model {
             .next()
             .map(pab_of);
 
+        let monitoring = Monitoring::build(config);
         let trails = config
             .managed("aws_cloudtrail")
             .map(|r| {
                 let (selectors, selector_unknowns) = selectors_of(r);
                 let bucket_attr = r.attr("s3_bucket_name").cloned().unwrap_or(Value::Null);
+                let home_region = r
+                    .attr("home_region")
+                    .or_else(|| r.attr("region"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| config.region.clone());
                 Trail {
                     address: r.address.clone(),
                     location: r.location.clone(),
                     name: fact_name(r, "name"),
-                    home_region: r
-                        .attr("home_region")
-                        .or_else(|| r.attr("region"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .or_else(|| config.region.clone()),
+                    log_group: group_target(
+                        r.attr("cloud_watch_logs_group_arn"),
+                        home_region.as_deref(),
+                        &monitoring.log_groups,
+                    ),
+                    home_region,
                     multi_region: fact_bool(r, "is_multi_region_trail", false),
                     global_events: fact_bool(r, "include_global_service_events", true),
                     organization: fact_bool(r, "is_organization_trail", false),
@@ -535,6 +550,7 @@ impl Model {
             account_public_access_block,
             unresolved: config.unresolved.clone(),
             region: config.region.clone(),
+            monitoring,
         }
     }
 }

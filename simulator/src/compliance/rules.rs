@@ -1,6 +1,7 @@
-//! The rule catalogue: CIS AWS Foundations Benchmark section 3 (CloudTrail items) and the
-//! AWS Security Hub CloudTrail controls, one rule per check with every control id it
-//! answers for. Each rule decides from configuration when it can and says NEEDS_RUNTIME
+//! The rule catalogue: CIS AWS Foundations Benchmark section 3 (CloudTrail items) and
+//! section 4 (monitoring: a metric filter and alarm per kind of activity, in
+//! [`super::monitoring`]), the AWS Security Hub CloudTrail and CloudWatch.1-14 controls, one
+//! rule per check with every control id it answers for. Each rule decides from configuration when it can and says NEEDS_RUNTIME
 //! when the answer is a runtime fact (or a value only apply can know).
 //!
 //! Selector questions ("does some trail log S3 object writes in every bucket?") are put to
@@ -11,6 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::model::{Bucket, Fact, Model, Trail};
+use super::monitoring;
 use crate::pipeline::selectors::{CompiledTrail, TrailScope};
 use crate::plan::{contains_unknown, describe_unknown, first_unknown};
 
@@ -126,18 +128,60 @@ impl Rule {
         self.sources.iter().any(|s| s.pack == pack) || (pack == "ctsim" && self.sources.is_empty())
     }
 
-    /// Whether `sel` (a rule id or a control id such as `CloudTrail.1` or `cis:3.1`) names it.
+    /// Whether `sel` (a rule id or a control id such as `CloudTrail.1` or `cis:3.1`) names it,
+    /// in any version of the standard.
     pub fn named_by(&self, sel: &str) -> bool {
+        self.named_in(sel, |_| true)
+    }
+
+    fn named_in(&self, sel: &str, standard: impl Fn(&Source) -> bool) -> bool {
         if sel.eq_ignore_ascii_case(self.id) {
             return true;
         }
-        self.sources.iter().any(|s| {
+        self.sources.iter().filter(|s| standard(s)).any(|s| {
             sel.eq_ignore_ascii_case(s.id)
                 || sel
                     .split_once(':')
                     .is_some_and(|(p, i)| p.eq_ignore_ascii_case(s.pack) && i == s.id)
         })
     }
+}
+
+/// The rules `sel` names. CIS numbers are those of v1.4.0 first (the catalogue's numbering):
+/// `cis:3.10` is v1.4.0's 3.10 even though v1.2.0 gives that number to another control;
+/// a number only another version uses (`cis:2.1`, v1.2.0) names that version's control.
+pub fn named(sel: &str) -> Vec<&'static Rule> {
+    let primary: Vec<&'static Rule> = RULES
+        .iter()
+        .filter(|r| r.named_in(sel, |s| s.pack != "cis" || s.standard == CIS14))
+        .collect();
+    if !primary.is_empty() {
+        return primary;
+    }
+    RULES.iter().filter(|r| r.named_by(sel)).collect()
+}
+
+/// What every monitoring rule reads.
+const ALARM_READS: &str = "aws_cloudtrail (is_multi_region_trail, enable_logging, include_global_service_events, event selectors evaluated with the control's canonical events, cloud_watch_logs_group_arn) -> aws_cloudwatch_log_metric_filter (log_group_name, pattern run on the canonical CloudTrail records, metric_transformation name and namespace) -> aws_cloudwatch_metric_alarm (metric_name, namespace, actions_enabled, alarm_actions) -> aws_sns_topic -> aws_sns_topic_subscription (topic_arn; live: confirmed, not PendingConfirmation)";
+
+/// A CIS section 4 monitoring rule: a metric filter with `$pattern` (CIS v1.4.0's) and an
+/// alarm that notifies a subscribed SNS topic.
+macro_rules! alarm_rule {
+    ($id:literal, $title:literal, [$($src:expr),* $(,)?], $pattern:literal, $check:path) => {
+        Rule {
+            id: $id,
+            title: $title,
+            sources: &[$($src),*],
+            severity: Severity::Low,
+            reads: ALARM_READS,
+            remediation: concat!(
+                "On the CloudWatch Logs group of a multi-Region, logging trail (cloud_watch_logs_group_arn) add an aws_cloudwatch_log_metric_filter with pattern = ",
+                $pattern,
+                " (or any pattern that matches the same events), an aws_cloudwatch_metric_alarm with the filter's metric_transformation name and namespace as metric_name and namespace (statistic Sum, threshold 1, GreaterThanOrEqualToThreshold) and alarm_actions = [an aws_sns_topic ARN], and an aws_sns_topic_subscription to that topic."
+            ),
+            check: $check,
+        }
+    };
 }
 
 /// The catalogue, in the order reports list it.
@@ -270,12 +314,187 @@ pub static RULES: &[Rule] = &[
         remediation: "Start logging (enable_logging = true) and fix what LatestDeliveryError names, usually the bucket policy or the KMS key policy.",
         check: delivering,
     },
+    alarm_rule!(
+        "CT-ALARM-UNAUTHORIZED-API-CALLS",
+        "A log metric filter and alarm exist for unauthorized API calls",
+        [
+            cis(CIS14, "4.1"),
+            cis(CIS12, "3.1"),
+            cis(CIS30, "4.1"),
+            sh("CloudWatch.2")
+        ],
+        r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }"#,
+        monitoring::unauthorized_api_calls
+    ),
+    alarm_rule!(
+        "CT-ALARM-CONSOLE-SIGNIN-WITHOUT-MFA",
+        "A log metric filter and alarm exist for Management Console sign-in without MFA",
+        [
+            cis(CIS14, "4.2"),
+            cis(CIS12, "3.2"),
+            cis(CIS30, "4.2"),
+            sh("CloudWatch.3")
+        ],
+        r#"{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }"#,
+        monitoring::console_signin_without_mfa
+    ),
+    alarm_rule!(
+        "CT-ALARM-ROOT-USAGE",
+        "A log metric filter and alarm exist for usage of the root user",
+        [
+            cis(CIS14, "4.3"),
+            cis(CIS12, "3.3"),
+            cis(CIS30, "4.3"),
+            sh("CloudWatch.1")
+        ],
+        r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#,
+        monitoring::root_usage
+    ),
+    alarm_rule!(
+        "CT-ALARM-IAM-POLICY-CHANGES",
+        "A log metric filter and alarm exist for IAM policy changes",
+        [
+            cis(CIS14, "4.4"),
+            cis(CIS12, "3.4"),
+            cis(CIS30, "4.4"),
+            sh("CloudWatch.4")
+        ],
+        "{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }",
+        monitoring::iam_policy_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-CLOUDTRAIL-CHANGES",
+        "A log metric filter and alarm exist for CloudTrail configuration changes",
+        [
+            cis(CIS14, "4.5"),
+            cis(CIS12, "3.5"),
+            cis(CIS30, "4.5"),
+            sh("CloudWatch.5")
+        ],
+        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+        monitoring::cloudtrail_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-CONSOLE-AUTH-FAILURES",
+        "A log metric filter and alarm exist for AWS Management Console authentication failures",
+        [
+            cis(CIS14, "4.6"),
+            cis(CIS12, "3.6"),
+            cis(CIS30, "4.6"),
+            sh("CloudWatch.6")
+        ],
+        r#"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
+        monitoring::console_auth_failures
+    ),
+    alarm_rule!(
+        "CT-ALARM-CMK-DISABLE-OR-DELETE",
+        "A log metric filter and alarm exist for disabling or scheduled deletion of customer managed KMS keys",
+        [
+            cis(CIS14, "4.7"),
+            cis(CIS12, "3.7"),
+            cis(CIS30, "4.7"),
+            sh("CloudWatch.7")
+        ],
+        "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }",
+        monitoring::cmk_disable_or_delete
+    ),
+    alarm_rule!(
+        "CT-ALARM-S3-BUCKET-POLICY-CHANGES",
+        "A log metric filter and alarm exist for S3 bucket policy changes",
+        [
+            cis(CIS14, "4.8"),
+            cis(CIS12, "3.8"),
+            cis(CIS30, "4.8"),
+            sh("CloudWatch.8")
+        ],
+        "{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }",
+        monitoring::s3_bucket_policy_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-CONFIG-CHANGES",
+        "A log metric filter and alarm exist for AWS Config configuration changes",
+        [
+            cis(CIS14, "4.9"),
+            cis(CIS12, "3.9"),
+            cis(CIS30, "4.9"),
+            sh("CloudWatch.9")
+        ],
+        "{ ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) || ($.eventName = PutDeliveryChannel) || ($.eventName = PutConfigurationRecorder)) }",
+        monitoring::config_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-SECURITY-GROUP-CHANGES",
+        "A log metric filter and alarm exist for security group changes",
+        [
+            cis(CIS14, "4.10"),
+            cis(CIS12, "3.10"),
+            cis(CIS30, "4.10"),
+            sh("CloudWatch.10")
+        ],
+        "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }",
+        monitoring::security_group_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-NACL-CHANGES",
+        "A log metric filter and alarm exist for changes to network ACLs",
+        [
+            cis(CIS14, "4.11"),
+            cis(CIS12, "3.11"),
+            cis(CIS30, "4.11"),
+            sh("CloudWatch.11")
+        ],
+        "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }",
+        monitoring::nacl_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-NETWORK-GATEWAY-CHANGES",
+        "A log metric filter and alarm exist for changes to network gateways",
+        [
+            cis(CIS14, "4.12"),
+            cis(CIS12, "3.12"),
+            cis(CIS30, "4.12"),
+            sh("CloudWatch.12")
+        ],
+        "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }",
+        monitoring::network_gateway_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-ROUTE-TABLE-CHANGES",
+        "A log metric filter and alarm exist for route table changes",
+        [
+            cis(CIS14, "4.13"),
+            cis(CIS12, "3.13"),
+            cis(CIS30, "4.13"),
+            sh("CloudWatch.13")
+        ],
+        "{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }",
+        monitoring::route_table_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-VPC-CHANGES",
+        "A log metric filter and alarm exist for VPC changes",
+        [
+            cis(CIS14, "4.14"),
+            cis(CIS12, "3.14"),
+            cis(CIS30, "4.14"),
+            sh("CloudWatch.14")
+        ],
+        "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }",
+        monitoring::vpc_changes
+    ),
+    alarm_rule!(
+        "CT-ALARM-ORGANIZATIONS-CHANGES",
+        "A log metric filter and alarm exist for AWS Organizations changes",
+        [cis(CIS14, "4.15"), cis(CIS30, "4.15")],
+        r#"{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }"#,
+        monitoring::organizations_changes
+    ),
 ];
 
 // ---------------------------------------------------------------- helpers
 
 /// Logging on, as the input knows it: the runtime fact when live, else the declaration.
-fn logging(t: &Trail) -> Fact<bool> {
+pub(super) fn logging(t: &Trail) -> Fact<bool> {
     match &t.runtime {
         Some(rt) => Fact::Known(rt.is_logging),
         None => t.enable_logging.clone(),
