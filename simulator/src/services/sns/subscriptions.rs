@@ -264,18 +264,14 @@ fn check_attribute(protocol: &str, name: &str, value: &str) -> Result<(), AwsErr
                 )));
             }
         }
-        "FilterPolicyScope" => {
-            if !matches!(value, "MessageAttributes" | "MessageBody") {
-                return Err(bad(&format!(
-                    "FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes"
-                )));
-            }
+        "FilterPolicyScope" if !matches!(value, "MessageAttributes" | "MessageBody") => {
+            return Err(bad(&format!(
+                "FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes"
+            )));
         }
-        "FilterPolicy" => {
-            if !value.is_empty() {
-                deliveries::compile_filter_policy(value)
-                    .map_err(|reason| invalid_parameter(&format!("FilterPolicy: {reason}")))?;
-            }
+        "FilterPolicy" if !value.is_empty() => {
+            deliveries::compile_filter_policy(value)
+                .map_err(|reason| invalid_parameter(&format!("FilterPolicy: {reason}")))?;
         }
         "DeliveryPolicy" | "RedrivePolicy" | "ReplayPolicy" => {
             if !value.is_empty() && !valid_json_object(value) {
@@ -287,10 +283,8 @@ fn check_attribute(protocol: &str, name: &str, value: &str) -> Result<(), AwsErr
                 )));
             }
         }
-        "SubscriptionRoleArn" => {
-            if !value.is_empty() && !is_arn_of(value, "iam") {
-                return Err(invalid_parameter("SubscriptionRoleArn"));
-            }
+        "SubscriptionRoleArn" if !value.is_empty() && !is_arn_of(value, "iam") => {
+            return Err(invalid_parameter("SubscriptionRoleArn"));
         }
         _ => {}
     }
