@@ -33,7 +33,8 @@ DUMP = os.path.join(HERE, "..", "..", "simulator", "reference", "hashicorp-aws-6
 # provider/src/data_sources/mod.rs, `simulated()`); every other type of the dump is generic.
 SIMULATED_RESOURCES = {
     "aws_cloudtrail", "aws_cloudtrail_event_data_store",
-    "aws_cloudtrail_organization_delegated_admin_account", "aws_cloudwatch_log_group",
+    "aws_cloudtrail_organization_delegated_admin_account", "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target", "aws_cloudwatch_log_group",
     "aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm",
     "aws_iam_policy", "aws_iam_policy_attachment", "aws_iam_role", "aws_iam_role_policy",
     "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key",

@@ -15,6 +15,8 @@ pub mod advanced_selectors;
 pub mod cloudtrail;
 pub mod cloudtrail_event_data_store;
 pub mod cloudtrail_organization_delegated_admin_account;
+pub mod cloudwatch_event_rule;
+pub mod cloudwatch_event_target;
 pub mod cloudwatch_log_group;
 pub mod cloudwatch_log_metric_filter;
 pub mod cloudwatch_metric_alarm;
@@ -130,6 +132,8 @@ pub fn simulated() -> Vec<Box<dyn Resource>> {
         Box::new(sns_topic_policy::TopicPolicy::new()),
         Box::new(sns_topic_subscription::TopicSubscription::new()),
         Box::new(cloudtrail_organization_delegated_admin_account::DelegatedAdminAccount::new()),
+        Box::new(cloudwatch_event_rule::Rule::new()),
+        Box::new(cloudwatch_event_target::Target::new()),
         Box::new(cloudwatch_log_group::LogGroup::new()),
         Box::new(cloudwatch_log_metric_filter::MetricFilter::new()),
         Box::new(cloudwatch_metric_alarm::MetricAlarm::new()),
