@@ -198,6 +198,28 @@ fn rules_never_see_events_from_before_they_existed_or_were_enabled() {
 }
 
 #[test]
+fn a_rule_does_not_see_its_own_creation() {
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(dir.path(), None);
+    let puts = r#"{"source":["aws.events"],"detail":{"eventName":["PutRule"]}}"#;
+    put_rule(&sim, "watcher", puts, None);
+    ok(
+        &sim,
+        "events",
+        "PutTargets",
+        json!({"Rule": "watcher", "Targets": [{"Id": "q", "Arn": QUEUE}]}),
+    );
+    sim.deliver_due().unwrap(); // test store
+    assert!(all_invocations(&sim).is_empty());
+    put_rule(&sim, "another", STOP_LOGGING, None);
+    sim.deliver_due().unwrap(); // test store
+    let inv = all_invocations(&sim);
+    assert_eq!(inv.len(), 1);
+    let event: Value = serde_json::from_str(&inv[0].input).unwrap(); // the envelope
+    assert_eq!(event["detail"]["requestParameters"]["name"], "another");
+}
+
+#[test]
 fn read_only_calls_reach_only_rules_with_all_management_events() {
     let dir = tempfile::tempdir().unwrap(); // test setup
     let sim = setup(dir.path(), None);

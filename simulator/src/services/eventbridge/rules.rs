@@ -247,6 +247,13 @@ pub fn page<T>(
     Ok((rest.into_iter().map(|(_, v)| v).collect(), next))
 }
 
+/// The `since_seq` of a rule created or enabled now: every event recorded so far, and the
+/// record of this very call (appended next, in the same transaction), happened before the
+/// rule could see them.
+fn first_unseen_seq(env: &Env<'_>) -> Result<i64, AwsError> {
+    Ok(env.db.max_event_seq()? + 1)
+}
+
 /// The role a rule names must let EventBridge assume it (hashicorp/aws retries PutRule
 /// while it does not, for IAM's propagation). Roles of other accounts cannot be checked
 /// here and are taken as given.
@@ -359,7 +366,7 @@ pub fn put_rule(
     let since_seq = match &existing {
         // Still enabled: it keeps seeing events from where it was.
         Some(old) if old.is_enabled() => old.since_seq,
-        _ => env.db.max_event_seq()?,
+        _ => first_unseen_seq(env)?,
     };
     if existing.is_none() && rules_on_bus(env, &bus)?.len() >= MAX_RULES_PER_BUS {
         return Err(limit_exceeded());
@@ -466,7 +473,7 @@ fn set_state(
         (true, true) | (false, false) => return Ok(Empty {}),
         (true, false) => {
             rule.state = ENABLED.to_string();
-            rule.since_seq = env.db.max_event_seq()?;
+            rule.since_seq = first_unseen_seq(env)?;
         }
         (false, true) => rule.state = DISABLED.to_string(),
     }
