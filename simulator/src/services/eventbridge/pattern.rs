@@ -3,9 +3,15 @@
 //!
 //! A pattern is compiled once, rejecting what EventBridge rejects with the reason text its
 //! `InvalidEventPatternException` carries, and is then matched against any number of events
-//! without allocating. Where the EventBridge user guide is silent, the behaviour follows AWS's
-//! open-source Event Ruler, the engine whose messages EventBridge returns (notes in
-//! docs/behaviour-notes.md).
+//! without allocating (except where an event spells a path with a dotted key, below). Where
+//! the EventBridge user guide is silent, the behaviour follows AWS's open-source Event Ruler,
+//! the engine whose messages EventBridge returns (notes in docs/behaviour-notes.md).
+//!
+//! As the guide says, EventBridge joins nested field names with `.`: a pattern key
+//! `"state.status"` is the field `status` inside `state`, and an event key `"state.status"`
+//! is reached by the nested pattern `{"state": {"status": [...]}}`. Patterns are expanded to
+//! nested form when compiled; an event's dotted keys are read as nested objects when a
+//! nested pattern looks for them.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -275,6 +281,13 @@ impl Compiler {
         if map.is_empty() {
             return err("Empty objects are not allowed");
         }
+        let expanded;
+        let map = if map.keys().any(|k| k.contains('.')) {
+            expanded = expand_dotted_keys(map);
+            &expanded
+        } else {
+            map
+        };
         let mut fields = Vec::with_capacity(map.len());
         let mut any_of = None;
         for (key, value) in map {
@@ -531,6 +544,81 @@ impl Compiler {
             _ => err(BAD_VALUE),
         }
     }
+}
+
+/// The pattern object with each dotted key (`"a.b": X`) turned into nesting (`"a": {"b": X}`)
+/// and merged with the fields already there, as EventBridge joins names with `.`. Where the
+/// same path is given twice the later one wins, as for a repeated key.
+fn expand_dotted_keys(map: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in map {
+        if key == OR_KEY || !key.contains('.') {
+            insert_merged(&mut out, key, value.clone());
+            continue;
+        }
+        let mut segments = key.rsplit('.');
+        let mut name = segments.next().unwrap_or(key);
+        let mut nested = value.clone();
+        for outer in segments {
+            let mut wrapper = Map::new();
+            wrapper.insert(name.to_string(), nested);
+            nested = Value::Object(wrapper);
+            name = outer;
+        }
+        insert_merged(&mut out, name, nested);
+    }
+    out
+}
+
+fn insert_merged(out: &mut Map<String, Value>, key: &str, value: Value) {
+    if let Value::Object(more) = &value
+        && let Some(Value::Object(existing)) = out.get_mut(key)
+    {
+        for (k, v) in more {
+            insert_merged(existing, k, v.clone());
+        }
+        return;
+    }
+    out.insert(key.to_string(), value);
+}
+
+/// What a nested pattern at `key` sees when `obj` also spells paths below `key` with dotted
+/// keys (`"key.rest": v`): the object under `key` with those members added (`"rest": v`).
+/// `None` (the common case) when there are no such keys.
+fn dotted_view(obj: &Map<String, Value>, key: &str) -> Option<Value> {
+    let mut below: Option<Map<String, Value>> = None;
+    for (k, v) in obj {
+        if let Some(rest) = k.strip_prefix(key).and_then(|r| r.strip_prefix('.')) {
+            let members = below.get_or_insert_with(Map::new);
+            match members.remove(rest) {
+                // The same path written twice: both values are there, as in an array.
+                Some(earlier) => {
+                    members.insert(rest.to_string(), Value::Array(vec![earlier, v.clone()]))
+                }
+                None => members.insert(rest.to_string(), v.clone()),
+            };
+        }
+    }
+    let below = below?;
+    Some(match obj.get(key) {
+        Some(Value::Object(own)) => {
+            let mut merged = own.clone();
+            for (k, v) in below {
+                let combined = match merged.remove(&k) {
+                    Some(earlier) => Value::Array(vec![earlier, v]),
+                    None => v,
+                };
+                merged.insert(k, combined);
+            }
+            Value::Object(merged)
+        }
+        Some(Value::Array(items)) => {
+            let mut all = items.clone();
+            all.push(Value::Object(below));
+            Value::Array(all)
+        }
+        _ => Value::Object(below),
+    })
 }
 
 /// The operand of `{"prefix": {"equals-ignore-case": ...}}` (or `suffix`), lower-cased.
@@ -919,7 +1007,10 @@ impl ObjectPattern {
             let v = obj.and_then(|m| m.get(key));
             match field {
                 FieldPattern::Leaf(leaf) => leaf.matches(v),
-                FieldPattern::Object(inner) => inner.matches_nested(v),
+                FieldPattern::Object(inner) => match obj.and_then(|m| dotted_view(m, key)) {
+                    Some(view) => inner.matches_nested(Some(&view)),
+                    None => inner.matches_nested(v),
+                },
             }
         });
         fields_match
@@ -1437,6 +1528,61 @@ mod tests {
         let p = json!({"detail": {"state": ["Terminated"]}});
         assert!(!matches(p.clone(), ec2_event()));
         assert!(!matches(json!({"source": ["aws.ec"]}), ec2_event()));
+    }
+
+    #[test]
+    fn dots_join_field_names_in_patterns_and_events() {
+        // The user guide's example: both patterns match both events.
+        let nested = json!({"detail": {"state": {"status": ["running"]}}});
+        let dotted = json!({"detail": {"state.status": ["running"]}});
+        for event in [
+            json!({"detail": {"state": {"status": "running"}}}),
+            json!({"detail": {"state.status": "running"}}),
+        ] {
+            assert!(matches(nested.clone(), event.clone()), "{event}");
+            assert!(matches(dotted.clone(), event.clone()), "{event}");
+        }
+        assert!(!matches(
+            dotted,
+            json!({"detail": {"state": {"status": "stopped"}}})
+        ));
+        // Dotted keys merge with nested ones, on either side and at any depth.
+        let merged = json!({"a": {"b": ["1"]}, "a.c": ["2"]});
+        assert!(matches(merged.clone(), json!({"a": {"b": "1", "c": "2"}})));
+        assert!(!matches(merged, json!({"a": {"b": "1"}})));
+        assert!(matches(
+            json!({"a": {"b": ["1"], "c": ["2"]}}),
+            json!({"a": {"b": "1"}, "a.c": "2"})
+        ));
+        assert!(matches(
+            json!({"a": {"b": {"c": ["x"]}}}),
+            json!({"a.b.c": "x"})
+        ));
+        assert!(matches(
+            json!({"a.b": {"c": ["x"]}}),
+            json!({"a": {"b.c": "x"}})
+        ));
+        // The same path spelled twice in an event holds both values.
+        let twice = json!({"a": {"b": "1"}, "a.b": "2"});
+        assert!(matches(json!({"a": {"b": ["2"]}}), twice.clone()));
+        assert!(matches(json!({"a": {"b": ["1"]}}), twice));
+        // Inside arrays and $or, and for exists: false.
+        assert!(matches(
+            json!({"r": {"k.v": ["x"]}}),
+            json!({"r": [{"k": {"v": "y"}}, {"k.v": "x"}]})
+        ));
+        assert!(matches(
+            json!({"$or": [{"a.b": ["1"]}, {"c": ["2"]}]}),
+            json!({"a": {"b": "1"}})
+        ));
+        assert!(!matches(
+            json!({"a": {"b": [{"exists": false}]}}),
+            json!({"a.b": "1"})
+        ));
+        assert!(matches(
+            json!({"a": {"b": [{"exists": false}]}}),
+            json!({"a.c": "1"})
+        ));
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! never matches; a comparison only applies when the selector reaches a value node (string,
 //! number, or boolean here) — on a missing field, `null`, an object or an array both `=` and
 //! `!=` are false, which is why the CIS root-usage filter spells out `NOT EXISTS`.
+//!
+//! A selector may use the `*` wildcard once (`$.items[*].id`, `$.*`): it stands for every
+//! element of an array and every member of an object, and a condition holds when it holds
+//! for one of the values reached (`NOT EXISTS` when none is reached). A pattern may hold at
+//! most [`MAX_WILDCARD_SELECTORS`] wildcard selectors. A property whose name has a period is
+//! selected with the bracket notation, `$.['cluster.name']`.
 
 use std::borrow::Cow;
 
@@ -15,13 +21,19 @@ use super::syntax::{
     parse_operand,
 };
 
+/// How many selectors of one JSON pattern may use the `*` wildcard (the guide's quota).
+pub(super) const MAX_WILDCARD_SELECTORS: usize = 3;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Step {
     Key(String),
     Index(usize),
+    /// `[*]` or `.*`: every element of an array, every member of an object.
+    Any,
 }
 
-/// `$.a.b[0].c`: property names are letters, digits, `-` and `_`; indexes follow a property.
+/// `$.a.b[0].c`: property names are letters, digits, `-` and `_` (any text in the bracket
+/// notation `['a.b']`); indexes and `[*]` follow a property.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Selector {
     steps: Vec<Step>,
@@ -44,30 +56,56 @@ impl Selector {
             match c.peek() {
                 Some('.') => {
                     c.bump();
-                    let name = c.take_while(is_name_char);
-                    if name.is_empty() {
-                        return Err(c.error(format!(
-                            "expected a property name after '.', found {} (names are letters, digits, '-' and '_')",
-                            c.found()
-                        )));
+                    match c.peek() {
+                        Some('*') => {
+                            c.bump();
+                            steps.push(Step::Any);
+                        }
+                        Some('[') => {
+                            c.bump();
+                            if !matches!(c.peek(), Some('\'' | '"')) {
+                                return Err(c.error(format!(
+                                    "expected a quoted property name after '.[', as in $.['cluster.name'], found {}",
+                                    c.found()
+                                )));
+                            }
+                            steps.push(quoted_key(c)?);
+                        }
+                        _ => {
+                            let name = c.take_while(is_name_char);
+                            if name.is_empty() {
+                                return Err(c.error(format!(
+                                    "expected a property name after '.', found {} (names are letters, digits, '-' and '_'; use $.['a.b'] for others)",
+                                    c.found()
+                                )));
+                            }
+                            steps.push(Step::Key(name.to_string()));
+                        }
                     }
-                    steps.push(Step::Key(name.to_string()));
                 }
                 Some('[') => {
+                    c.bump();
+                    if matches!(c.peek(), Some('\'' | '"')) {
+                        steps.push(quoted_key(c)?);
+                        continue;
+                    }
                     if steps.is_empty() {
                         return Err(
                             c.error("an array index must follow a property, as in $.items[0]")
                         );
                     }
-                    c.bump();
-                    let digits = c.take_while(|ch| ch.is_ascii_digit());
-                    let index = digits.parse::<usize>().map_err(|_| {
-                        c.error(format!("expected an array index, found {}", c.found()))
-                    })?;
+                    if c.eat("*") {
+                        steps.push(Step::Any);
+                    } else {
+                        let digits = c.take_while(|ch| ch.is_ascii_digit());
+                        let index = digits.parse::<usize>().map_err(|_| {
+                            c.error(format!("expected an array index, found {}", c.found()))
+                        })?;
+                        steps.push(Step::Index(index));
+                    }
                     if !c.eat("]") {
                         return Err(c.error(format!("expected ']', found {}", c.found())));
                     }
-                    steps.push(Step::Index(index));
                 }
                 _ => break,
             }
@@ -75,7 +113,14 @@ impl Selector {
         if steps.is_empty() {
             return Err(c.error("a selector needs a property after '$', as in $.eventName"));
         }
+        if steps.iter().filter(|s| **s == Step::Any).count() > 1 {
+            return Err(c.error("a property selector may use the '*' wildcard only once"));
+        }
         Ok(Selector { steps })
+    }
+
+    fn has_wildcard(&self) -> bool {
+        self.steps.contains(&Step::Any)
     }
 
     /// A whole string that must be one selector (metric values and dimensions).
@@ -88,26 +133,60 @@ impl Selector {
         Ok(selector)
     }
 
-    /// The selected value as text, for dimensions: strings, numbers and booleans only.
+    /// The selected value as text, for dimensions: strings, numbers and booleans only (with
+    /// a wildcard, the first such value reached).
     pub(super) fn text_in<'m>(&self, msg: &'m str) -> Option<Cow<'m, str>> {
-        match json_scan::lookup(msg, &self.steps) {
-            Node::Str(raw) => Some(json_scan::decode(raw)),
-            Node::Number(raw) => Some(Cow::Borrowed(raw)),
-            Node::Bool(true) => Some(Cow::Borrowed("true")),
-            Node::Bool(false) => Some(Cow::Borrowed("false")),
-            _ => None,
-        }
+        let mut found = None;
+        json_scan::any_node(msg, &self.steps, &mut |node| {
+            found = match node {
+                Node::Str(raw) => Some(json_scan::decode(raw)),
+                Node::Number(raw) => Some(Cow::Borrowed(raw)),
+                Node::Bool(true) => Some(Cow::Borrowed("true")),
+                Node::Bool(false) => Some(Cow::Borrowed("false")),
+                _ => None,
+            };
+            found.is_some()
+        });
+        found
     }
 
     /// The selected value as a number, for metric values: a JSON number, or a string that
-    /// is one.
+    /// is one (with a wildcard, the first such value reached).
     pub(super) fn number_in(&self, msg: &str) -> Option<f64> {
-        match json_scan::lookup(msg, &self.steps) {
-            Node::Number(raw) => parse_number(raw),
-            Node::Str(raw) => parse_number(&json_scan::decode(raw)),
-            _ => None,
-        }
+        let mut found = None;
+        json_scan::any_node(msg, &self.steps, &mut |node| {
+            found = match node {
+                Node::Number(raw) => parse_number(raw),
+                Node::Str(raw) => parse_number(&json_scan::decode(raw)),
+                _ => None,
+            };
+            found.is_some()
+        });
+        found
     }
+}
+
+/// `'name']` or `"name"]` after the `[` of the bracket notation.
+fn quoted_key(c: &mut Cursor<'_>) -> Result<Step, FilterPatternError> {
+    let Some(quote) = c.bump() else {
+        return Err(c.error("expected a quoted property name"));
+    };
+    let name = c.take_while(|ch| ch != quote);
+    if !c.eat(&quote.to_string()) {
+        return Err(c.error(format!(
+            "unterminated property name: expected a closing {quote}"
+        )));
+    }
+    if name.is_empty() {
+        return Err(c.error("a quoted property name is empty"));
+    }
+    if !c.eat("]") {
+        return Err(c.error(format!(
+            "expected ']' after the quoted property name, found {}",
+            c.found()
+        )));
+    }
+    Ok(Step::Key(name.to_string()))
 }
 
 #[derive(Debug, Clone)]
@@ -127,18 +206,20 @@ struct Condition {
 
 impl Condition {
     fn holds(&self, msg: &str) -> bool {
-        let node = json_scan::lookup(msg, &self.selector.steps);
+        let steps = &self.selector.steps;
+        let any =
+            |test: &mut dyn FnMut(Node<'_>) -> bool| json_scan::any_node(msg, steps, test);
         match &self.test {
-            Test::IsNull => node == Node::Null,
-            Test::NotExists => node == Node::Missing,
-            Test::IsTrue => node == Node::Bool(true),
-            Test::IsFalse => node == Node::Bool(false),
-            Test::Compare(op, operand) => match node {
+            Test::IsNull => any(&mut |node| node == Node::Null),
+            Test::NotExists => !any(&mut |_| true),
+            Test::IsTrue => any(&mut |node| node == Node::Bool(true)),
+            Test::IsFalse => any(&mut |node| node == Node::Bool(false)),
+            Test::Compare(op, operand) => any(&mut |node| match node {
                 Node::Str(raw) => operand.test(*op, &json_scan::decode(raw)),
                 Node::Number(raw) => operand.test(*op, raw),
                 Node::Bool(b) => operand.test(*op, if b { "true" } else { "false" }),
                 Node::Missing | Node::Null | Node::Object | Node::Array => false,
-            },
+            }),
         }
     }
 }
@@ -161,6 +242,15 @@ impl JsonPattern {
         }
         let mut budget = RegexBudget::default();
         let expr = parse_expr(c, 0, &mut |c| parse_condition(c, &mut budget))?;
+        let mut wildcards = 0;
+        expr.for_each_leaf(&mut |cond: &Condition| {
+            wildcards += usize::from(cond.selector.has_wildcard());
+        });
+        if wildcards > MAX_WILDCARD_SELECTORS {
+            return Err(c.error(format!(
+                "a JSON filter pattern may use at most {MAX_WILDCARD_SELECTORS} wildcard selectors, found {wildcards}"
+            )));
+        }
         c.skip_ws();
         if !c.eat("}") {
             return Err(c.error(format!("expected '&&', '||' or '}}', found {}", c.found())));
@@ -420,7 +510,17 @@ mod tests {
             ("{ }", "no condition"),
             ("{ status = \"401\" }", "starting with '$'"),
             ("{ $ = 1 }", "property after '$'"),
-            ("{ $.* = 1 }", "property name"),
+            ("{ $. = 1 }", "property name"),
+            ("{ $.a[*][*] = 1 }", "only once"),
+            ("{ $.*.b[*] = 1 }", "only once"),
+            ("{ $.['a.b = 1 }", "unterminated"),
+            ("{ $.[''] = 1 }", "empty"),
+            ("{ $.['a'.b] = 1 }", "']'"),
+            ("{ $.[0] = 1 }", "quoted property name"),
+            (
+                "{ $.a[*] = 1 || $.b[*] = 1 || $.c.* = 1 || $.* = 1 }",
+                "at most 3 wildcard",
+            ),
             ("{ $[0] = 1 }", "must follow a property"),
             ("{ $.a[x] = 1 }", "array index"),
             ("{ $.a[1 = 1 }", "']'"),
@@ -447,6 +547,56 @@ mod tests {
             let detail = parse_error(p);
             assert!(detail.contains(needle), "{p}: {detail}");
         }
+    }
+
+    #[test]
+    fn wildcard_selectors_reach_every_element_and_member() {
+        let doc = r#"{"arrayKey":["value","another value"],"ip":"111.111.111.111",
+            "users":[{"id":2,"admin":false},{"id":3,"admin":true}],"empty":[],"n":null}"#;
+        for (p, want) in [
+            (r#"{ $.arrayKey[*] = "another value" }"#, true),
+            ("{ $.arrayKey[*] = %val.{2}% }", true),
+            (r#"{ $.arrayKey[*] != "value" }"#, true),
+            (r#"{ $.arrayKey[*] = "other" }"#, false),
+            (r"{ $.* = %111\.111\.111\.1[0-9]{1,2}% }", true),
+            ("{ $.* = 222.* }", false),
+            ("{ $.users[*].id = 3 }", true),
+            ("{ $.users[*].admin IS TRUE }", true),
+            ("{ $.users[*].id > 3 }", false),
+            ("{ $.users[*].name NOT EXISTS }", true),
+            ("{ $.users[*].id NOT EXISTS }", false),
+            ("{ $.empty[*] NOT EXISTS }", true),
+            ("{ $.empty[*] = * }", false),
+            ("{ $.* IS NULL }", true),
+            ("{ $.users.* = 2 }", false),
+        ] {
+            assert_eq!(matches(p, doc), want, "{p}");
+        }
+        let sel = |s: &str| Selector::parse_all(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(sel("$.users[*].id").number_in(doc), Some(2.0));
+        assert_eq!(
+            sel("$.users[*].admin").text_in(doc).as_deref(),
+            Some("false")
+        );
+    }
+
+    #[test]
+    fn the_bracket_notation_selects_names_with_periods() {
+        let doc = r#"{"cluster.name":"c","a":{"b.c":[1,{"d e":"x"}]}}"#;
+        for (p, want) in [
+            (r#"{ $.['cluster.name'] = "c" }"#, true),
+            (r#"{ $["cluster.name"] = c }"#, true),
+            (r#"{ $.a['b.c'][1].['d e'] = "x" }"#, true),
+            (r#"{ $.cluster.name = "c" }"#, false),
+            (r#"{ $.['cluster'] NOT EXISTS }"#, true),
+        ] {
+            assert_eq!(matches(p, doc), want, "{p}");
+        }
+        let key = |k: &str| Step::Key(k.to_string());
+        assert_eq!(
+            pattern(r"{ $.a['b.c'][*] = 1 }").selectors(),
+            [vec![key("a"), key("b.c"), Step::Any]]
+        );
     }
 
     #[test]

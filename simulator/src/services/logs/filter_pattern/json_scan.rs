@@ -263,22 +263,92 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// Follows `steps` from the root of a message [`is_json_object`] accepted.
-pub(super) fn lookup<'m>(msg: &'m str, steps: &[Step]) -> Node<'m> {
+/// Follows `steps` from the root of a message [`is_json_object`] accepted and calls `f` on
+/// each node reached (a [`Step::Any`] fans out over every element of an array and every
+/// member of an object), stopping as soon as `f` returns true. Returns whether it did;
+/// `f` is not called at all when the path reaches nothing.
+pub(super) fn any_node<'m>(
+    msg: &'m str,
+    steps: &[Step],
+    f: &mut dyn FnMut(Node<'m>) -> bool,
+) -> bool {
+    walk(msg, ws(msg.as_bytes(), 0), steps, f)
+}
+
+fn walk<'m>(msg: &'m str, i: usize, steps: &[Step], f: &mut dyn FnMut(Node<'m>) -> bool) -> bool {
     let b = msg.as_bytes();
-    let mut i = ws(b, 0);
-    for step in steps {
-        let next = match (step, b.get(i)) {
-            (Step::Key(k), Some(b'{')) => member(msg, i, k),
-            (Step::Index(n), Some(b'[')) => element(b, i, *n),
-            _ => None,
+    let Some((step, rest)) = steps.split_first() else {
+        return match classify(msg, i) {
+            Node::Missing => false,
+            node => f(node),
         };
-        match next {
-            Some(n) => i = n,
-            None => return Node::Missing,
+    };
+    match (step, b.get(i)) {
+        (Step::Key(k), Some(b'{')) => member(msg, i, k).is_some_and(|v| walk(msg, v, rest, f)),
+        (Step::Index(n), Some(b'[')) => element(b, i, *n).is_some_and(|v| walk(msg, v, rest, f)),
+        (Step::Any, Some(b'{')) => each_member(msg, i, &mut |v| walk(msg, v, rest, f)),
+        (Step::Any, Some(b'[')) => each_element(b, i, &mut |v| walk(msg, v, rest, f)),
+        _ => false,
+    }
+}
+
+/// The node `steps` reach (the first, with a wildcard), or [`Node::Missing`].
+#[cfg(test)]
+pub(super) fn lookup<'m>(msg: &'m str, steps: &[Step]) -> Node<'m> {
+    let mut found = Node::Missing;
+    any_node(msg, steps, &mut |node| {
+        found = node;
+        true
+    });
+    found
+}
+
+/// Calls `f` on the start of each member value of the object at `i` until it returns true.
+fn each_member(msg: &str, i: usize, f: &mut dyn FnMut(usize) -> bool) -> bool {
+    let b = msg.as_bytes();
+    let mut j = ws(b, i + 1);
+    if b.get(j) == Some(&b'}') {
+        return false;
+    }
+    loop {
+        let Some(name_end) = string_end(b, j, false) else {
+            return false;
+        };
+        let colon = ws(b, name_end);
+        let value = ws(b, colon + 1);
+        if f(value) {
+            return true;
+        }
+        let Some(end) = value_end(b, value) else {
+            return false;
+        };
+        j = ws(b, end);
+        match b.get(j) {
+            Some(b',') => j = ws(b, j + 1),
+            _ => return false,
         }
     }
-    classify(msg, i)
+}
+
+/// Calls `f` on the start of each element of the array at `i` until it returns true.
+fn each_element(b: &[u8], i: usize, f: &mut dyn FnMut(usize) -> bool) -> bool {
+    let mut j = ws(b, i + 1);
+    if b.get(j) == Some(&b']') {
+        return false;
+    }
+    loop {
+        if f(j) {
+            return true;
+        }
+        let Some(end) = value_end(b, j) else {
+            return false;
+        };
+        j = ws(b, end);
+        match b.get(j) {
+            Some(b',') => j = ws(b, j + 1),
+            _ => return false,
+        }
+    }
 }
 
 /// The value of member `key` of the object at `i`; the last one wins when a key repeats,
@@ -494,6 +564,35 @@ mod tests {
         assert_eq!(lookup(msg, &[key("k\"ey")]), Node::Number("1"));
         assert_eq!(lookup(msg, &[key("a2")]), Node::Number("2"));
         assert_eq!(lookup(msg, &[key("missing")]), Node::Missing);
+    }
+
+    #[test]
+    fn a_wildcard_step_visits_every_element_and_member_in_order() {
+        let msg = r#"{"a":[1,{"b":"x"},[2]],"o":{"p":true,"q":null},"e":[],"f":{}}"#;
+        let all = |steps: &[Step]| {
+            let mut seen = Vec::new();
+            any_node(msg, steps, &mut |n| {
+                seen.push(n);
+                false
+            });
+            seen
+        };
+        assert_eq!(
+            all(&[key("a"), Step::Any]),
+            [Node::Number("1"), Node::Object, Node::Array]
+        );
+        assert_eq!(all(&[key("a"), Step::Any, key("b")]), [Node::Str("x")]);
+        assert_eq!(all(&[key("o"), Step::Any]), [Node::Bool(true), Node::Null]);
+        assert_eq!(all(&[key("e"), Step::Any]), []);
+        assert_eq!(all(&[key("f"), Step::Any]), []);
+        assert_eq!(all(&[Step::Any, Step::Index(0)]), [Node::Number("1")]);
+        // Stops at the first node the callback accepts.
+        let mut calls = 0;
+        assert!(any_node(msg, &[key("a"), Step::Any], &mut |_| {
+            calls += 1;
+            true
+        }));
+        assert_eq!(calls, 1);
     }
 
     #[test]

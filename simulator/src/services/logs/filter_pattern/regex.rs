@@ -1,7 +1,8 @@
 //! The regular-expression subset CloudWatch Logs documents for `%...%` patterns: letters,
 //! digits, the symbols `_ # = @ / ; , - :` and spaces as literals; `.`, `[...]` classes
 //! (ranges, `^` negation), `\d \D \s \S \w \W`, backslash escapes of the operator
-//! characters, the repetitions `? * + {m} {m,} {m,n}`, `|` alternation, and `^` / `$`
+//! characters, `\xhh` for any ASCII character (how the guide matches symbols it does not
+//! allow as literals, such as `(`), the repetitions `? * + {m} {m,} {m,n}`, `|` alternation, and `^` / `$`
 //! anchors. Parentheses and multi-byte characters are refused, as AWS refuses them.
 //!
 //! With no groups, every alternative is a straight line of repeated atoms, so the matcher is
@@ -336,6 +337,9 @@ fn parse_escape(body: &[char], i: usize) -> Result<(Atom, usize), String> {
     let Some(&next) = body.get(i + 1) else {
         return Err("the expression ends with a lone '\\'".into());
     };
+    if next == 'x' {
+        return parse_hex_escape(body, i);
+    }
     let atom = match next {
         'd' => Atom::Builtin(Builtin::Digit, false),
         'D' => Atom::Builtin(Builtin::Digit, true),
@@ -347,6 +351,24 @@ fn parse_escape(body: &[char], i: usize) -> Result<(Atom, usize), String> {
         c => return Err(format!("the escape '\\{c}' is not supported")),
     };
     Ok((atom, i + 2))
+}
+
+/// `\xhh`: two hexadecimal digits naming an ASCII character, matched literally.
+fn parse_hex_escape(body: &[char], i: usize) -> Result<(Atom, usize), String> {
+    let digits = body.get(i + 2..i + 4).unwrap_or(&[]);
+    let value = match digits {
+        [hi, lo] => hi
+            .to_digit(16)
+            .zip(lo.to_digit(16))
+            .and_then(|(hi, lo)| char::from_u32(hi * 16 + lo)),
+        _ => None,
+    };
+    match value {
+        Some(ch) if ch.is_ascii() => Ok((Atom::Char(ch), i + 4)),
+        _ => {
+            Err("'\\x' must be followed by two hexadecimal digits naming an ASCII character".into())
+        }
+    }
 }
 
 fn parse_class(body: &[char], open: usize) -> Result<(Atom, usize), String> {
@@ -554,6 +576,20 @@ mod tests {
         let r = re("a*a*a*a*a*a*a*a*a*a*b");
         let text = "a".repeat(20_000);
         assert!(!r.is_match(&text));
+    }
+
+    #[test]
+    fn hex_escapes_match_ascii_characters_the_syntax_does_not_allow() {
+        assert!(re(r"\x3A").is_match("key:value"));
+        assert!(re(r"f\x28x\x29").is_match("f(x)"));
+        assert!(!re(r"\x28").is_match("fx"));
+        assert!(re(r"[\x21\x3F]$").is_match("really?"));
+        assert!(re(r"^\x41{2}$").is_match("AA"));
+        assert!(re(r"\x7c").is_match("a|b"));
+        for bad in [r"\x", r"\x4", r"\x4G", r"\xFF"] {
+            let err = Regex::compile(bad).expect_err(bad);
+            assert!(err.contains("hexadecimal"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -2,52 +2,33 @@
 //! `ERROR -Exiting`. Terms are case-sensitive substrings (the guide's `ERROR` matches
 //! `ERRORCODE`); a quoted term is an exact phrase.
 //!
-//! The guide only shows `?` terms on their own. When plain or `-` terms are mixed with `?`
-//! ones, each `?` starts a new alternative that the terms after it join, which is what the
-//! AWS CDK's `FilterPattern.anyTermGroup` emits (`?"ERROR" "MainThread" ?"WARN" "Deadlock"`);
-//! terms before the first `?` form an alternative of their own.
+//! `?` terms are alternatives only on their own: the guide says that when `?` terms are
+//! combined with other terms (included or excluded), every `?` term is ignored, so
+//! `?ERROR ?ARGUMENTS REQUEST` matches exactly the events that contain `REQUEST`. (The AWS
+//! CDK's `FilterPattern.anyTermGroup` writes `?"ERROR" "MainThread" ?"WARN" "Deadlock"`,
+//! which therefore means `"MainThread" "Deadlock"`.)
 
 use super::FilterPatternError;
 use super::syntax::{Cursor, parse_quoted};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Alternative {
-    include: Vec<String>,
-    exclude: Vec<String>,
-}
-
-impl Alternative {
-    fn matches(&self, msg: &str) -> bool {
-        self.include.iter().all(|t| msg.contains(t.as_str()))
-            && !self.exclude.iter().any(|t| msg.contains(t.as_str()))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct TermPattern {
-    alternatives: Vec<Alternative>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Prefix {
-    Plain,
-    Or,
-    Exclude,
+    /// Plain terms: all must occur.
+    include: Vec<String>,
+    /// `-` terms: none may occur.
+    exclude: Vec<String>,
+    /// `?` terms: one must occur, unless there are plain or `-` terms, which override them.
+    optional: Vec<String>,
 }
 
 impl TermPattern {
     pub(super) fn parse(c: &mut Cursor<'_>) -> Result<TermPattern, FilterPatternError> {
-        let mut alternatives = Vec::new();
-        let mut current: Option<Alternative> = None;
+        let mut pattern = TermPattern::default();
         loop {
             c.skip_ws();
             let Some(first) = c.peek() else { break };
-            let prefix = match first {
-                '?' => Prefix::Or,
-                '-' => Prefix::Exclude,
-                _ => Prefix::Plain,
-            };
-            if prefix != Prefix::Plain {
+            let prefixed = matches!(first, '?' | '-');
+            if prefixed {
                 c.bump();
                 // The guide writes an exclusion as `"ERROR" - "Exiting"`, with a space.
                 c.skip_ws();
@@ -56,24 +37,22 @@ impl TermPattern {
                 }
             }
             let term = parse_term(c)?;
-            if prefix == Prefix::Or {
-                alternatives.extend(current.take());
-            }
-            let alt = current.get_or_insert_with(Alternative::default);
-            match prefix {
-                Prefix::Exclude => alt.exclude.push(term),
-                Prefix::Plain | Prefix::Or => alt.include.push(term),
+            match (prefixed, first) {
+                (true, '?') => pattern.optional.push(term),
+                (true, _) => pattern.exclude.push(term),
+                (false, _) => pattern.include.push(term),
             }
         }
-        alternatives.extend(current);
-        if alternatives.is_empty() {
-            alternatives.push(Alternative::default());
-        }
-        Ok(TermPattern { alternatives })
+        Ok(pattern)
     }
 
     pub(super) fn matches(&self, msg: &str) -> bool {
-        self.alternatives.iter().any(|a| a.matches(msg))
+        if self.include.is_empty() && self.exclude.is_empty() {
+            return self.optional.is_empty()
+                || self.optional.iter().any(|t| msg.contains(t.as_str()));
+        }
+        self.include.iter().all(|t| msg.contains(t.as_str()))
+            && !self.exclude.iter().any(|t| msg.contains(t.as_str()))
     }
 }
 
@@ -158,18 +137,28 @@ mod tests {
     }
 
     #[test]
-    fn question_marks_start_alternatives_that_later_terms_join() {
-        let t = pattern("?\"ERROR\" \"MainThread\" ?\"WARN\" \"Deadlock\"");
-        assert!(t.matches("ERROR in MainThread"));
-        assert!(t.matches("WARN Deadlock detected"));
-        assert!(!t.matches("ERROR Deadlock"));
-        assert!(!t.matches("WARN in MainThread"));
+    fn question_mark_terms_are_ignored_next_to_other_terms() {
+        // The guide's example: only REQUEST counts.
+        let t = pattern("?ERROR ?ARGUMENTS REQUEST");
+        assert!(t.matches("[INFO] REQUEST FAILED"));
+        assert!(t.matches("[WARN] UNAUTHORIZED REQUEST"));
+        assert!(t.matches("[ERROR] 400 BAD REQUEST"));
+        assert!(!t.matches("[ERROR 419] MISSING ARGUMENTS"));
+        // The same holds for the CDK's anyTermGroup output and for an exclusion.
+        let groups = pattern("?\"ERROR\" \"MainThread\" ?\"WARN\" \"Deadlock\"");
+        assert!(groups.matches("MainThread Deadlock"));
+        assert!(!groups.matches("ERROR in MainThread"));
         let leading = pattern("ERROR ?WARN");
         assert!(leading.matches("ERROR only"));
-        assert!(leading.matches("WARN only"));
+        assert!(!leading.matches("WARN only"));
         let excluded = pattern("?ERROR ?WARN -DEBUG");
-        assert!(excluded.matches("ERROR DEBUG"));
-        assert!(!excluded.matches("WARN DEBUG"));
+        assert!(excluded.matches("INFO"));
+        assert!(!excluded.matches("ERROR DEBUG"));
+        // On their own, `?` terms are alternatives.
+        let alone = pattern("?ERROR ?ARGUMENTS");
+        assert!(alone.matches("[ERROR 400] BAD REQUEST"));
+        assert!(alone.matches("MISSING ARGUMENTS"));
+        assert!(!alone.matches("[INFO 200] OK"));
     }
 
     #[test]
