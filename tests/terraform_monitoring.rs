@@ -178,16 +178,25 @@ fn a_root_call_fires_the_cis_alarm_and_the_webhook_receives_it() {
 
     // StartLogging, recorded by the trail it starts, fires the CloudTrail-changes alarm too:
     // take the notifications until the root-usage one.
-    let message = loop {
-        let note = body_json(&next(&rx, "root-usage alarm notification"));
+    // The same sign-in reaches the topic through the EventBridge rule, in its envelope.
+    let mut alarm_message = None;
+    let mut rule_message = None;
+    while alarm_message.is_none() || rule_message.is_none() {
+        let note = body_json(&next(&rx, "root-usage alarm and EventBridge notifications"));
         assert_eq!(note["Type"], "Notification");
         assert_eq!(note["TopicArn"], topic.as_str());
         let message: Value =
-            serde_json::from_str(note["Message"].as_str().unwrap_or("")).expect("alarm JSON");
+            serde_json::from_str(note["Message"].as_str().unwrap_or("")).expect("message JSON");
         if message["AlarmName"] == "cis-root-account-usage" {
-            break message;
+            alarm_message = Some(message);
+        } else if message["detail-type"] == "AWS Console Sign In via CloudTrail" {
+            rule_message = Some(message);
         }
-    };
+    }
+    let envelope = rule_message.unwrap_or_default();
+    assert_eq!(envelope["source"], "aws.signin");
+    assert_eq!(envelope["detail"]["userIdentity"]["type"], "Root");
+    let message = alarm_message.unwrap_or_default();
     assert_eq!(message["NewStateValue"], "ALARM");
     assert_eq!(message["Trigger"]["MetricName"], "root-account-usage");
 

@@ -138,6 +138,39 @@ resource "aws_sns_topic" "alarms" {
   name = "cis-alarms"
 }
 
+# The topic's policy keeps the owner's rights and lets EventBridge publish the rule below.
+data "aws_iam_policy_document" "alarms_topic" {
+  statement {
+    sid       = "Owner"
+    actions   = ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes", "SNS:SetTopicAttributes"]
+    resources = [aws_sns_topic.alarms.arn]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceOwner"
+      values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgePublish"
+    actions   = ["SNS:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.alarms_topic.json
+}
+
 resource "aws_sns_topic_subscription" "email" {
   topic_arn = aws_sns_topic.alarms.arn
   protocol  = "email"
@@ -177,6 +210,25 @@ resource "aws_cloudwatch_metric_alarm" "cis" {
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alarms.arn]
+}
+
+# The newer way: the CloudTrail event itself, matched by an EventBridge rule on the default
+# bus, goes straight to the topic.
+resource "aws_cloudwatch_event_rule" "root_sign_in" {
+  name        = "cis-root-console-sign-in"
+  description = "Console sign-in by the root user"
+  event_pattern = jsonencode({
+    "detail-type" = ["AWS Console Sign In via CloudTrail"]
+    detail = {
+      userIdentity = { type = ["Root"] }
+    }
+  })
+}
+
+resource "aws_cloudwatch_event_target" "root_sign_in" {
+  rule      = aws_cloudwatch_event_rule.root_sign_in.name
+  target_id = "alarm-topic"
+  arn       = aws_sns_topic.alarms.arn
 }
 
 output "alarm_topic_arn" {
