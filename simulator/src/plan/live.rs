@@ -2,8 +2,11 @@
 //! GetTrailStatus facts under `$runtime`) and every bucket with its policy, public access
 //! block, ACL, logging and encryption, and every CloudTrail Lake event data store of the
 //! account (selectors, KMS key, scope, retention, termination protection, tags; its status
-//! under `$runtime`), in the Terraform attribute form the other loaders produce. Reading is
-//! not recorded, like the console's own bookkeeping.
+//! under `$runtime`), and the monitoring chain the CIS section 4 rules follow: the trails'
+//! CloudWatch Logs groups and their metric filters, every CloudWatch alarm of the account,
+//! and the SNS topics the alarms notify with their subscriptions (`pending_confirmation` as
+//! SNS says). All in the Terraform attribute form the other loaders produce. Reading is not
+//! recorded, like the console's own bookkeeping.
 
 use serde_json::{Map, Value, json};
 
@@ -15,6 +18,9 @@ use crate::services::cloudtrail::lake_model::EventDataStoreRef;
 use crate::services::cloudtrail::model::{
     DescribeTrailsRequest, GetTrailStatusRequest, ListTagsRequest, ListTrailsRequest,
 };
+use crate::services::cloudwatch::alarms;
+use crate::services::logs::{self, metric_filters};
+use crate::services::sns::{subscriptions, topics};
 use crate::services::{cloudtrail, s3};
 
 /// A Terraform-style resource name from an AWS name.
@@ -162,6 +168,162 @@ fn load_event_data_stores(
     Ok(())
 }
 
+/// Adds `r`, renaming it when its address is taken (names are unique per group, Region or
+/// topic, not per account).
+fn push_unique(resources: &mut Vec<Resource>, mut r: Resource) {
+    let base = r.address.clone();
+    let mut n = 2;
+    while resources.iter().any(|o| o.address == r.address) {
+        r.address = format!("{base}_{n}");
+        n += 1;
+    }
+    resources.push(r);
+}
+
+/// The trails' log groups with their metric filters, the account's alarms, and the SNS
+/// topics the alarms notify with their subscriptions.
+fn load_monitoring(
+    sim: &Simulator,
+    account_id: &str,
+    group_arns: &[String],
+    resources: &mut Vec<Resource>,
+) -> Result<(), crate::AwsError> {
+    let found = sim.run_unrecorded(|env| {
+        let mut groups = Vec::new();
+        for arn in group_arns {
+            if let Some(g) = logs::log_group_by_arn(env, arn)?
+                && !groups
+                    .iter()
+                    .any(|(x, _): &(logs::LogGroupInfo, _)| x.arn == g.arn)
+            {
+                let filters = metric_filters::of_group(env, &g.account, &g.region, &g.name)?;
+                groups.push((g, filters));
+            }
+        }
+        let alarms = alarms::all(env, Some(account_id), None)?;
+        let mut notified: Vec<String> = alarms
+            .iter()
+            .flat_map(|(_, _, a)| a.alarm.alarm_actions.iter().cloned())
+            .filter(|a| topics::parse_topic_arn(a).is_some())
+            .collect();
+        notified.sort();
+        notified.dedup();
+        let mut found_topics = Vec::new();
+        for arn in notified {
+            if let Some(t) = topics::topic(env, &arn)? {
+                let subs = subscriptions::of_topic(env, &arn)?;
+                found_topics.push((t, subs));
+            }
+        }
+        Ok((groups, alarms, found_topics))
+    })?;
+    let (groups, alarms, found_topics) = found;
+    for (g, filters) in groups {
+        push_unique(
+            resources,
+            resource(
+                "aws_cloudwatch_log_group",
+                &g.name,
+                json!({
+                    "name": g.name,
+                    "arn": g.log_group_arn,
+                    "region": g.region,
+                    "kms_key_id": g.kms_key_id,
+                    "retention_in_days": g.retention_in_days,
+                }),
+            ),
+        );
+        for f in filters {
+            let transformations: Vec<Value> = f
+                .metric_transformations
+                .iter()
+                .map(|t| {
+                    json!({
+                        "name": t.metric_name,
+                        "namespace": t.metric_namespace,
+                        "value": t.metric_value,
+                        "default_value": t.default_value,
+                        "dimensions": t.dimensions,
+                        "unit": t.unit,
+                    })
+                })
+                .collect();
+            push_unique(
+                resources,
+                resource(
+                    "aws_cloudwatch_log_metric_filter",
+                    &f.filter_name,
+                    json!({
+                        "name": f.filter_name,
+                        "log_group_name": f.log_group_name,
+                        "pattern": f.filter_pattern,
+                        "metric_transformation": transformations,
+                        "region": g.region,
+                    }),
+                ),
+            );
+        }
+    }
+    for (_, region, doc) in alarms {
+        let a = doc.alarm;
+        push_unique(
+            resources,
+            resource(
+                "aws_cloudwatch_metric_alarm",
+                &a.alarm_name,
+                json!({
+                    "alarm_name": a.alarm_name,
+                    "arn": a.alarm_arn,
+                    "metric_name": a.metric_name,
+                    "namespace": a.namespace,
+                    "statistic": a.statistic,
+                    "extended_statistic": a.extended_statistic,
+                    "period": a.period,
+                    "evaluation_periods": a.evaluation_periods,
+                    "threshold": a.threshold,
+                    "comparison_operator": a.comparison_operator,
+                    "treat_missing_data": a.treat_missing_data,
+                    "actions_enabled": a.actions_enabled,
+                    "alarm_actions": a.alarm_actions,
+                    "ok_actions": a.ok_actions,
+                    "insufficient_data_actions": a.insufficient_data_actions,
+                    "region": region,
+                    RUNTIME: {"state_value": a.state_value},
+                }),
+            ),
+        );
+    }
+    for (t, subs) in found_topics {
+        push_unique(
+            resources,
+            resource(
+                "aws_sns_topic",
+                &t.name,
+                json!({"name": t.name, "arn": t.arn, "region": t.region}),
+            ),
+        );
+        for s in subs {
+            let id = s.arn.rsplit(':').next().unwrap_or_default().to_string();
+            push_unique(
+                resources,
+                resource(
+                    "aws_sns_topic_subscription",
+                    &format!("{}_{id}", t.name),
+                    json!({
+                        "arn": s.arn,
+                        "topic_arn": s.topic_arn,
+                        "protocol": s.protocol,
+                        "endpoint": s.endpoint,
+                        "pending_confirmation": s.pending,
+                        "region": t.region,
+                    }),
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Reads the simulator.
 pub fn load(sim: &Simulator) -> Result<Config, LoadError> {
     let err = |e: crate::AwsError| LoadError::Other(format!("reading the simulator: {e}"));
@@ -289,6 +451,13 @@ pub fn load(sim: &Simulator) -> Result<Config, LoadError> {
     }
 
     load_event_data_stores(sim, &ctx.account_id, &mut resources).map_err(err)?;
+    let group_arns: Vec<String> = resources
+        .iter()
+        .filter(|r| r.rtype == "aws_cloudtrail")
+        .filter_map(|r| r.attr("cloud_watch_logs_group_arn").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    load_monitoring(sim, &ctx.account_id, &group_arns, &mut resources).map_err(err)?;
 
     let buckets = sim.run_unrecorded(s3::buckets::all).map_err(err)?;
     for b in buckets {

@@ -23,7 +23,8 @@ pub mod snapshot;
 
 /// The key of the unknown marker object.
 pub const UNKNOWN: &str = "$unknown";
-/// The key under which the live loader puts a trail's runtime status (GetTrailStatus).
+/// The key under which the live loader puts runtime facts: a trail's GetTrailStatus, an
+/// event data store's status, an alarm's state.
 pub const RUNTIME: &str = "$runtime";
 
 /// Managed resource or data source.

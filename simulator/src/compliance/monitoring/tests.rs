@@ -666,3 +666,199 @@ fn security_hub_controls_answer_like_their_cis_items() {
     assert_eq!(ids("cis:3.1"), ["CT-MULTI-REGION"]);
     assert_eq!(ids("CloudWatch.1"), ["CT-ALARM-ROOT-USAGE"]);
 }
+
+// ---------------------------------------------------------------- live
+
+mod live {
+    use super::*;
+    use crate::{CallerContext, Simulator};
+
+    const ME: &str = "123456789012";
+    const IAM_PATTERN: &str = "{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }";
+
+    fn ok(sim: &Simulator, service: &str, op: &str, req: Value) -> Value {
+        let ctx = CallerContext::new(ME, "us-east-1");
+        sim.invoke(&ctx, service, op, req)
+            .unwrap_or_else(|e| panic!("{service} {op}: {e}"))
+    }
+
+    /// A logging multi-Region trail delivering to log group `trail`, with a metric filter
+    /// for IAM policy changes and an alarm on it that notifies topic `alerts`.
+    fn setup(dir: &Path) -> Simulator {
+        let sim = Simulator::open(dir).unwrap();
+        sim.set_time("2026-01-01T00:00:00Z".parse().unwrap())
+            .unwrap();
+        ok(&sim, "s3", "CreateBucket", json!({"Bucket": "logs"}));
+        ok(
+            &sim,
+            "s3",
+            "PutBucketPolicy",
+            json!({"Bucket": "logs", "Policy": crate::policy::documented_bucket_policy("logs", None, ME)}),
+        );
+        ok(
+            &sim,
+            "logs",
+            "CreateLogGroup",
+            json!({"logGroupName": "trail"}),
+        );
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        ok(
+            &sim,
+            "iam",
+            "CreateRole",
+            json!({"RoleName": "trail-to-logs", "AssumeRolePolicyDocument": trust.to_string()}),
+        );
+        let write = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": format!("arn:aws:logs:us-east-1:{ME}:log-group:trail:log-stream:*")}]});
+        ok(
+            &sim,
+            "iam",
+            "PutRolePolicy",
+            json!({"RoleName": "trail-to-logs", "PolicyName": "write", "PolicyDocument": write.to_string()}),
+        );
+        ok(
+            &sim,
+            "cloudtrail",
+            "CreateTrail",
+            json!({"Name": "audit", "S3BucketName": "logs", "IsMultiRegionTrail": true,
+                "CloudWatchLogsLogGroupArn": format!("arn:aws:logs:us-east-1:{ME}:log-group:trail:*"),
+                "CloudWatchLogsRoleArn": format!("arn:aws:iam::{ME}:role/trail-to-logs")}),
+        );
+        ok(&sim, "cloudtrail", "StartLogging", json!({"Name": "audit"}));
+        ok(
+            &sim,
+            "logs",
+            "PutMetricFilter",
+            json!({"logGroupName": "trail", "filterName": "iam-policy-changes",
+                "filterPattern": IAM_PATTERN,
+                "metricTransformations": [{"metricName": "IAMPolicyChanges",
+                    "metricNamespace": "CISBenchmark", "metricValue": "1"}]}),
+        );
+        ok(&sim, "sns", "CreateTopic", json!({"Name": "alerts"}));
+        ok(
+            &sim,
+            "cloudwatch",
+            "PutMetricAlarm",
+            json!({"AlarmName": "iam-policy-changes", "MetricName": "IAMPolicyChanges",
+                "Namespace": "CISBenchmark", "Statistic": "Sum", "Period": 300,
+                "EvaluationPeriods": 1, "Threshold": 1.0,
+                "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+                "AlarmActions": [format!("arn:aws:sns:us-east-1:{ME}:alerts")]}),
+        );
+        sim
+    }
+
+    fn iam_rule(sim: &Simulator) -> Vec<Finding> {
+        let config = plan::live::load(sim).unwrap();
+        check(
+            &Model::build(&config),
+            control("CT-ALARM-IAM-POLICY-CHANGES"),
+        )
+    }
+
+    fn events(sim: &Simulator) -> u64 {
+        sim.read(|db| Ok(db.event_count()?)).unwrap()
+    }
+
+    #[test]
+    fn the_live_chain_passes_once_a_subscription_is_confirmed_and_reading_it_records_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = setup(dir.path());
+        let topic = format!("arn:aws:sns:us-east-1:{ME}:alerts");
+
+        let before = events(&sim);
+        let f = iam_rule(&sim);
+        assert_eq!(
+            events(&sim),
+            before,
+            "reading the live state recorded events"
+        );
+        assert_eq!(statuses(&f), [Status::Fail]);
+        assert_eq!(
+            f[0].reason,
+            "topic aws_sns_topic.alerts has no subscription: its alarms notify nobody"
+        );
+
+        // An email subscription waits for the recipient's confirmation.
+        ok(
+            &sim,
+            "sns",
+            "Subscribe",
+            json!({"TopicArn": topic, "Protocol": "email", "Endpoint": "security@example.com"}),
+        );
+        let f = iam_rule(&sim);
+        assert_eq!(statuses(&f), [Status::Fail]);
+        assert!(
+            f[0].reason
+                .contains("its only subscriptions are pending confirmation"),
+            "{}",
+            f[0].reason
+        );
+
+        // A queue in the same account is confirmed at once.
+        ok(
+            &sim,
+            "sns",
+            "Subscribe",
+            json!({"TopicArn": topic, "Protocol": "sqs",
+                "Endpoint": format!("arn:aws:sqs:us-east-1:{ME}:security-alerts")}),
+        );
+        let f = iam_rule(&sim);
+        assert_eq!(statuses(&f), [Status::Pass], "{f:?}");
+        assert_eq!(
+            f[0].reason,
+            "aws_cloudtrail.audit (audit) sends its events to log group aws_cloudwatch_log_group.trail, where aws_cloudwatch_log_metric_filter.iam_policy_changes matches all 16 canonical events of IAM policy changes; alarm aws_cloudwatch_metric_alarm.iam_policy_changes on CISBenchmark/IAMPolicyChanges notifies aws_sns_topic.alerts (1 subscription)"
+        );
+
+        let config = plan::live::load(&sim).unwrap();
+        let alarm = config
+            .resources
+            .iter()
+            .find(|r| r.rtype == "aws_cloudwatch_metric_alarm")
+            .unwrap();
+        assert_eq!(alarm.attrs["$runtime"]["state_value"], "INSUFFICIENT_DATA");
+        assert_eq!(alarm.attrs["region"], "us-east-1");
+
+        // Stopping the trail breaks the chain at its start.
+        ok(&sim, "cloudtrail", "StopLogging", json!({"Name": "audit"}));
+        let f = iam_rule(&sim);
+        assert_eq!(f[0].reason, "logging is off: no events reach its log group");
+    }
+
+    #[test]
+    fn a_live_filter_with_a_broken_pattern_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = setup(dir.path());
+        ok(
+            &sim,
+            "logs",
+            "PutMetricFilter",
+            json!({"logGroupName": "trail", "filterName": "iam-policy-changes",
+                "filterPattern": "{ ($.eventName = PutRolePolicy) || ($.eventName = AttachRolePolicy) }",
+                "metricTransformations": [{"metricName": "IAMPolicyChanges",
+                    "metricNamespace": "CISBenchmark", "metricValue": "1"}]}),
+        );
+        ok(
+            &sim,
+            "sns",
+            "Subscribe",
+            json!({"TopicArn": format!("arn:aws:sns:us-east-1:{ME}:alerts"), "Protocol": "sqs",
+                "Endpoint": format!("arn:aws:sqs:us-east-1:{ME}:security-alerts")}),
+        );
+        let f = iam_rule(&sim);
+        assert_eq!(statuses(&f), [Status::Fail]);
+        assert_eq!(
+            f[0].resource,
+            "aws_cloudwatch_log_metric_filter.iam_policy_changes"
+        );
+        assert!(
+            f[0].reason.starts_with(
+                "its pattern matches 2 of the 16 canonical events of IAM policy changes; it misses DeleteGroupPolicy, DeleteRolePolicy"
+            ),
+            "{}",
+            f[0].reason
+        );
+    }
+}
