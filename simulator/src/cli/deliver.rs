@@ -104,6 +104,20 @@ fn render(report: &DueReport, json: bool, say_empty: bool) -> Result<String> {
     for (alarm, target, why) in &report.alarms.failed {
         writeln!(out, "alarm {alarm} action {target} failed: {why}")?;
     }
+    let eb = &report.eventbridge;
+    if eb.invocations > 0 {
+        writeln!(
+            out,
+            "EventBridge: {} events on the default bus, {} rule matches, {} target invocations",
+            eb.events, eb.matched, eb.invocations
+        )?;
+    }
+    for (rule, target, code) in &eb.failed {
+        writeln!(
+            out,
+            "EventBridge rule {rule} target {target} failed: {code}"
+        )?;
+    }
     if say_empty && report.is_empty() {
         writeln!(out, "nothing has come due")?;
     }
