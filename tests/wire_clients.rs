@@ -787,3 +787,71 @@ fn aws_cli_puts_an_eventbridge_rule_with_a_target_and_tests_patterns() {
         assert_eq!(&error_code(&out), code, "{args:?}");
     }
 }
+
+#[test]
+fn aws_cli_puts_and_tests_cloudwatch_logs_metric_filters() {
+    let s = Served::start();
+    let pattern =
+        r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#;
+    let tested = s.aws_json(&[
+        "logs",
+        "test-metric-filter",
+        "--filter-pattern",
+        pattern,
+        "--log-event-messages",
+        r#"{"eventName":"RunInstances","errorCode":"Client.UnauthorizedOperation"}"#,
+        r#"{"eventName":"ListBuckets"}"#,
+        r#"{"eventName":"GetObject","errorCode":"AccessDenied"}"#,
+    ]);
+    let numbers: Vec<i64> = tested["matches"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|x| x["eventNumber"].as_i64()).collect())
+        .unwrap_or_default();
+    assert_eq!(numbers, vec![1, 3], "{tested}");
+
+    s.aws_json(&[
+        "logs",
+        "create-log-group",
+        "--log-group-name",
+        "/aws/cloudtrail/main",
+    ]);
+    s.aws_json(&[
+        "logs",
+        "put-metric-filter",
+        "--log-group-name",
+        "/aws/cloudtrail/main",
+        "--filter-name",
+        "unauthorized-api-calls",
+        "--filter-pattern",
+        pattern,
+        "--metric-transformations",
+        "metricName=UnauthorizedAPICalls,metricNamespace=CISBenchmark,metricValue=1",
+    ]);
+    let described = s.aws_json(&[
+        "logs",
+        "describe-metric-filters",
+        "--log-group-name",
+        "/aws/cloudtrail/main",
+    ]);
+    assert_eq!(
+        described["metricFilters"][0]["filterName"], "unauthorized-api-calls",
+        "{described}"
+    );
+    assert_eq!(described["metricFilters"][0]["filterPattern"], pattern);
+
+    // A pattern that does not compile is the InvalidParameterException AWS answers.
+    let out = s.aws(&[
+        "logs",
+        "test-metric-filter",
+        "--filter-pattern",
+        "{ $.errorCode = ",
+        "--log-event-messages",
+        "x",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("InvalidParameterException"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
