@@ -610,6 +610,25 @@ fn watches(a: &Alarm, f: &MetricFilter, name: &str, namespace: &str) -> Fact<boo
     }
 }
 
+/// Whether one matching event (a metric filter's data point of 1, as the CIS filters emit)
+/// crosses the alarm's threshold: `Some(true/false)` when the alarm's statistic, threshold
+/// and operator are known, `None` otherwise (metric math, values known after apply).
+fn fires_on_one_event(a: &Alarm) -> Option<bool> {
+    let (Fact::Known(Some(t)), Fact::Known(Some(op))) = (&a.threshold, &a.comparison_operator)
+    else {
+        return None;
+    };
+    // Sum, SampleCount, Minimum, Maximum and Average of one data point of 1 are all 1.
+    let v = 1.0;
+    match op.as_str() {
+        "GreaterThanOrEqualToThreshold" => Some(v >= *t),
+        "GreaterThanThreshold" => Some(v > *t),
+        "LessThanThreshold" => Some(v < *t),
+        "LessThanOrEqualToThreshold" => Some(v <= *t),
+        _ => None,
+    }
+}
+
 fn alarm_chains(
     m: &Model,
     f: &MetricFilter,
@@ -666,7 +685,33 @@ fn alarm_chains(
                 format!("not known before apply: {u}"),
             )),
         }
-        let described = format!("{described}; alarm {} on {metric}", a.address);
+        let fires = fires_on_one_event(a);
+        if fires == Some(false) {
+            let threshold = a.threshold.known().copied().flatten().unwrap_or_default();
+            let op = a
+                .comparison_operator
+                .known()
+                .cloned()
+                .flatten()
+                .unwrap_or_default();
+            p.push(problem(
+                Status::NeedsRuntime,
+                &a.address,
+                &a.location,
+                format!(
+                    "one matching event (a data point of 1) does not cross its threshold ({op} {threshold}): it fires only when more events arrive in one period"
+                ),
+            ));
+        }
+        let described = format!(
+            "{described}; alarm {} on {metric}{}",
+            a.address,
+            if fires == Some(true) {
+                " (fires on the first matching event)"
+            } else {
+                ""
+            }
+        );
         match &a.topics {
             Fact::Unknown(u) => {
                 p.push(problem(

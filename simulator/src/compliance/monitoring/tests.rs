@@ -282,7 +282,7 @@ fn each_control_passes_with_its_cis_pattern_and_fails_naming_what_a_broken_one_m
         assert!(
             pass[0]
                 .reason
-                .contains("alarm aws_cloudwatch_metric_alarm.watch on CISBenchmark/Watched notifies aws_sns_topic.alerts (1 subscription)"),
+                .contains("alarm aws_cloudwatch_metric_alarm.watch on CISBenchmark/Watched (fires on the first matching event) notifies aws_sns_topic.alerts (1 subscription)"),
             "{}",
             pass[0].reason
         );
@@ -809,7 +809,7 @@ mod live {
         assert_eq!(statuses(&f), [Status::Pass], "{f:?}");
         assert_eq!(
             f[0].reason,
-            "aws_cloudtrail.audit (audit) sends its events to log group aws_cloudwatch_log_group.trail, where aws_cloudwatch_log_metric_filter.iam_policy_changes matches all 16 canonical events of IAM policy changes; alarm aws_cloudwatch_metric_alarm.iam_policy_changes on CISBenchmark/IAMPolicyChanges notifies aws_sns_topic.alerts (1 subscription)"
+            "aws_cloudtrail.audit (audit) sends its events to log group aws_cloudwatch_log_group.trail, where aws_cloudwatch_log_metric_filter.iam_policy_changes matches all 16 canonical events of IAM policy changes; alarm aws_cloudwatch_metric_alarm.iam_policy_changes on CISBenchmark/IAMPolicyChanges (fires on the first matching event) notifies aws_sns_topic.alerts (1 subscription)"
         );
 
         let config = plan::live::load(&sim).unwrap();
@@ -861,4 +861,22 @@ mod live {
             f[0].reason
         );
     }
+}
+
+#[test]
+fn an_alarm_that_one_event_does_not_trip_needs_runtime_facts() {
+    let c = control("CT-ALARM-NACL-CHANGES");
+    let pattern = c.events().unwrap().patterns[0].pattern.clone();
+    let mut r = chain_config(&pattern);
+    edit(&mut r, "aws_cloudwatch_metric_alarm.watch", |a| {
+        a["threshold"] = json!(5);
+        a["comparison_operator"] = json!("GreaterThanOrEqualToThreshold");
+    });
+    let f = run(c, r);
+    assert_eq!(f[0].status, Status::NeedsRuntime, "{f:?}");
+    assert!(
+        f[0].reason.starts_with("one matching event (a data point of 1) does not cross its threshold (GreaterThanOrEqualToThreshold 5)"),
+        "{}",
+        f[0].reason
+    );
 }
