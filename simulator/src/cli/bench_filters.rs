@@ -10,7 +10,7 @@ use chrono::{TimeZone, Utc};
 
 use super::bench_support::{aws, median, time_ratio};
 use crate::generate::{Generator, Profile};
-use crate::services::logs::filter_pattern::CompiledMetricFilter;
+use crate::services::logs::filter_pattern::{CompiledMetricFilter, MetricFilterSet};
 
 pub struct Args {
     pub events: u64,
@@ -98,9 +98,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .map(|(_, p)| CompiledMetricFilter::compile(p, "1", std::iter::empty::<(&str, &str)>()))
         .collect::<Result<_, _>>()
         .map_err(|e| anyhow!("{}", e.message()))?;
+    let count = filters.len();
+    let mut set = MetricFilterSet::new(filters);
     println!(
         "ctsim bench filters: {} CIS metric filters over {} delivered events ({:.0} MiB of JSON), {} runs",
-        filters.len(),
+        count,
         messages.len(),
         bytes as f64 / (1024.0 * 1024.0),
         args.runs
@@ -121,12 +123,22 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let began = Instant::now();
         let mut hits = 0u64;
         for m in &messages {
-            for f in &filters {
-                hits += u64::from(f.evaluate(m).is_some());
-            }
+            set.evaluate(m, |_, matched| {
+                std::hint::black_box(matched);
+                hits += 1;
+            });
         }
         ours.push(began.elapsed());
         matches = hits;
+        if let (Some(f), Some(o)) = (floor.last(), ours.last()) {
+            println!(
+                "  run {}: floor {:.3} s, ours {:.3} s, ratio {:.2}",
+                ours.len(),
+                f.as_secs_f64(),
+                o.as_secs_f64(),
+                time_ratio(*o, *f)
+            );
+        }
     }
     let (floor, ours) = (median(floor), median(ours));
     let rate = |d: Duration| messages.len() as f64 / d.as_secs_f64().max(1e-9);
@@ -136,7 +148,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         rate(floor)
     );
     println!(
-        "  ours  (15 compiled filters per record):   {:>8.3} s  {:>12.0} events/s  ({matches} matches)",
+        "  ours  (the 15 filters as one set):         {:>8.3} s  {:>12.0} events/s  ({matches} matches)",
         ours.as_secs_f64(),
         rate(ours)
     );

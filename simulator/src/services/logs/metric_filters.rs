@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::SERVICE;
-use super::filter_pattern::{CompiledMetricFilter, FilterPattern};
+use super::filter_pattern::{CompiledMetricFilter, FilterPattern, MetricFilterSet};
 use super::groups::{invalid, load_group};
 use crate::clock;
 use crate::context::CallerContext;
@@ -370,9 +370,21 @@ pub fn test_metric_filter(
     })
 }
 
+/// What one event contributed to one filter's metric: the event's position in the batch,
+/// the value, and the dimensions (`None` when the event lacks one of their fields).
+struct Contribution {
+    event: usize,
+    value: Option<f64>,
+    dimensions: Option<Vec<Dimension>>,
+}
+
 /// Runs events that reached a log group through its metric filters and records the data
 /// points. `events` are (timestamp ms, message). A filter with a default value reports it
 /// once for each minute of the batch in which events arrived but none matched.
+///
+/// The group's filters are compiled once per batch into a [`MetricFilterSet`], which reads
+/// each message once for all of them; data points are then recorded filter by filter, in
+/// event order.
 pub fn apply(
     env: &Env<'_>,
     account: &str,
@@ -383,49 +395,74 @@ pub fn apply(
     if events.is_empty() {
         return Ok(());
     }
+    let mut transformations = Vec::new();
+    let mut compiled = Vec::new();
     for f in of_group(env, account, region, group)? {
         let [t] = f.metric_transformations.as_slice() else {
             continue;
         };
         // Filters were checked when put; one that no longer compiles records nothing.
-        let Ok(compiled) = compile(&f.filter_pattern, t) else {
+        let Ok(c) = compile(&f.filter_pattern, t) else {
             continue;
         };
+        compiled.push(c);
+        transformations.push(t.clone());
+    }
+    if compiled.is_empty() {
+        return Ok(());
+    }
+    let mut set = MetricFilterSet::new(compiled);
+    let mut contributions: Vec<Vec<Contribution>> =
+        transformations.iter().map(|_| Vec::new()).collect();
+    for (event, (_, message)) in events.iter().enumerate() {
+        set.evaluate(message, |i, m| {
+            let dimensions = m
+                .dimensions
+                .iter()
+                .map(|d| {
+                    d.value.as_ref().map(|v| Dimension {
+                        name: d.name.to_string(),
+                        value: v.to_string(),
+                    })
+                })
+                .collect();
+            if let Some(list) = contributions.get_mut(i) {
+                list.push(Contribution {
+                    event,
+                    value: m.value,
+                    dimensions,
+                });
+            }
+        });
+    }
+    for (t, matched) in transformations.iter().zip(contributions) {
+        let unit = t.unit.as_deref().filter(|u| *u != "None");
+        let mut matched = matched.into_iter().peekable();
         let mut minutes_without_match: BTreeMap<i64, bool> = BTreeMap::new();
-        for (ts, message) in events {
+        for (event, (ts, _)) in events.iter().enumerate() {
             let minute = ts.div_euclid(60_000) * 60_000;
-            let matched = match compiled.evaluate(message) {
-                Some(m) => {
-                    let dims: Option<Vec<Dimension>> = m
-                        .dimensions
-                        .iter()
-                        .map(|d| {
-                            d.value.as_ref().map(|v| Dimension {
-                                name: d.name.to_string(),
-                                value: v.to_string(),
-                            })
-                        })
-                        .collect();
-                    // No data point when the value or a dimension field is missing.
-                    if let (Some(v), Some(dims)) = (m.value, dims) {
-                        record_datapoint(
-                            env,
-                            account,
-                            region,
-                            &t.metric_namespace,
-                            &t.metric_name,
-                            &dims,
-                            v,
-                            t.unit.as_deref().filter(|u| *u != "None"),
-                            clock::from_millis(*ts),
-                        )?;
-                    }
-                    true
-                }
-                None => false,
-            };
+            let hit = matched.next_if(|c| c.event == event);
+            // No data point when the value or a dimension field is missing.
+            if let Some(Contribution {
+                value: Some(v),
+                dimensions: Some(dims),
+                ..
+            }) = &hit
+            {
+                record_datapoint(
+                    env,
+                    account,
+                    region,
+                    &t.metric_namespace,
+                    &t.metric_name,
+                    dims,
+                    *v,
+                    unit,
+                    clock::from_millis(*ts),
+                )?;
+            }
             let entry = minutes_without_match.entry(minute).or_insert(true);
-            *entry &= !matched;
+            *entry &= hit.is_none();
         }
         if let Some(default) = t.default_value {
             for (minute, none_matched) in minutes_without_match {
@@ -438,7 +475,7 @@ pub fn apply(
                         &t.metric_name,
                         &[],
                         default,
-                        t.unit.as_deref().filter(|u| *u != "None"),
+                        unit,
                         clock::from_millis(minute),
                     )?;
                 }

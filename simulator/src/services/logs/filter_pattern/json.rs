@@ -123,6 +123,10 @@ impl Selector {
         self.steps.contains(&Step::Any)
     }
 
+    pub(super) fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
     /// A whole string that must be one selector (metric values and dimensions).
     pub(super) fn parse_all(text: &str) -> Result<Selector, FilterPatternError> {
         let mut c = Cursor::new(text);
@@ -199,16 +203,29 @@ enum Test {
 }
 
 #[derive(Debug, Clone)]
-struct Condition {
+pub(super) struct Condition {
     selector: Selector,
     test: Test,
 }
 
 impl Condition {
-    fn holds(&self, msg: &str) -> bool {
+    pub(super) fn selector(&self) -> &Selector {
+        &self.selector
+    }
+
+    /// Whether the condition holds in a message [`json_scan::is_json_object`] accepted.
+    pub(super) fn holds(&self, msg: &str) -> bool {
         let steps = &self.selector.steps;
-        let any =
-            |test: &mut dyn FnMut(Node<'_>) -> bool| json_scan::any_node(msg, steps, test);
+        self.holds_over(|test| json_scan::any_node(msg, steps, test))
+    }
+
+    /// The condition over the nodes its selector reaches, however they are found: `any`
+    /// hands each node to `test` until `test` returns true, and says whether it did
+    /// (metric filter sets pass the node their shared scan recorded).
+    pub(super) fn holds_over<'m>(
+        &self,
+        mut any: impl FnMut(&mut dyn FnMut(Node<'m>) -> bool) -> bool,
+    ) -> bool {
         match &self.test {
             Test::IsNull => any(&mut |node| node == Node::Null),
             Test::NotExists => !any(&mut |_| true),
@@ -270,6 +287,11 @@ impl JsonPattern {
 
     pub(super) fn regex_count(&self) -> usize {
         self.regexes
+    }
+
+    /// The `&&` / `||` tree of conditions.
+    pub(super) fn conditions(&self) -> &BoolExpr<Condition> {
+        &self.expr
     }
 
     /// Evaluates a message that [`json_scan::is_json_object`] accepted.

@@ -171,13 +171,13 @@ fn scalar_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-fn literal_end(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+pub(super) fn literal_end(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
     let end = i + word.len();
     (b.get(i..end) == Some(word)).then_some(end)
 }
 
 /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
+pub(super) fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
     let digits = |b: &[u8], mut i: usize| {
         let s = i;
         while b.get(i).is_some_and(u8::is_ascii_digit) {

@@ -13,7 +13,10 @@
 //! - JSON patterns do not build a `serde_json::Value` tree: the message is validated once by
 //!   an iterative scanner (nesting stack in a fixed array) and each selector walks the raw
 //!   bytes to its value, skipping the rest. A string value is only copied when it contains
-//!   escapes that have to be decoded before comparing.
+//!   escapes that have to be decoded before comparing;
+//! - many metric filters over the same events (a log group's) run as a [`MetricFilterSet`]:
+//!   one validating pass per message records the values of every JSON pattern's selectors
+//!   (merged into one path trie), and each pattern's conditions then test those values.
 //!
 //! Allocation happens only for results the caller keeps: [`Match::dimensions`] (when there
 //! are dimensions), [`TestMatch`] and [`FilterPattern::extracted_values`].
@@ -24,7 +27,9 @@
 mod delimited;
 mod json;
 mod json_scan;
+mod path_scan;
 mod regex;
+mod set;
 mod syntax;
 mod terms;
 
@@ -42,6 +47,8 @@ use json::{JsonPattern, Selector};
 use regex::Regex;
 use syntax::{Cursor, parse_number};
 use terms::TermPattern;
+
+pub use set::MetricFilterSet;
 
 /// AWS's length limit for `filterPattern`, in characters.
 pub const MAX_PATTERN_LENGTH: usize = 1024;
@@ -483,6 +490,11 @@ impl CompiledMetricFilter {
     /// Runs one log event message: `None` when the pattern does not match.
     pub fn evaluate<'f, 'm>(&'f self, message: &'m str) -> Option<Match<'f, 'm>> {
         let hit = self.pattern.hit(message)?;
+        Some(self.matched(message, hit))
+    }
+
+    /// What a message the pattern matched (as `hit`) contributes.
+    fn matched<'f, 'm>(&'f self, message: &'m str, hit: Hit) -> Match<'f, 'm> {
         let value = match &self.value {
             MetricValue::Constant(n) => Some(*n),
             MetricValue::Field(f) => f.number(&self.pattern, message, hit),
@@ -495,6 +507,6 @@ impl CompiledMetricFilter {
                 value: field.text(&self.pattern, message, hit),
             })
             .collect();
-        Some(Match { value, dimensions })
+        Match { value, dimensions }
     }
 }
