@@ -12,40 +12,10 @@ use crate::diagnostics::{Diag, Diags};
 use crate::plan::attr_path;
 use crate::schema::{Attribute, Schema, Validator};
 use crate::values::{ValueExt, object, set_attr, string, string_map};
+use ctsim::services::cloudwatch::errors::UNITS;
 
 const WHAT: &str = "CloudWatch Logs Metric Filter";
 const SERVICE: &str = "logs";
-
-/// awstypes.StandardUnit values.
-const UNITS: &[&str] = &[
-    "Seconds",
-    "Microseconds",
-    "Milliseconds",
-    "Bytes",
-    "Kilobytes",
-    "Megabytes",
-    "Gigabytes",
-    "Terabytes",
-    "Bits",
-    "Kilobits",
-    "Megabits",
-    "Gigabits",
-    "Terabits",
-    "Percent",
-    "Count",
-    "Bytes/Second",
-    "Kilobytes/Second",
-    "Megabytes/Second",
-    "Gigabytes/Second",
-    "Terabytes/Second",
-    "Bits/Second",
-    "Kilobits/Second",
-    "Megabits/Second",
-    "Gigabits/Second",
-    "Terabits/Second",
-    "Count/Second",
-    "None",
-];
 
 pub struct MetricFilter {
     schema: Schema,

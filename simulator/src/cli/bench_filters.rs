@@ -9,6 +9,7 @@ use anyhow::{Result, anyhow};
 use chrono::{TimeZone, Utc};
 
 use super::bench_support::{aws, median, time_ratio};
+use crate::compliance::monitoring::CONTROLS;
 use crate::generate::{Generator, Profile};
 use crate::services::logs::filter_pattern::{CompiledMetricFilter, MetricFilterSet};
 
@@ -17,70 +18,6 @@ pub struct Args {
     pub seed: u64,
     pub runs: usize,
 }
-
-/// The metric filter patterns CIS AWS Foundations v1.4.0 section 4 publishes (4.1-4.15).
-pub const CIS_PATTERNS: &[(&str, &str)] = &[
-    (
-        "4.1",
-        r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#,
-    ),
-    (
-        "4.2",
-        r#"{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }"#,
-    ),
-    (
-        "4.3",
-        r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#,
-    ),
-    (
-        "4.4",
-        "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}",
-    ),
-    (
-        "4.5",
-        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
-    ),
-    (
-        "4.6",
-        r#"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }"#,
-    ),
-    (
-        "4.7",
-        "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
-    ),
-    (
-        "4.8",
-        "{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }",
-    ),
-    (
-        "4.9",
-        "{ ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) || ($.eventName = PutDeliveryChannel) || ($.eventName = PutConfigurationRecorder)) }",
-    ),
-    (
-        "4.10",
-        "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }",
-    ),
-    (
-        "4.11",
-        "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }",
-    ),
-    (
-        "4.12",
-        "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }",
-    ),
-    (
-        "4.13",
-        "{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }",
-    ),
-    (
-        "4.14",
-        "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }",
-    ),
-    (
-        "4.15",
-        r#"{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }"#,
-    ),
-];
 
 pub fn run(args: &Args) -> Result<ExitCode> {
     let start = Utc
@@ -93,11 +30,24 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         .map(|r| r.to_string())
         .collect();
     let bytes: usize = messages.iter().map(String::len).sum();
-    let filters: Vec<CompiledMetricFilter> = CIS_PATTERNS
+    // The patterns CIS v1.4.0 publishes, as the compliance rules keep them (the first of
+    // each control's published patterns).
+    let filters: Vec<CompiledMetricFilter> = CONTROLS
         .iter()
-        .map(|(_, p)| CompiledMetricFilter::compile(p, "1", std::iter::empty::<(&str, &str)>()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| anyhow!("{}", e.message()))?;
+        .map(|c| -> Result<CompiledMetricFilter> {
+            let events = c.events().map_err(|e| anyhow!(e))?;
+            let published = events
+                .patterns
+                .first()
+                .ok_or_else(|| anyhow!("{} has no published pattern", c.rule))?;
+            CompiledMetricFilter::compile(
+                &published.pattern,
+                "1",
+                std::iter::empty::<(&str, &str)>(),
+            )
+            .map_err(|e| anyhow!("{}", e.message()))
+        })
+        .collect::<Result<_>>()?;
     let count = filters.len();
     let mut set = MetricFilterSet::new(filters);
     println!(

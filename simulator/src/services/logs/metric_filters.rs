@@ -17,6 +17,7 @@ use crate::clock;
 use crate::context::CallerContext;
 use crate::error::AwsError;
 use crate::services::Env;
+use crate::services::cloudwatch::errors::UNITS;
 use crate::services::cloudwatch::metrics::record_datapoint;
 use crate::services::cloudwatch::model::Dimension;
 use crate::store::DocKey;
@@ -26,37 +27,6 @@ pub const FILTER_KIND: &str = "metric-filter";
 pub const MAX_FILTERS_PER_GROUP: usize = 100;
 /// TestMetricFilter takes 1 to 50 messages.
 const MAX_TEST_MESSAGES: usize = 50;
-
-/// The units a metric transformation may name (CloudWatch's StandardUnit).
-const UNITS: &[&str] = &[
-    "Seconds",
-    "Microseconds",
-    "Milliseconds",
-    "Bytes",
-    "Kilobytes",
-    "Megabytes",
-    "Gigabytes",
-    "Terabytes",
-    "Bits",
-    "Kilobits",
-    "Megabits",
-    "Gigabits",
-    "Terabits",
-    "Percent",
-    "Count",
-    "Bytes/Second",
-    "Kilobytes/Second",
-    "Megabytes/Second",
-    "Gigabytes/Second",
-    "Terabytes/Second",
-    "Bits/Second",
-    "Kilobits/Second",
-    "Megabits/Second",
-    "Gigabits/Second",
-    "Terabits/Second",
-    "Count/Second",
-    "None",
-];
 
 camel_shape! {
     pub struct MetricTransformation {
