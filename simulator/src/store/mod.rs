@@ -2,11 +2,14 @@
 //! several processes can share the folder, and ordered schema migrations. This module is the
 //! one place that owns SQL; everything above it works with the row types defined here.
 
+mod checkpoint;
+mod hot;
 mod insights;
 pub mod lake;
 mod migrations;
 mod savepoint;
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
 
@@ -15,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::clock::{self, Clock};
 use crate::error::StoreError;
 
+pub use checkpoint::{Checkpointed, Checkpointer};
 pub use insights::{InsightCount, InsightScanEvent, MetricFilter, MetricQuery};
 pub use lake::{EdsRow, LakeEvent, LakeTable, QueryRow};
 pub use migrations::MIGRATIONS;
@@ -43,9 +47,10 @@ pub struct StoredDocument {
 /// The file name of the database inside the state folder.
 pub const DB_FILE: &str = "ctsim.db";
 
-/// An open database connection.
+/// An open database connection and its cache of hot state ([`hot`]).
 pub struct Store {
     conn: Connection,
+    hot: RefCell<hot::Hot>,
 }
 
 impl Store {
@@ -80,7 +85,10 @@ impl Store {
         )?;
         // Every operation runs the same few dozen statements: parse each once per process.
         conn.set_prepared_statement_cache_capacity(128);
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            hot: RefCell::new(hot::Hot::default()),
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -118,18 +126,12 @@ impl Store {
 
     /// Runs `f` in a write transaction (taken immediately, so concurrent writers queue on
     /// the busy timeout). Commits when `f` returns `Ok`, rolls back otherwise: a failed
-    /// operation leaves no partial change.
+    /// operation leaves no partial change, in the database or in the cache of hot state.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let out = f(Db { conn: &tx })?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        self.transaction("BEGIN IMMEDIATE", f)
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot).
@@ -137,13 +139,84 @@ impl Store {
         &mut self,
         f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
+        self.transaction("BEGIN DEFERRED", f)
+    }
+
+    /// One transaction: BEGIN, bring the hot state up to date, run `f`, write the counters
+    /// back and COMMIT; on any failure (or a panic in `f`) ROLLBACK and restore the cache.
+    fn transaction<T, E: From<StoreError>>(
+        &mut self,
+        begin: &str,
+        f: impl FnOnce(Db<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let conn = &self.conn;
+        let hot = &self.hot;
+        conn.prepare_cached(begin)
+            .and_then(|mut st| st.execute([]))
             .map_err(StoreError::from)?;
-        let out = f(Db { conn: &tx })?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        let open = OpenTransaction {
+            conn,
+            hot,
+            done: false,
+        };
+        hot.borrow_mut().sync(conn)?;
+        let before = hot.borrow().snapshot();
+        match f(Db { conn, hot }) {
+            Ok(out) => {
+                open.commit()?;
+                Ok(out)
+            }
+            Err(e) => {
+                hot.borrow_mut().restore(before);
+                open.rollback();
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A transaction begun by [`Store::transaction`]: rolled back when dropped unfinished (a
+/// panic in the operation), with the cache forgotten since its state is then unknown.
+struct OpenTransaction<'a> {
+    conn: &'a Connection,
+    hot: &'a RefCell<hot::Hot>,
+    done: bool,
+}
+
+impl OpenTransaction<'_> {
+    fn commit(mut self) -> Result<()> {
+        self.done = true;
+        let flushed = self.hot.borrow_mut().flush_counters(self.conn);
+        let committed = flushed.and_then(|()| {
+            self.conn
+                .prepare_cached("COMMIT")
+                .and_then(|mut st| st.execute([]))
+                .map(|_| ())
+                .map_err(StoreError::from)
+        });
+        if committed.is_err() {
+            self.hot.borrow_mut().forget();
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        committed
+    }
+
+    fn rollback(mut self) {
+        self.done = true;
+        if self.conn.execute_batch("ROLLBACK").is_err() {
+            self.hot.borrow_mut().forget();
+        }
+    }
+}
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            if let Ok(mut hot) = self.hot.try_borrow_mut() {
+                hot.forget();
+            }
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -151,6 +224,7 @@ impl Store {
 #[derive(Clone, Copy)]
 pub struct Db<'a> {
     conn: &'a Connection,
+    hot: &'a RefCell<hot::Hot>,
 }
 
 /// A stored trail: key columns plus its configuration as JSON (owned by the service).
@@ -289,28 +363,15 @@ impl<'a> Db<'a> {
     // ---- settings ----
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        self.hot.borrow_mut().setting(self.conn, key)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute(params![key, value])?;
-        Ok(())
+        self.hot.borrow_mut().set_setting(self.conn, key, value)
     }
 
     pub fn remove_setting(&self, key: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
-        Ok(())
+        self.hot.borrow_mut().remove_setting(self.conn, key)
     }
 
     pub fn settings(&self) -> Result<Vec<(String, String)>> {
@@ -324,46 +385,19 @@ impl<'a> Db<'a> {
     // ---- clock ----
 
     pub fn clock(&self) -> Result<Clock> {
-        let (mode, fixed): (String, Option<i64>) = self
-            .conn
-            .query_row("SELECT mode, fixed_ms FROM clock WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .unwrap_or_else(|| ("real".to_string(), None));
-        Ok(match (mode.as_str(), fixed) {
-            ("fixed", Some(ms)) => Clock::Fixed(clock::from_millis(ms)),
-            _ => Clock::Real,
-        })
+        self.hot.borrow_mut().clock(self.conn)
     }
 
     pub fn set_clock(&self, c: Clock) -> Result<()> {
-        let fixed = match c {
-            Clock::Real => None,
-            Clock::Fixed(t) => Some(clock::to_millis(t)),
-        };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO clock (id, mode, fixed_ms) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, fixed_ms = excluded.fixed_ms",
-            )?
-            .execute(params![c.mode(), fixed])?;
-        Ok(())
+        self.hot.borrow_mut().set_clock(self.conn, c)
     }
 
     // ---- counters ----
 
     /// Increments the named counter and returns its new value (1 for the first call).
+    /// Kept in memory and written back when the transaction commits.
     pub fn next_counter(&self, name: &str) -> Result<u64> {
-        let v: i64 = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO counters (name, value) VALUES (?1, 1)
-             ON CONFLICT (name) DO UPDATE SET value = value + 1
-             RETURNING value",
-            )?
-            .query_row([name], |r| r.get(0))?;
-        Ok(v.max(0) as u64)
+        self.hot.borrow_mut().next_counter(self.conn, name)
     }
 
     // ---- trails ----
@@ -995,5 +1029,53 @@ mod tests {
             .write(|db| -> Result<_> { Ok((db.next_counter("x")?, db.next_counter("x")?)) })
             .unwrap();
         assert_eq!((a, b), (1, 2));
+    }
+
+    #[test]
+    fn the_hot_state_follows_commits_of_other_connections() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let mut a = Store::open(dir.path()).unwrap(); // test setup
+        let mut b = Store::open(dir.path()).unwrap(); // test setup
+        let t = clock::from_millis(1_700_000_000_000);
+        // Both caches are filled, then each side changes what the other has cached.
+        assert_eq!(a.read(|db| db.clock()).unwrap(), Clock::Real);
+        assert_eq!(b.read(|db| db.setting("k")).unwrap(), None);
+        assert_eq!(a.write(|db| db.next_counter("n")).unwrap(), 1);
+        assert_eq!(b.write(|db| db.next_counter("n")).unwrap(), 2);
+        b.write(|db| db.set_clock(Clock::Fixed(t))).unwrap();
+        a.write(|db| db.set_setting("k", "v")).unwrap();
+        assert_eq!(a.read(|db| db.clock()).unwrap(), Clock::Fixed(t));
+        assert_eq!(b.read(|db| db.setting("k")).unwrap().as_deref(), Some("v"));
+        assert_eq!(a.write(|db| db.next_counter("n")).unwrap(), 3);
+        assert_eq!(b.write(|db| db.next_counter("n")).unwrap(), 4);
+        drop((a, b));
+        let mut reopened = Store::open(dir.path()).unwrap(); // counters were written back
+        assert_eq!(reopened.write(|db| db.next_counter("n")).unwrap(), 5);
+    }
+
+    #[test]
+    fn a_rollback_restores_the_cached_state() {
+        let mut s = Store::open_in_memory().unwrap(); // test setup
+        assert_eq!(s.write(|db| db.next_counter("n")).unwrap(), 1);
+        let failed: Result<()> = s.write(|db| {
+            db.next_counter("n")?;
+            db.next_counter("m")?;
+            db.set_clock(Clock::Fixed(clock::from_millis(5)))?;
+            Err(StoreError::Corrupt("boom".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(s.read(|db| db.clock()).unwrap(), Clock::Real);
+        let (n, m) = s
+            .write(|db| -> Result<_> {
+                db.savepoint()?;
+                db.next_counter("n")?; // undone below
+                db.rollback_savepoint()?;
+                db.savepoint()?;
+                let kept = db.next_counter("m")?;
+                db.release_savepoint()?;
+                Ok((db.next_counter("n")?, kept))
+            })
+            .unwrap();
+        assert_eq!((n, m), (2, 1));
     }
 }

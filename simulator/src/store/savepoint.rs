@@ -7,19 +7,23 @@ use super::{Db, Result};
 impl Db<'_> {
     /// Opens a savepoint (nested inside the current transaction).
     pub fn savepoint(&self) -> Result<()> {
-        self.conn.execute_batch("SAVEPOINT call")?;
+        self.conn.prepare_cached("SAVEPOINT call")?.execute([])?;
+        self.hot.borrow_mut().push_savepoint();
         Ok(())
     }
 
     /// Keeps what was done since the matching [`Db::savepoint`].
     pub fn release_savepoint(&self) -> Result<()> {
-        self.conn.execute_batch("RELEASE call")?;
+        self.conn.prepare_cached("RELEASE call")?.execute([])?;
+        self.hot.borrow_mut().release_savepoint();
         Ok(())
     }
 
     /// Undoes what was done since the matching [`Db::savepoint`] and closes it.
     pub fn rollback_savepoint(&self) -> Result<()> {
-        self.conn.execute_batch("ROLLBACK TO call; RELEASE call")?;
+        self.conn.prepare_cached("ROLLBACK TO call")?.execute([])?;
+        self.conn.prepare_cached("RELEASE call")?.execute([])?;
+        self.hot.borrow_mut().rollback_savepoint();
         Ok(())
     }
 }
