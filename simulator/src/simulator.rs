@@ -104,6 +104,14 @@ impl Simulator {
         }
     }
 
+    /// For a long-running process: this simulator's commits stop checkpointing the WAL, and
+    /// the returned [`crate::store::Checkpointer`] is to be run from a background thread.
+    pub fn checkpoint_in_background(&self) -> Result<crate::store::Checkpointer, AwsError> {
+        let cp = crate::store::Checkpointer::open(&self.state_dir)?;
+        self.lock().leave_checkpoints_to_background()?;
+        Ok(cp)
+    }
+
     /// Opens `$CTSIM_HOME`, or `./.ctsim`.
     pub fn open_default() -> Result<Simulator, AwsError> {
         Self::open(Self::default_state_dir())

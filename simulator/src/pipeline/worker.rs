@@ -30,6 +30,9 @@ use super::DueReport;
 use crate::Simulator;
 use crate::error::AwsError;
 
+/// How often the loop's second thread checkpoints the WAL (see [`crate::store::Checkpointer`]).
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
 /// The shortest interval between passes (a zero interval would spin).
 pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
 
@@ -41,6 +44,7 @@ pub type PassResult = Result<DueReport, AwsError>;
 pub struct DueWorkLoop {
     shared: Arc<Shared>,
     handle: Option<JoinHandle<()>>,
+    checkpoints: Option<JoinHandle<()>>,
 }
 
 struct Shared {
@@ -69,6 +73,7 @@ where
         passes: AtomicU64::new(0),
         failures: AtomicU64::new(0),
     });
+    let checkpoints = spawn_checkpoints(&sim, &shared);
     let thread_shared = Arc::clone(&shared);
     let spawned = std::thread::Builder::new()
         .name("ctsim-due-work".into())
@@ -81,7 +86,40 @@ where
             None
         }
     };
-    DueWorkLoop { shared, handle }
+    DueWorkLoop {
+        shared,
+        handle,
+        checkpoints,
+    }
+}
+
+/// The thread that keeps the WAL short, so that no request waits for a checkpoint. If it
+/// cannot be set up, commits keep checkpointing as usual.
+fn spawn_checkpoints(sim: &Simulator, shared: &Arc<Shared>) -> Option<JoinHandle<()>> {
+    let cp = match sim.checkpoint_in_background() {
+        Ok(cp) => cp,
+        Err(e) => {
+            tracing::warn!("WAL checkpoints stay on the request path: {e}");
+            return None;
+        }
+    };
+    let shared = Arc::clone(shared);
+    let handle = std::thread::Builder::new()
+        .name("ctsim-checkpoint".into())
+        .spawn(move || {
+            loop {
+                let stop = wait(&shared, CHECKPOINT_EVERY);
+                if let Err(e) = cp.run() {
+                    tracing::debug!("WAL checkpoint: {e}");
+                }
+                if stop {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| tracing::error!("cannot start the checkpoint thread: {e}"))
+        .ok()?;
+    Some(handle)
 }
 
 fn run_loop<F: FnMut(&PassResult)>(
@@ -178,6 +216,11 @@ impl DueWorkLoop {
             && h.join().is_err()
         {
             tracing::error!("the delivery loop's thread panicked");
+        }
+        if let Some(h) = self.checkpoints.take()
+            && h.join().is_err()
+        {
+            tracing::error!("the checkpoint thread panicked");
         }
     }
 }
