@@ -13,6 +13,8 @@ use crate::services::{EventResource, lower_first};
 use crate::settings;
 use crate::store::{Db, NewEvent};
 
+mod text;
+
 pub const EVENT_VERSION: &str = "1.11";
 
 /// One API call to record.
@@ -168,8 +170,10 @@ pub fn record_call(db: Db<'_>, call: &ApiCall<'_>) -> Result<Recorded, StoreErro
     let seed = settings::get(db, settings::ID_SEED)?;
     let request_id = ids::uuid_from(&seed, "request", db.next_counter("request")?);
     let event_id = ids::uuid_from(&seed, "event", db.next_counter("event")?);
-    let record = build_record(call, &request_id, &event_id);
-    let text = serde_json::to_string(&record)?;
+    let text = match text::record_text(call, &request_id, &event_id) {
+        Some(t) => t,
+        None => serde_json::to_string(&build_record(call, &request_id, &event_id))?,
+    };
     db.insert_event(&NewEvent {
         event_id: event_id.clone(),
         account_id: call.ctx.account_id.clone(),
