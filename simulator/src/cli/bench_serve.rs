@@ -1,11 +1,13 @@
-//! `ctsim bench serve`: a load generator (hyper client, N threads, C keep-alive connections)
-//! against `ctsim serve` running in this process: signed DescribeTrails with 5 trails, then
-//! signed LookupEvents. The floor is the same load against a trivial hyper handler (fixed
-//! 200 answer, no signature, no store) measured in the same run, so the ratio shows what
-//! ctsim's protocol, SigV4 verification and recording cost on top of HTTP itself.
+//! `ctsim bench serve`: signed DescribeTrails (5 trails) and LookupEvents against `ctsim
+//! serve` running in this process (with its background loop and WAL checkpoints, as the
+//! command runs it), under wrk (`-t2 -c32` by default; a built-in hyper load generator when
+//! wrk is not installed). Measured in the same run: the floor, the same load against a
+//! trivial hyper handler (fixed 200, no signature, no store); the facade alone, in-process;
+//! and with `--moto`, moto_server (from PyPI, in the bench's own venv) under the same load.
 
 use std::net::SocketAddr;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +18,7 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 
-use super::bench_support::{aws, create_log_bucket, ratio, temp_simulator};
+use super::bench_support::{aws, cpu_seconds, create_log_bucket, ratio, temp_simulator};
 use crate::server::{self, Limits, Server, credentials::Credentials, json11, sigv4};
 
 #[derive(clap::Args, Debug, Clone)]
@@ -30,38 +32,49 @@ pub struct Args {
     /// Load-generator threads (the server gets the same number of worker threads).
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
+    /// The load generator: wrk (when it is on PATH) or the built-in one.
+    #[arg(long, value_enum, default_value_t = LoadGenerator::Auto)]
+    pub load: LoadGenerator,
+    /// Also measure moto_server under the same load (installed from PyPI into --venv).
+    #[arg(long)]
+    pub moto: bool,
+    /// The Python venv holding moto_server (created when missing).
+    #[arg(long, env = "CTSIM_BENCH_VENV", default_value = "target/bench-venv")]
+    pub venv: PathBuf,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadGenerator {
+    Auto,
+    Wrk,
+    Builtin,
 }
 
 /// What one phase measured.
 struct Phase {
     requests: u64,
     failures: u64,
-    elapsed: Duration,
-    /// Sorted latencies, microseconds.
-    latencies: Vec<u32>,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
 }
 
 impl Phase {
-    fn rps(&self) -> f64 {
-        ratio(self.requests as f64, self.elapsed.as_secs_f64())
-    }
-    fn pct(&self, p: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return 0.0;
-        }
-        let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
-        self.latencies[i.min(self.latencies.len() - 1)] as f64 / 1000.0
-    }
     fn line(&self, name: &str) -> String {
         format!(
             "{name:<28} {:>10.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests, {} failed)",
-            self.rps(),
-            self.pct(0.50),
-            self.pct(0.99),
-            self.requests,
-            self.failures
+            self.rps, self.p50_ms, self.p99_ms, self.requests, self.failures
         )
     }
+}
+
+/// The latency at quantile `p` of sorted microsecond latencies, in milliseconds.
+fn quantile_ms(sorted_us: &[u32], p: f64) -> f64 {
+    if sorted_us.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted_us.len() as f64 - 1.0) * p).round() as usize;
+    sorted_us[i.min(sorted_us.len() - 1)] as f64 / 1000.0
 }
 
 /// Headers and body of one signed JSON 1.1 call, signed once (valid for 15 minutes).
@@ -93,9 +106,103 @@ fn signed_call(addr: SocketAddr, operation: &str, body: &str) -> (Vec<(String, S
     (headers, Bytes::copy_from_slice(body.as_bytes()))
 }
 
+/// One signed request, sent over and over.
+type Signed = (Vec<(String, String)>, Bytes);
+
+/// Loads `addr` with `request` using the chosen generator.
+fn load(addr: SocketAddr, request: Signed, args: &Args, wrk: bool) -> Result<Phase> {
+    if wrk {
+        load_wrk(addr, &request, args)
+    } else {
+        load_builtin(addr, request, args)
+    }
+}
+
+/// wrk with a Lua script that sends the signed request (a SigV4 signature stays valid for
+/// 15 minutes and may be replayed, as with AWS).
+fn load_wrk(addr: SocketAddr, request: &Signed, args: &Args) -> Result<Phase> {
+    let dir = tempfile::tempdir()?;
+    let script = dir.path().join("request.lua");
+    let lua_string = |s: &str| format!("{s:?}");
+    let mut lua = String::from("wrk.method = \"POST\"\n");
+    lua.push_str(&format!(
+        "wrk.body = {}\n",
+        lua_string(&String::from_utf8_lossy(&request.1))
+    ));
+    for (k, v) in &request.0 {
+        lua.push_str(&format!(
+            "wrk.headers[{}] = {}\n",
+            lua_string(k),
+            lua_string(v)
+        ));
+    }
+    std::fs::write(&script, lua)?;
+    let out = Command::new("wrk")
+        .arg(format!("-t{}", args.threads.max(1)))
+        .arg(format!("-c{}", args.connections.max(1)))
+        .arg(format!("-d{}s", args.seconds.max(1)))
+        .arg("--latency")
+        .arg("-s")
+        .arg(&script)
+        .arg(format!("http://{addr}/"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| anyhow!("running wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        anyhow::bail!("wrk failed: {text}");
+    }
+    parse_wrk(&text).ok_or_else(|| anyhow!("cannot read wrk's report:\n{text}"))
+}
+
+/// Reads requests, failures, requests/s and the 50th/99th percentiles from wrk's report.
+fn parse_wrk(text: &str) -> Option<Phase> {
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::trim)
+    };
+    let rps: f64 = field("Requests/sec:")?.parse().ok()?;
+    let requests: u64 = text
+        .lines()
+        .find(|l| l.contains("requests in"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let failures: u64 = field("Non-2xx or 3xx responses:")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+        + field("Socket errors:").map_or(0, |_| 1);
+    let p50_ms = duration_ms(field("50%")?)?;
+    let p99_ms = duration_ms(field("99%")?)?;
+    Some(Phase {
+        requests,
+        failures,
+        rps,
+        p50_ms,
+        p99_ms,
+    })
+}
+
+/// wrk's durations: `812.00us`, `1.23ms`, `2.01s`, `1.50m`.
+fn duration_ms(s: &str) -> Option<f64> {
+    let split = s.find(|c: char| c.is_ascii_alphabetic())?;
+    let (n, unit) = s.split_at(split);
+    let n: f64 = n.parse().ok()?;
+    Some(match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        "m" => n * 60_000.0,
+        _ => return None,
+    })
+}
+
 /// Runs `connections` keep-alive connections for `seconds`, each sending the request
 /// over and over, on a runtime of `threads` threads.
-fn load(addr: SocketAddr, request: (Vec<(String, String)>, Bytes), args: &Args) -> Result<Phase> {
+fn load_builtin(addr: SocketAddr, request: Signed, args: &Args) -> Result<Phase> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.threads.max(1))
         .enable_all()
@@ -146,8 +253,9 @@ fn load(addr: SocketAddr, request: (Vec<(String, String)>, Bytes), args: &Args) 
         Ok(Phase {
             requests: latencies.len() as u64,
             failures,
-            elapsed,
-            latencies,
+            rps: ratio(latencies.len() as f64, elapsed.as_secs_f64()),
+            p50_ms: quantile_ms(&latencies, 0.50),
+            p99_ms: quantile_ms(&latencies, 0.99),
         })
     })
 }
@@ -221,7 +329,27 @@ async fn trivial(listener: tokio::net::TcpListener, mut stop: tokio::sync::onesh
     }
 }
 
+/// Whether wrk can be run.
+fn wrk_available() -> bool {
+    Command::new("wrk")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
 pub fn run(args: &Args) -> Result<ExitCode> {
+    let wrk = match args.load {
+        LoadGenerator::Wrk => {
+            if !wrk_available() {
+                anyhow::bail!("wrk is not installed (Debian: apt-get install wrk)");
+            }
+            true
+        }
+        LoadGenerator::Builtin => false,
+        LoadGenerator::Auto => wrk_available(),
+    };
     let (_tmp, sim) = temp_simulator()?;
     let ctx = sim.default_caller("us-east-1");
     create_log_bucket(&sim, &ctx, "bench-logs", true)?;
@@ -236,6 +364,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     }
     // The simulator alone: DescribeTrails through the facade, one thread, no HTTP.
     let began = Instant::now();
+    let cpu_before = cpu_seconds();
     let mut calls = 0u64;
     while began.elapsed() < Duration::from_secs(args.seconds.clamp(1, 2)) {
         sim.invoke(&ctx, "cloudtrail", "DescribeTrails", json!({}))
@@ -243,20 +372,34 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         calls += 1;
     }
     let in_process = calls as f64 / began.elapsed().as_secs_f64();
+    let cpu_per_call_us = match (cpu_before, cpu_seconds()) {
+        (Some(a), Some(b)) => format!("{:.0} us CPU per call", (b - a) * 1e6 / calls as f64),
+        _ => String::new(),
+    };
     let creds = Credentials::load(None, &ctx.account_id, "ctsim").map_err(anyhow::Error::msg)?;
-    let server = Arc::new(Server::new(Arc::new(sim), creds, Limits::default()));
+    let sim = Arc::new(sim);
+    // As `ctsim serve` runs it: the background loop, and WAL checkpoints on their thread.
+    let due_work = crate::pipeline::spawn_due_work_loop(sim.clone(), Duration::from_secs(10));
+    let server = Arc::new(Server::new(sim, creds, Limits::default()));
 
     println!(
-        "ctsim bench serve: {} threads, {} connections, {} s per phase (loopback, this process)",
-        args.threads, args.connections, args.seconds
+        "ctsim bench serve: {}, {} threads, {} connections, {} s per phase (loopback)",
+        if wrk {
+            "wrk"
+        } else {
+            "built-in load generator"
+        },
+        args.threads,
+        args.connections,
+        args.seconds
     );
     let (faddr, fthread, fstop) = spawn_server(args.threads, trivial)?;
-    let floor = load(faddr, signed_call(faddr, "DescribeTrails", "{}"), args)?;
+    let floor = load(faddr, signed_call(faddr, "DescribeTrails", "{}"), args, wrk)?;
     drop(fstop);
     let _ = fthread.join();
     println!("{}", floor.line("floor (trivial hyper 200)"));
     println!(
-        "{:<28} {in_process:>10.0} calls/s (Simulator::invoke, one thread, recorded)",
+        "{:<28} {in_process:>10.0} calls/s  (Simulator::invoke, one thread, recorded; {cpu_per_call_us})",
         "in-process DescribeTrails"
     );
 
@@ -267,23 +410,139 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         })
         .await;
     })?;
-    let describe = load(addr, signed_call(addr, "DescribeTrails", "{}"), args)?;
+    let describe = load(addr, signed_call(addr, "DescribeTrails", "{}"), args, wrk)?;
     println!("{}", describe.line("DescribeTrails (5 trails)"));
     let lookup = load(
         addr,
         signed_call(addr, "LookupEvents", r#"{"MaxResults":10}"#),
         args,
+        wrk,
     )?;
     println!("{}", lookup.line("LookupEvents (10 newest)"));
     drop(stop);
     let _ = thread.join();
+    due_work.stop();
     println!(
         "ratio DescribeTrails / floor: {:.3}   LookupEvents / floor: {:.3}",
-        ratio(describe.rps(), floor.rps()),
-        ratio(lookup.rps(), floor.rps())
+        ratio(describe.rps, floor.rps),
+        ratio(lookup.rps, floor.rps)
     );
-    if describe.failures + lookup.failures > 0 {
+    let mut failures = describe.failures + lookup.failures;
+    if args.moto {
+        let moto = measure_moto(args, wrk)?;
+        println!("{}", moto.line("moto_server DescribeTrails"));
+        println!(
+            "ratio ctsim / moto_server (DescribeTrails): {:.1}x",
+            ratio(describe.rps, moto.rps)
+        );
+        failures += moto.failures;
+    }
+    let met = describe.rps >= 25_000.0 && describe.p99_ms < 10.0;
+    println!(
+        "target (DescribeTrails >= 25000 req/s, p99 < 10 ms): {}",
+        if met { "met" } else { "not met" }
+    );
+    if failures > 0 {
         anyhow::bail!("some requests failed");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// moto_server with a bucket and 5 trails, under the same DescribeTrails load.
+fn measure_moto(args: &Args, wrk: bool) -> Result<Phase> {
+    let python = moto_venv(&args.venv)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut child = Command::new(args.venv.join("bin/moto_server"))
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| anyhow!("starting moto_server: {e}"))?;
+    let measured = (|| {
+        let up = Instant::now();
+        while std::net::TcpStream::connect(addr).is_err() {
+            if up.elapsed() > Duration::from_secs(60) {
+                anyhow::bail!("moto_server did not start listening on {addr}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let setup = format!(
+            "import boto3\n\
+             c = dict(endpoint_url='http://{addr}', region_name='us-east-1', \
+             aws_access_key_id='test', aws_secret_access_key='test')\n\
+             boto3.client('s3', **c).create_bucket(Bucket='bench-logs')\n\
+             ct = boto3.client('cloudtrail', **c)\n\
+             for i in range(5): ct.create_trail(Name=f'bench-{{i}}', S3BucketName='bench-logs')\n\
+             assert len(ct.describe_trails()['trailList']) == 5\n"
+        );
+        let status = Command::new(&python).arg("-c").arg(setup).status()?;
+        if !status.success() {
+            anyhow::bail!("creating the trails in moto_server failed");
+        }
+        load(addr, signed_call(addr, "DescribeTrails", "{}"), args, wrk)
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    measured
+}
+
+/// The venv's python, after installing `moto[server]` into it if needed.
+fn moto_venv(venv: &Path) -> Result<PathBuf> {
+    let python = venv.join("bin/python");
+    if venv.join("bin/moto_server").exists() {
+        return Ok(python);
+    }
+    eprintln!("installing moto[server] into {} (once)", venv.display());
+    let made = Command::new("python3")
+        .arg("-m")
+        .arg("venv")
+        .arg(venv)
+        .status()?;
+    if !made.success() {
+        anyhow::bail!("python3 -m venv {} failed", venv.display());
+    }
+    let installed = Command::new(venv.join("bin/pip"))
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "moto[server]",
+        ])
+        .status()?;
+    if !installed.success() {
+        anyhow::bail!("pip install moto[server] failed");
+    }
+    Ok(python)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_wrk_report() {
+        let report = "Running 5s test @ http://127.0.0.1:4566/
+  2 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.20ms  600.00us  20.00ms   90.00%
+  Latency Distribution
+     50%  812.00us
+     75%    1.20ms
+     90%    2.00ms
+     99%   12.50ms
+  125000 requests in 5.00s, 30.00MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:  24999.50
+Transfer/sec:      6.00MB
+";
+        let p = parse_wrk(report).unwrap(); // a complete report
+        assert_eq!((p.requests, p.failures), (125_000, 3));
+        assert!((p.rps - 24_999.5).abs() < 1e-6);
+        assert!((p.p50_ms - 0.812).abs() < 1e-9 && (p.p99_ms - 12.5).abs() < 1e-9);
+        assert_eq!(duration_ms("1.50m"), Some(90_000.0));
+        assert!(parse_wrk("garbage").is_none());
+    }
 }

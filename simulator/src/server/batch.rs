@@ -1,7 +1,9 @@
 //! Group commit: request handlers hand their calls to one thread that runs whatever has
 //! queued up (up to [`MAX_BATCH`]) in one write transaction ([`Simulator::invoke_many`]),
 //! so concurrent requests share a commit instead of queueing on the store lock one by one.
-//! A handler waits for its own call's answer, which comes after the commit.
+//! A handler waits for its own call's answer, which comes after the commit: a synchronous
+//! handler on a channel, an async one (the JSON protocols, handled on the runtime's workers
+//! without a hop through the blocking pool) on a oneshot.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -17,7 +19,36 @@ pub const MAX_BATCH: usize = 64;
 
 struct Job {
     call: BatchCall,
-    reply: SyncSender<Invocation>,
+    reply: ReplyTo,
+}
+
+enum ReplyTo {
+    Blocking(SyncSender<Invocation>),
+    Async(tokio::sync::oneshot::Sender<Invocation>),
+}
+
+impl ReplyTo {
+    fn send(self, inv: Invocation) {
+        // The handler may have gone (client disconnected); its call still happened.
+        match self {
+            ReplyTo::Blocking(tx) => {
+                let _ = tx.send(inv);
+            }
+            ReplyTo::Async(tx) => {
+                let _ = tx.send(inv);
+            }
+        }
+    }
+}
+
+fn lost() -> Invocation {
+    Invocation {
+        result: Err(AwsError::service_unavailable(
+            "The simulator's commit thread is not running.",
+        )),
+        request_id: None,
+        event_id: None,
+    }
 }
 
 /// The queue in front of the simulator.
@@ -53,19 +84,26 @@ impl Batcher {
                 operation: operation.to_string(),
                 request,
             },
-            reply,
-        };
-        let lost = || Invocation {
-            result: Err(AwsError::service_unavailable(
-                "The simulator's commit thread is not running.",
-            )),
-            request_id: None,
-            event_id: None,
+            reply: ReplyTo::Blocking(reply),
         };
         if self.tx.send(job).is_err() {
             return lost();
         }
         answer.recv().unwrap_or_else(|_| lost())
+    }
+
+    /// [`Batcher::invoke`] for async handlers: queues the call without blocking and
+    /// resolves once its batch has committed.
+    pub async fn invoke_async(&self, call: BatchCall) -> Invocation {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = Job {
+            call,
+            reply: ReplyTo::Async(reply),
+        };
+        if self.tx.send(job).is_err() {
+            return lost();
+        }
+        answer.await.unwrap_or_else(|_| lost())
     }
 }
 
@@ -78,11 +116,11 @@ fn run(sim: &Simulator, rx: &Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let calls: Vec<BatchCall> = jobs.iter().map(|j| j.call.clone()).collect();
+        let (calls, replies): (Vec<BatchCall>, Vec<ReplyTo>) =
+            jobs.into_iter().map(|j| (j.call, j.reply)).unzip();
         let results = sim.invoke_many(&calls);
-        for (job, result) in jobs.into_iter().zip(results) {
-            // The handler may have gone (client disconnected); its call still happened.
-            let _ = job.reply.send(result);
+        for (reply, result) in replies.into_iter().zip(results) {
+            reply.send(result);
         }
     }
 }

@@ -94,12 +94,33 @@ fn content_type(service: Option<&str>) -> &'static str {
 }
 
 pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
+    match prepare(server, req, target) {
+        Ok(call) => {
+            let (service, operation) = (call.service, call.operation.clone());
+            let inv = server.invoke(call.ctx, service, &operation, call.request);
+            finish(server, service, &operation, inv)
+        }
+        Err(reply) => reply,
+    }
+}
+
+/// A request that has passed authentication and parsing, ready for the simulator.
+pub struct Prepared {
+    pub service: &'static str,
+    pub operation: String,
+    pub ctx: crate::context::CallerContext,
+    pub request: Value,
+}
+
+/// Everything before the simulator: target, method, signature, body. An error is the
+/// finished reply.
+pub fn prepare(server: &Server, req: &Incoming, target: &str) -> Result<Prepared, Reply> {
     let Some((service, operation)) = parse_target(target) else {
         let err = AwsError::client(
             "UnknownOperationException",
             format!("Unknown target {target}"),
         );
-        return error_reply(&err, &server.fresh_request_id()).operation(target);
+        return Err(error_reply(&err, &server.fresh_request_id()).operation(target));
     };
     let fail = |err: &AwsError| {
         error_reply_for(err, &server.fresh_request_id(), Some(service)).operation(operation)
@@ -110,29 +131,37 @@ pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
             "Only POST is accepted by this service",
             405,
         );
-        return fail(&err);
+        return Err(fail(&err));
     }
     let caller = match auth::authenticate(server, req, Protocol::Json) {
         Ok(c) => c,
-        Err(f) => return fail(&f.to_error(Protocol::Json)),
+        Err(f) => return Err(fail(&f.to_error(Protocol::Json))),
     };
-    let body = match super::body_of(req, server.limits.max_body_bytes) {
-        Ok(b) => b,
-        Err(e) => return fail(&e),
-    };
+    let body = super::body_of(req, server.limits.max_body_bytes).map_err(|e| fail(&e))?;
     let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
-        match serde_json::from_slice(&body) {
-            Ok(v) => v,
-            Err(e) => {
-                return fail(&AwsError::serialization(format!(
-                    "Malformed JSON body: {e}"
-                )));
-            }
-        }
+        serde_json::from_slice(&body).map_err(|e| {
+            fail(&AwsError::serialization(format!(
+                "Malformed JSON body: {e}"
+            )))
+        })?
     };
-    let inv = server.invoke(caller, service, operation, input);
+    Ok(Prepared {
+        service,
+        operation: operation.to_string(),
+        ctx: caller,
+        request: input,
+    })
+}
+
+/// The reply to a call the simulator has answered.
+pub fn finish(
+    server: &Server,
+    service: &str,
+    operation: &str,
+    inv: crate::simulator::Invocation,
+) -> Reply {
     let request_id = inv
         .request_id
         .clone()
@@ -140,7 +169,7 @@ pub fn handle(server: &Server, req: &Incoming, target: &str) -> Reply {
     match inv.result {
         Ok(v) => Reply::new(200, &request_id)
             .header("content-type", content_type(Some(service)))
-            .body(v.to_string().into_bytes())
+            .body(serde_json::to_vec(&v).unwrap_or_default())
             .operation(operation),
         Err(e) => error_reply_for(&e, &request_id, Some(service)).operation(operation),
     }

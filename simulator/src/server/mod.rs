@@ -323,6 +323,10 @@ async fn serve_one(
             ),
             Ok(Ok(collected)) => {
                 incoming.body = collected.to_bytes();
+                if protocol == Protocol::Json && !uses_session_credentials(&incoming) {
+                    // Verified and parsed here; only the simulator's work waits for a commit.
+                    handle_json(&server, &incoming).await
+                } else {
                 let s = server.clone();
                 let req = incoming.clone();
                 match tokio::task::spawn_blocking(move || s.handle(&req)).await {
@@ -332,6 +336,7 @@ async fn serve_one(
                         &AwsError::internal(format!("request handler failed: {e}")),
                         head,
                     ),
+                }
                 }
             }
         }
@@ -352,6 +357,33 @@ async fn serve_one(
         "request"
     );
     Ok(to_response(reply))
+}
+
+/// A JSON-protocol request handled without leaving the runtime's worker: authentication
+/// and parsing are CPU work, and the call itself is queued for the commit thread.
+async fn handle_json(server: &Server, req: &Incoming) -> Reply {
+    let target = req.header("x-amz-target").unwrap_or_default();
+    match json11::prepare(server, req, target) {
+        Ok(p) => {
+            let call = crate::simulator::BatchCall {
+                ctx: p.ctx,
+                service: p.service.to_string(),
+                operation: p.operation.clone(),
+                request: p.request,
+            };
+            let inv = server.batcher.invoke_async(call).await;
+            json11::finish(server, p.service, &p.operation, inv)
+        }
+        Err(reply) => reply,
+    }
+}
+
+/// Temporary credentials (`ASIA...`) are looked up in the store, which may wait on the
+/// commit thread: such requests take the blocking path.
+fn uses_session_credentials(req: &Incoming) -> bool {
+    req.header("authorization")
+        .is_some_and(|a| a.contains("Credential=ASIA"))
+        || req.raw_query.contains("Credential=ASIA")
 }
 
 fn too_large(protocol: Protocol, limit: usize) -> AwsError {
