@@ -242,10 +242,11 @@ impl Simulator {
     }
 
     /// Runs several calls in one write transaction (one commit for all: the server's group
-    /// commit). Each call runs in its own savepoint, so a failed call undoes only its own
-    /// changes and is recorded as a failure, exactly as [`Simulator::invoke_detailed`] would
-    /// do; the calls see each other's effects in order. If the shared commit fails, every
-    /// call is retried alone.
+    /// commit), in order, each seeing the effects of those before it. A failed call is
+    /// recorded as a failure exactly as [`Simulator::invoke_detailed`] would do, and must
+    /// undo only its own changes: when it wrote nothing (nearly always: calls check before
+    /// they write) only its in-memory effects are undone; otherwise the batch is rolled
+    /// back and every call runs alone, as it also does if the shared commit fails.
     pub fn invoke_many(&self, calls: &[BatchCall]) -> Vec<Invocation> {
         if calls.len() == 1 {
             let c = &calls[0];
@@ -256,7 +257,12 @@ impl Simulator {
             .write(|db| -> Result<Vec<Invocation>, StoreError> {
                 let mut out = Vec::with_capacity(calls.len());
                 for c in calls {
-                    out.push(self.invoke_in(db, c)?);
+                    match self.invoke_in(db, c)? {
+                        Some(inv) => out.push(inv),
+                        None => {
+                            return Err(StoreError::Corrupt("retry the batch call by call".into()));
+                        }
+                    }
                 }
                 Ok(out)
             });
@@ -272,12 +278,13 @@ impl Simulator {
         }
     }
 
-    /// One call of a batch, inside the batch's transaction.
-    fn invoke_in(&self, db: Db<'_>, call: &BatchCall) -> Result<Invocation, StoreError> {
+    /// One call of a batch, inside the batch's transaction; `None` when it failed after
+    /// writing, so that the batch must be run again call by call.
+    fn invoke_in(&self, db: Db<'_>, call: &BatchCall) -> Result<Option<Invocation>, StoreError> {
         let (service, operation) = (call.service.as_str(), call.operation.as_str());
         let facts = match CallFacts::of(&call.ctx, service, operation, &call.request) {
             Ok(f) => f,
-            Err(unknown) => return Ok(unknown),
+            Err(unknown) => return Ok(Some(unknown)),
         };
         let ctx = &*facts.ctx;
         let now = db.clock()?.now();
@@ -286,7 +293,7 @@ impl Simulator {
             now,
             state_dir: &self.state_dir,
         };
-        db.savepoint()?;
+        let mark = db.mark_call();
         let attempt = (|| -> Result<(Value, Option<events::Recorded>), AwsError> {
             let response = services::dispatch(&env, ctx, service, operation, &call.request)?;
             if !facts.recorded {
@@ -297,29 +304,26 @@ impl Simulator {
         })();
         match attempt {
             Ok((response, rec)) => {
-                db.release_savepoint()?;
-                Ok(Invocation {
+                db.keep_call(mark);
+                Ok(Some(Invocation {
                     result: Ok(response),
                     request_id: rec.as_ref().map(|r| r.request_id.clone()),
                     event_id: rec.map(|r| r.event_id),
-                })
+                }))
             }
-            Err(err) if !facts.recorded => {
-                db.rollback_savepoint()?;
-                Ok(Invocation {
-                    result: Err(err),
-                    request_id: None,
-                    event_id: None,
-                })
-            }
+            Err(_) if !db.undo_call(mark) => Ok(None),
+            Err(err) if !facts.recorded => Ok(Some(Invocation {
+                result: Err(err),
+                request_id: None,
+                event_id: None,
+            })),
             Err(err) => {
-                db.rollback_savepoint()?;
                 let rec = events::record_call(db, &facts.api_call(&call.request, Err(&err), now))?;
-                Ok(Invocation {
+                Ok(Some(Invocation {
                     result: Err(err),
                     request_id: Some(rec.request_id),
                     event_id: Some(rec.event_id),
-                })
+                }))
             }
         }
     }

@@ -130,9 +130,16 @@ fn load_wrk(addr: SocketAddr, request: &Signed, args: &Args) -> Result<Phase> {
         lua_string(&String::from_utf8_lossy(&request.1))
     ));
     for (k, v) in &request.0 {
+        // wrk adds its own `Host` unless the script sets that exact name; two would break
+        // the signature.
+        let name = if k.eq_ignore_ascii_case("host") {
+            "Host"
+        } else {
+            k
+        };
         lua.push_str(&format!(
             "wrk.headers[{}] = {}\n",
-            lua_string(k),
+            lua_string(name),
             lua_string(v)
         ));
     }

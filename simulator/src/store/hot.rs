@@ -6,8 +6,14 @@
 //! has committed, and then everything cached is dropped and read again. Counters are bumped
 //! in memory and written back once, just before the transaction commits; a rollback (of the
 //! transaction or of a savepoint) puts the cached values back as they were.
+//!
+//! Beside them, a memo of derived read models (a service's view of its trails, say): valid
+//! as long as no row other than the event history and the counters has changed, which the
+//! connection's `total_changes` tells without any bookkeeping in the services.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::{Connection, params};
 
@@ -26,6 +32,11 @@ pub(crate) struct Hot {
     counters: HashMap<String, Counter>,
     /// Snapshots taken at each open savepoint, innermost last.
     savepoints: Vec<Snapshot>,
+    memo: HashMap<String, Arc<dyn Any + Send + Sync>>,
+    /// Rows changed by event appends and counter write-backs, which leave the memo valid.
+    bookkeeping_changes: u64,
+    /// The other changes (`total_changes - bookkeeping_changes`) when the memo was valid.
+    memo_at: u64,
 }
 
 /// A counter's value in memory and the value last written to (or read from) the table.
@@ -54,6 +65,7 @@ impl Hot {
             self.settings = None;
             self.clock = None;
             self.counters.clear();
+            self.memo.clear();
             self.data_version = Some(version);
         }
         self.savepoints.clear();
@@ -68,15 +80,46 @@ impl Hot {
         }
     }
 
+    /// After a transaction's rollback. The memo goes too: it may hold what the transaction
+    /// saw before undoing it.
     pub(crate) fn restore(&mut self, s: Snapshot) {
         self.settings = s.settings;
         self.clock = s.clock;
         self.counters = s.counters;
+        self.memo.clear();
     }
 
     /// After a failed commit or a rollback whose effect on the cache is unknown.
     pub(crate) fn forget(&mut self) {
         *self = Hot::default();
+    }
+
+    // ---- memo ----
+
+    /// Counts rows changed by bookkeeping (event appends) that must not invalidate the memo.
+    pub(crate) fn bookkeeping(&mut self, rows: usize) {
+        self.bookkeeping_changes += rows as u64;
+    }
+
+    /// The memoised value under `key`, if the memo is still valid and holds a `T` there.
+    pub(crate) fn memo_get<T: Any + Send + Sync>(
+        &mut self,
+        conn: &Connection,
+        key: &str,
+    ) -> Option<Arc<T>> {
+        let other = conn
+            .total_changes()
+            .saturating_sub(self.bookkeeping_changes);
+        if other != self.memo_at {
+            self.memo.clear();
+            self.memo_at = other;
+            return None;
+        }
+        self.memo.get(key).cloned()?.downcast::<T>().ok()
+    }
+
+    pub(crate) fn memo_put<T: Any + Send + Sync>(&mut self, key: &str, value: Arc<T>) {
+        self.memo.insert(key.to_string(), value);
     }
 
     pub(crate) fn push_savepoint(&mut self) {
@@ -201,6 +244,7 @@ impl Hot {
             )?
             .execute(params![name, c.value])?;
             c.stored = c.value;
+            self.bookkeeping_changes += 1;
         }
         Ok(())
     }

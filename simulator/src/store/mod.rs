@@ -22,6 +22,7 @@ pub use checkpoint::{Checkpointed, Checkpointer};
 pub use insights::{InsightCount, InsightScanEvent, MetricFilter, MetricQuery};
 pub use lake::{EdsRow, LakeEvent, LakeTable, QueryRow};
 pub use migrations::MIGRATIONS;
+pub use savepoint::CallMark;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -360,6 +361,33 @@ const TRAIL_COLUMNS: &str =
     "arn, account_id, region, name, multi_region, config, created_ms, updated_ms";
 
 impl<'a> Db<'a> {
+    /// `query_row` through the prepared-statement cache: the statements of every call are
+    /// the same few dozen, and parsing them again was a fifth of a call's time.
+    fn cached_row<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.conn.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// A read model derived from the store, computed by `f` once and then kept (per
+    /// connection) until any row other than the event history changes, here or in another
+    /// process. `key` must name everything the value depends on.
+    pub fn memoized<T: std::any::Any + Send + Sync, E: From<StoreError>>(
+        &self,
+        key: &str,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<std::sync::Arc<T>, E> {
+        if let Some(v) = self.hot.borrow_mut().memo_get::<T>(self.conn, key) {
+            return Ok(v);
+        }
+        let v = std::sync::Arc::new(f()?);
+        self.hot.borrow_mut().memo_put(key, v.clone());
+        Ok(v)
+    }
+
     // ---- settings ----
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -450,8 +478,7 @@ impl<'a> Db<'a> {
 
     pub fn trail_by_arn(&self, arn: &str) -> Result<Option<TrailRow>> {
         Ok(self
-            .conn
-            .query_row(
+            .cached_row(
                 &format!("SELECT {TRAIL_COLUMNS} FROM trails WHERE arn = ?1"),
                 [arn],
                 trail_from_row,
@@ -466,8 +493,7 @@ impl<'a> Db<'a> {
         name: &str,
     ) -> Result<Option<TrailRow>> {
         Ok(self
-            .conn
-            .query_row(
+            .cached_row(
                 &format!(
                     "SELECT {TRAIL_COLUMNS} FROM trails WHERE account_id = ?1 AND region = ?2 AND name = ?3"
                 ),
@@ -516,8 +542,7 @@ impl<'a> Db<'a> {
 
     pub fn status(&self, arn: &str) -> Result<StatusRow> {
         Ok(self
-            .conn
-            .query_row(
+            .cached_row(
                 "SELECT is_logging, start_logging_ms, stop_logging_ms, details
                  FROM trail_status WHERE trail_arn = ?1",
                 [arn],
@@ -553,8 +578,7 @@ impl<'a> Db<'a> {
 
     pub fn event_selectors(&self, arn: &str) -> Result<Option<(SelectorKind, String)>> {
         let row: Option<(String, String)> = self
-            .conn
-            .query_row(
+            .cached_row(
                 "SELECT kind, selectors FROM event_selectors WHERE trail_arn = ?1",
                 [arn],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -580,8 +604,7 @@ impl<'a> Db<'a> {
 
     pub fn insight_selectors(&self, arn: &str) -> Result<Option<String>> {
         Ok(self
-            .conn
-            .query_row(
+            .cached_row(
                 "SELECT selectors FROM insight_selectors WHERE trail_arn = ?1",
                 [arn],
                 |r| r.get(0),
@@ -629,8 +652,7 @@ impl<'a> Db<'a> {
 
     pub fn document(&self, key: &DocKey<'_>) -> Result<Option<serde_json::Value>> {
         let text: Option<String> = self
-            .conn
-            .query_row(
+            .cached_row(
                 "SELECT body FROM documents
                  WHERE service = ?1 AND kind = ?2 AND account_id = ?3 AND region = ?4 AND id = ?5",
                 params![key.service, key.kind, key.account_id, key.region, key.id],
@@ -752,6 +774,7 @@ impl<'a> Db<'a> {
                  VALUES (?1, ?2, ?3, ?4)")?.execute(params![seq, i as i64, ty, name],
             )?;
         }
+        self.hot.borrow_mut().bookkeeping(1 + e.resources.len());
         Ok(seq)
     }
 
@@ -788,13 +811,12 @@ impl<'a> Db<'a> {
         for (i, (ty, name)) in e.resources.iter().enumerate() {
             res.execute(params![seq, i as i64, ty, name])?;
         }
+        self.hot.borrow_mut().bookkeeping(1 + e.resources.len());
         Ok(true)
     }
 
     pub fn event_count(&self) -> Result<u64> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+        let n: i64 = self.cached_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 
@@ -1065,17 +1087,70 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(s.read(|db| db.clock()).unwrap(), Clock::Real);
-        let (n, m) = s
+        let (n, m, undone) = s
             .write(|db| -> Result<_> {
-                db.savepoint()?;
+                let mark = db.mark_call();
                 db.next_counter("n")?; // undone below
-                db.rollback_savepoint()?;
-                db.savepoint()?;
+                let undone = db.undo_call(mark);
+                let mark = db.mark_call();
                 let kept = db.next_counter("m")?;
-                db.release_savepoint()?;
-                Ok((db.next_counter("n")?, kept))
+                db.keep_call(mark);
+                let mark = db.mark_call();
+                db.set_setting("k", "v")?; // a row written: only a rollback can undo it
+                let wrote = !db.undo_call(mark);
+                Ok((db.next_counter("n")?, kept, undone && wrote))
             })
             .unwrap();
-        assert_eq!((n, m), (2, 1));
+        assert_eq!((n, m, undone), (2, 1, true));
+    }
+
+    #[test]
+    fn the_memo_lasts_until_a_row_other_than_an_event_changes() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let mut a = Store::open(dir.path()).unwrap(); // test setup
+        let mut b = Store::open(dir.path()).unwrap(); // test setup
+        let computed = std::cell::Cell::new(0);
+        let read = |s: &mut Store| {
+            s.write(|db| {
+                db.memoized("k", || -> Result<usize> {
+                    computed.set(computed.get() + 1);
+                    Ok(computed.get())
+                })
+                .map(|v| *v)
+            })
+            .unwrap()
+        };
+        assert_eq!(read(&mut a), 1);
+        assert_eq!(read(&mut a), 1);
+        let event = NewEvent {
+            event_id: "e1".into(),
+            account_id: "111111111111".into(),
+            region: "us-east-1".into(),
+            event_time_ms: 0,
+            event_name: "DescribeTrails".into(),
+            event_source: "cloudtrail.amazonaws.com".into(),
+            event_category: "Management".into(),
+            username: None,
+            read_only: true,
+            access_key_id: None,
+            resources: vec![(Some("t".into()), Some("n".into()))],
+            record: "{}".into(),
+        };
+        a.write(|db| {
+            db.next_counter("event")?;
+            db.insert_event(&event)
+        })
+        .unwrap();
+        assert_eq!(read(&mut a), 1, "event appends and counters keep the memo");
+        a.write(|db| db.set_setting("k", "v")).unwrap();
+        assert_eq!(read(&mut a), 2, "any other row drops it");
+        b.write(|db| db.set_setting("k", "w")).unwrap();
+        assert_eq!(read(&mut a), 3, "so does a commit of another connection");
+        let failed: Result<()> = a.write(|db| {
+            db.memoized("k", || -> Result<usize> { Ok(99) })?;
+            Err(StoreError::Corrupt("boom".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(read(&mut a), 4, "a rollback drops it");
     }
 }

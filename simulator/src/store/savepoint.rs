@@ -1,29 +1,39 @@
-//! Savepoints inside a write transaction, so that several calls can share one commit
-//! (group commit in `Simulator::invoke_many`) while each call's failure still undoes only
-//! that call's changes.
+//! Calls that share one write transaction (group commit in `Simulator::invoke_many`): a
+//! [`CallMark`] lets a failed call undo only its own changes.
 
-use super::{Db, Result};
+use super::Db;
+
+/// Where a call of a batch began, without an SQL savepoint: opening one made SQLite copy
+/// every page the call touched into a statement journal, the largest cost of a batched
+/// read-only call. Most failed calls fail before writing anything; for those the in-memory
+/// state is all there is to undo, and a failed call that did write is undone by retrying
+/// the batch call by call.
+#[derive(Debug, Clone, Copy)]
+pub struct CallMark {
+    changes: u64,
+}
 
 impl Db<'_> {
-    /// Opens a savepoint (nested inside the current transaction).
-    pub fn savepoint(&self) -> Result<()> {
-        self.conn.prepare_cached("SAVEPOINT call")?.execute([])?;
+    /// Marks the start of a call.
+    pub fn mark_call(&self) -> CallMark {
         self.hot.borrow_mut().push_savepoint();
-        Ok(())
+        CallMark {
+            changes: self.conn.total_changes(),
+        }
     }
 
-    /// Keeps what was done since the matching [`Db::savepoint`].
-    pub fn release_savepoint(&self) -> Result<()> {
-        self.conn.prepare_cached("RELEASE call")?.execute([])?;
+    /// The call succeeded: keep everything.
+    pub fn keep_call(&self, _mark: CallMark) {
         self.hot.borrow_mut().release_savepoint();
-        Ok(())
     }
 
-    /// Undoes what was done since the matching [`Db::savepoint`] and closes it.
-    pub fn rollback_savepoint(&self) -> Result<()> {
-        self.conn.prepare_cached("ROLLBACK TO call")?.execute([])?;
-        self.conn.prepare_cached("RELEASE call")?.execute([])?;
+    /// The call failed: undoes its in-memory changes and returns true if it wrote nothing;
+    /// returns false (undoing nothing) if it wrote rows, which only a rollback can undo.
+    pub fn undo_call(&self, mark: CallMark) -> bool {
+        if self.conn.total_changes() != mark.changes {
+            return false;
+        }
         self.hot.borrow_mut().rollback_savepoint();
-        Ok(())
+        true
     }
 }

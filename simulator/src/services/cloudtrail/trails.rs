@@ -2,6 +2,7 @@
 //! resolution of trail references (names, ARNs, shadow trails of multi-region trails).
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use super::destinations;
 use super::model::*;
@@ -487,19 +488,26 @@ pub fn get_trail(
     })
 }
 
-/// Trails visible from the caller's region: its own, plus (with shadow trails) the
-/// multi-region trails whose home is elsewhere.
-fn visible(
-    env: &Env<'_>,
-    ctx: &CallerContext,
-    include_shadow: bool,
-) -> Result<Vec<TrailRow>, AwsError> {
-    let mut rows = env.db.trails(&ctx.account_id)?;
-    rows.extend(organization_trails_of_others(env, ctx)?);
-    Ok(rows
-        .into_iter()
-        .filter(|t| t.region == ctx.region || (include_shadow && t.multi_region))
-        .collect())
+/// A trail as DescribeTrails shows it, with its stored row.
+struct Shown {
+    row: TrailRow,
+    model: Trail,
+}
+
+/// The caller's account's trails and the organization trails it sees, as shown: every
+/// DescribeTrails asks for them, so they are kept until the store changes.
+fn account_trails(env: &Env<'_>, ctx: &CallerContext) -> Result<Arc<Vec<Shown>>, AwsError> {
+    env.db
+        .memoized(&format!("cloudtrail.shown:{}", ctx.account_id), || {
+            let mut rows = env.db.trails(&ctx.account_id)?;
+            rows.extend(organization_trails_of_others(env, ctx)?);
+            rows.into_iter()
+                .map(|row| {
+                    let model = to_model(env, &LoadedTrail::from_row(row.clone())?)?;
+                    Ok(Shown { row, model })
+                })
+                .collect::<Result<Vec<_>, AwsError>>()
+        })
 }
 
 /// The organization trails a member account sees: those of its organization's management
@@ -533,28 +541,30 @@ pub fn describe_trails(
 ) -> Result<DescribeTrailsResponse, AwsError> {
     let include_shadow = req.include_shadow_trails.unwrap_or(true);
     let names = req.trail_name_list.unwrap_or_default();
-    let rows = visible(env, ctx, include_shadow)?;
+    let all = account_trails(env, ctx)?;
+    let rows: Vec<&Shown> = all
+        .iter()
+        .filter(|t| t.row.region == ctx.region || (include_shadow && t.row.multi_region))
+        .collect();
     let mut out = Vec::new();
     if names.is_empty() {
-        for r in rows {
-            out.push(to_model(env, &LoadedTrail::from_row(r)?)?);
-        }
+        out.extend(rows.iter().map(|t| t.model.clone()));
     } else {
         let mut seen = std::collections::BTreeSet::new();
         for given in &names {
             let wanted = names::parse_trail_ref(given)?;
-            let hit = rows.iter().find(|r| match &wanted {
-                TrailRef::Arn(a) => r.arn == a.to_string(),
-                TrailRef::Name(n) => &r.name == n && r.region == ctx.region,
+            let hit = rows.iter().find(|t| match &wanted {
+                TrailRef::Arn(a) => t.row.arn == a.to_string(),
+                TrailRef::Name(n) => &t.row.name == n && t.row.region == ctx.region,
             });
             let hit = hit.or_else(|| match &wanted {
-                TrailRef::Name(n) => rows.iter().find(|r| &r.name == n),
+                TrailRef::Name(n) => rows.iter().find(|t| &t.row.name == n),
                 TrailRef::Arn(_) => None,
             });
-            if let Some(r) = hit
-                && seen.insert(r.arn.clone())
+            if let Some(t) = hit
+                && seen.insert(t.row.arn.clone())
             {
-                out.push(to_model(env, &LoadedTrail::from_row(r.clone())?)?);
+                out.push(t.model.clone());
             }
         }
     }
