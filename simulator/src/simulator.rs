@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -27,6 +27,20 @@ pub const DEFAULT_STATE_DIR: &str = ".ctsim";
 pub struct Simulator {
     state_dir: PathBuf,
     store: Mutex<Store>,
+    /// Calls waiting for the store: whoever holds it next runs them all in one transaction.
+    waiting: Mutex<Vec<Arc<Waiting>>>,
+}
+
+/// A call queued for group commit and, once run, its answer.
+struct Waiting {
+    call: BatchCall,
+    answer: Mutex<Option<Invocation>>,
+}
+
+impl Waiting {
+    fn take_answer(&self) -> Option<Invocation> {
+        self.answer.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
 }
 
 /// The full outcome of a call: the response or error, and the ids it was recorded under.
@@ -60,6 +74,7 @@ impl Simulator {
         Ok(Simulator {
             state_dir,
             store: Mutex::new(store),
+            waiting: Mutex::new(Vec::new()),
         })
     }
 
@@ -168,6 +183,11 @@ impl Simulator {
     }
 
     /// Like [`Simulator::invoke`], also returning the request and event ids.
+    ///
+    /// Concurrent callers share commits (group commit, for every entry point): a call
+    /// queues, then waits for the store; whoever gets the store runs every queued call in
+    /// one transaction ([`Simulator::invoke_many`]'s rules), so a caller may find its call
+    /// already answered when its turn comes.
     pub fn invoke_detailed(
         &self,
         ctx: &CallerContext,
@@ -175,24 +195,57 @@ impl Simulator {
         operation: &str,
         request: Value,
     ) -> Invocation {
-        let invocation = self.invoke_detailed_inner(ctx, service, operation, request);
+        let mine = Arc::new(Waiting {
+            call: BatchCall {
+                ctx: ctx.clone(),
+                service: service.to_string(),
+                operation: operation.to_string(),
+                request,
+            },
+            answer: Mutex::new(None),
+        });
+        self.queue().push(Arc::clone(&mine));
+        let invocation = {
+            let mut store = self.lock();
+            match mine.take_answer() {
+                Some(done) => done,
+                None => {
+                    let batch = std::mem::take(&mut *self.queue());
+                    let calls: Vec<&BatchCall> = batch.iter().map(|w| &w.call).collect();
+                    let answers = self.invoke_many_in(&mut store, &calls);
+                    for (w, a) in batch.iter().zip(answers) {
+                        *w.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(a);
+                    }
+                    mine.take_answer().unwrap_or_else(|| Invocation {
+                        result: Err(AwsError::internal("the call was not run")),
+                        request_id: None,
+                        event_id: None,
+                    })
+                }
+            }
+        };
         self.push_noted_http_deliveries();
         invocation
     }
 
-    fn invoke_detailed_inner(
-        &self,
-        ctx: &CallerContext,
-        service: &str,
-        operation: &str,
-        request: Value,
-    ) -> Invocation {
-        let facts = match CallFacts::of(ctx, service, operation, &request) {
+    fn queue(&self) -> MutexGuard<'_, Vec<Arc<Waiting>>> {
+        // A plain list: a poisoned lock still holds a meaningful value.
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One call in a transaction of its own (a failure is recorded in a second one).
+    fn invoke_alone(&self, store: &mut Store, call: &BatchCall) -> Invocation {
+        let (ctx, service, operation, request) = (
+            &call.ctx,
+            call.service.as_str(),
+            call.operation.as_str(),
+            &call.request,
+        );
+        let facts = match CallFacts::of(ctx, service, operation, request) {
             Ok(f) => f,
             Err(unknown) => return unknown,
         };
         let ctx = &*facts.ctx;
-        let mut store = self.lock();
 
         // The operation and its record commit together; a failure rolls back everything.
         let attempt = store.write(
@@ -203,11 +256,11 @@ impl Simulator {
                     now,
                     state_dir: &self.state_dir,
                 };
-                let response = services::dispatch(&env, ctx, service, operation, &request)?;
+                let response = services::dispatch(&env, ctx, service, operation, request)?;
                 if !facts.recorded {
                     return Ok((response, None));
                 }
-                let rec = events::record_call(db, &facts.api_call(&request, Ok(&response), now))?;
+                let rec = events::record_call(db, &facts.api_call(request, Ok(&response), now))?;
                 Ok((response, Some(rec)))
             },
         );
@@ -226,7 +279,7 @@ impl Simulator {
                 // Record the failure in its own transaction.
                 let recorded = store.write(|db| -> Result<events::Recorded, StoreError> {
                     let now = db.clock()?.now();
-                    events::record_call(db, &facts.api_call(&request, Err(&err), now))
+                    events::record_call(db, &facts.api_call(request, Err(&err), now))
                 });
                 let (request_id, event_id) = match recorded {
                     Ok(r) => (Some(r.request_id), Some(r.event_id)),
@@ -248,33 +301,30 @@ impl Simulator {
     /// they write) only its in-memory effects are undone; otherwise the batch is rolled
     /// back and every call runs alone, as it also does if the shared commit fails.
     pub fn invoke_many(&self, calls: &[BatchCall]) -> Vec<Invocation> {
-        if calls.len() == 1 {
-            let c = &calls[0];
-            return vec![self.invoke_detailed(&c.ctx, &c.service, &c.operation, c.request.clone())];
+        let calls: Vec<&BatchCall> = calls.iter().collect();
+        let answers = self.invoke_many_in(&mut self.lock(), &calls);
+        self.push_noted_http_deliveries();
+        answers
+    }
+
+    /// [`Simulator::invoke_many`] with the store in hand.
+    fn invoke_many_in(&self, store: &mut Store, calls: &[&BatchCall]) -> Vec<Invocation> {
+        if let [call] = calls {
+            return vec![self.invoke_alone(store, call)];
         }
-        let attempt = self
-            .lock()
-            .write(|db| -> Result<Vec<Invocation>, StoreError> {
-                let mut out = Vec::with_capacity(calls.len());
-                for c in calls {
-                    match self.invoke_in(db, c)? {
-                        Some(inv) => out.push(inv),
-                        None => {
-                            return Err(StoreError::Corrupt("retry the batch call by call".into()));
-                        }
-                    }
+        let attempt = store.write(|db| -> Result<Vec<Invocation>, StoreError> {
+            let mut out = Vec::with_capacity(calls.len());
+            for c in calls {
+                match self.invoke_in(db, c)? {
+                    Some(inv) => out.push(inv),
+                    None => return Err(StoreError::Corrupt("retry the batch call by call".into())),
                 }
-                Ok(out)
-            });
-        match attempt {
-            Ok(v) => {
-                self.push_noted_http_deliveries();
-                v
             }
-            Err(_) => calls
-                .iter()
-                .map(|c| self.invoke_detailed(&c.ctx, &c.service, &c.operation, c.request.clone()))
-                .collect(),
+            Ok(out)
+        });
+        match attempt {
+            Ok(v) => v,
+            Err(_) => calls.iter().map(|c| self.invoke_alone(store, c)).collect(),
         }
     }
 
@@ -695,5 +745,41 @@ mod tests {
             .invoke(&ctx, "logs", "DescribeLogGroups", serde_json::json!({}))
             .unwrap();
         assert_eq!(groups["logGroups"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn concurrent_callers_share_commits_and_every_call_is_recorded_once() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let sim = Simulator::open(dir.path()).unwrap(); // test setup
+        let ctx = sim.default_caller("us-east-1");
+        let ids: Vec<String> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..8)
+                .map(|t| {
+                    let (sim, ctx) = (&sim, &ctx);
+                    scope.spawn(move || {
+                        (0..25)
+                            .map(|i| {
+                                let name = format!("/g/{t}/{i}");
+                                let inv = sim.invoke_detailed(
+                                    ctx,
+                                    "logs",
+                                    "CreateLogGroup",
+                                    serde_json::json!({"logGroupName": name}),
+                                );
+                                assert!(inv.result.is_ok(), "{:?}", inv.result);
+                                inv.event_id.unwrap() // recorded
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), 200);
+        assert_eq!(sim.event_records().unwrap().len(), 200);
     }
 }
