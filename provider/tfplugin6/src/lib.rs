@@ -23,6 +23,7 @@ pub mod proto {
 }
 
 pub mod diag;
+mod p521;
 pub mod plugin;
 pub mod value;
 
