@@ -1,6 +1,6 @@
-//! Shared harness for the end-to-end tests: builds ctsim and the provider once, gives each
-//! test its own state folder and Terraform working directory, and runs the real terraform
-//! binary against them.
+//! Shared harness for the end-to-end tests: builds the ctsim executable (which is also the
+//! provider) once, gives each test its own state folder and Terraform working directory, and
+//! runs the real terraform binary against them.
 
 pub mod wire;
 
@@ -16,8 +16,8 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Builds the `ctsim` and `terraform-provider-aws` binaries (once per test process) and
-/// returns the folder holding them.
+/// Builds the `ctsim` executable, which is also the provider (once per test process), and
+/// returns the folder holding it.
 pub fn binaries() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -28,15 +28,15 @@ pub fn binaries() -> &'static Path {
                 "build",
                 "--quiet",
                 "-p",
-                "ctsim",
-                "-p",
                 "terraform-provider-aws",
+                "--bin",
+                "ctsim",
             ])
             .status()
-            .expect("running cargo build for the e2e binaries");
+            .expect("running cargo build for the e2e tests");
         assert!(
             status.success(),
-            "cargo build of ctsim and the provider failed"
+            "cargo build of the ctsim executable failed"
         );
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
@@ -86,10 +86,8 @@ impl TfWorkspace {
         let out = Command::new(binaries().join("ctsim"))
             .args(["terraform", "setup", "--print-path"])
             .env("CTSIM_HOME", &state)
-            .env(
-                "CTSIM_PROVIDER_BINARY",
-                binaries().join("terraform-provider-aws"),
-            )
+            // The mirror links to the ctsim executable itself.
+            .env_remove("CTSIM_PROVIDER_BINARY")
             .output()
             .expect("running ctsim terraform setup");
         assert!(

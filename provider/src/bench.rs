@@ -1,4 +1,4 @@
-//! `terraform-provider-aws bench-schema`: how long a fresh provider process takes to answer
+//! `ctsim provider bench-schema`: how long a fresh provider process takes to answer
 //! GetProviderSchema (build every served schema from the embedded dump and encode the
 //! protobuf answer), against a floor measured in the same process: decompressing the dump
 //! and parsing it as plain JSON, the least any answer built from it must cost. Run by

@@ -455,9 +455,9 @@ fn tls_acceptor(client_cert_pem: &str) -> Result<(tokio_rustls::TlsAcceptor, Vec
     let (cert, key) = generate_server_cert()?;
     let cert_der = cert.as_ref().to_vec();
 
-    // aws-lc-rs, explicitly: Terraform's client key is ECDSA P-521/SHA-512,
-    // which the ring provider cannot verify.
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    // ring, explicitly; the verifier adds ECDSA P-521/SHA-512 (crate::p521), the
+    // signature of Terraform's client key, which ring cannot verify.
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = Arc::new(PinnedClientCert {
         pinned,
         algs: provider.signature_verification_algorithms,
@@ -525,10 +525,22 @@ pub fn generate_server_cert()
 /// Accepts exactly the client certificate(s) Terraform gave us in
 /// PLUGIN_CLIENT_CERT. Path validation via webpki would reject them (they
 /// are self-signed CA certs used as leaves), and pinning is stronger anyway.
+/// Handshake signatures are checked with the TLS provider's algorithms plus
+/// ECDSA P-521/SHA-512 ([`crate::p521`]).
 #[derive(Debug)]
 struct PinnedClientCert {
     pinned: Vec<Vec<u8>>,
     algs: rustls::crypto::WebPkiSupportedAlgorithms,
+}
+
+impl PinnedClientCert {
+    fn algorithms(&self, scheme: SignatureScheme) -> &rustls::crypto::WebPkiSupportedAlgorithms {
+        if scheme == crate::p521::SCHEME {
+            &crate::p521::ALGORITHMS
+        } else {
+            &self.algs
+        }
+    }
 }
 
 impl ClientCertVerifier for PinnedClientCert {
@@ -561,7 +573,7 @@ impl ClientCertVerifier for PinnedClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, self.algorithms(dss.scheme))
     }
 
     fn verify_tls13_signature(
@@ -570,11 +582,14 @@ impl ClientCertVerifier for PinnedClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, self.algorithms(dss.scheme))
     }
 
+    /// P-521 first: a TLS 1.2 client takes the first listed scheme its key can make.
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
+        let mut schemes = vec![crate::p521::SCHEME];
+        schemes.extend(self.algs.supported_schemes());
+        schemes
     }
 }
 

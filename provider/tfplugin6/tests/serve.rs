@@ -1,6 +1,7 @@
 //! End-to-end: run the plugin server in-process with AutoMTLS, connect the
-//! way Terraform does (client cert ECDSA P-521, ALPN h2, server cert taken
-//! from the handshake line), call the provider, then shut it down.
+//! way Terraform does (client cert ECDSA P-521 signing with SHA-512, ALPN h2,
+//! server cert taken from the handshake line), call the provider, then shut it
+//! down.
 
 use std::io;
 use std::net::SocketAddr;
@@ -8,7 +9,9 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use hyper_util::rt::TokioIo;
+use rustls::SignatureScheme;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::sign::{CertifiedKey, Signer, SigningKey, SingleCertAndKey};
 use tfplugin6::plugin::{MAGIC_COOKIE_VALUE, ServeConfig, ServeError, serve_with};
 use tfplugin6::proto::health::HealthCheckRequest;
 use tfplugin6::proto::health::health_client::HealthClient;
@@ -49,9 +52,10 @@ impl Provider for TestProvider {
     }
 }
 
-/// A self-signed cert shaped like go-plugin's client cert.
-fn client_cert(alg: &'static rcgen::SignatureAlgorithm) -> (String, Vec<u8>, Vec<u8>) {
-    let key = rcgen::KeyPair::generate_for(alg).unwrap();
+/// A self-signed ECDSA P-256 cert shaped like go-plugin's client cert, and its key as
+/// rustls signs with it.
+fn p256_client_cert() -> (String, Vec<u8>, Arc<dyn SigningKey>) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.extended_key_usages = vec![
@@ -59,7 +63,69 @@ fn client_cert(alg: &'static rcgen::SignatureAlgorithm) -> (String, Vec<u8>, Vec
         rcgen::ExtendedKeyUsagePurpose::ServerAuth,
     ];
     let cert = params.self_signed(&key).unwrap();
-    (cert.pem(), cert.der().to_vec(), key.serialize_der())
+    let signer = rustls::crypto::ring::sign::any_ecdsa_type(&PrivateKeyDer::Pkcs8(
+        PrivatePkcs8KeyDer::from(key.serialize_der()),
+    ))
+    .unwrap();
+    (cert.pem(), cert.der().to_vec(), signer)
+}
+
+/// An ECDSA P-521 client cert like the one Terraform (go-plugin) makes at every start:
+/// self-signed CA, `localhost`, client and server auth, signed with SHA-512. rcgen and
+/// ring cannot make P-521 keys, so it is a fixture, made once with
+///
+///     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-521 -sha512 -nodes \
+///       -keyout client-p521.key.pem -out client-p521.pem -days 36500 \
+///       -subj "/O=ctsim tests/CN=localhost" -addext "subjectAltName=DNS:localhost" \
+///       -addext "basicConstraints=critical,CA:TRUE" \
+///       -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign" \
+///       -addext "extendedKeyUsage=clientAuth,serverAuth"
+///
+/// (the server pins the certificate; it never checks its dates).
+fn p521_client_cert() -> (String, Vec<u8>, Arc<dyn SigningKey>) {
+    use p521::pkcs8::DecodePrivateKey as _;
+    use rustls::pki_types::pem::PemObject as _;
+    let pem = include_str!("fixtures/client-p521.pem");
+    let der = CertificateDer::from_pem_slice(pem.as_bytes()).unwrap();
+    let key_der =
+        PrivatePkcs8KeyDer::from_pem_slice(include_bytes!("fixtures/client-p521.key.pem")).unwrap();
+    let secret = p521::SecretKey::from_pkcs8_der(key_der.secret_pkcs8_der()).unwrap();
+    let key = p521::ecdsa::SigningKey::from_bytes(&secret.to_bytes()).unwrap();
+    (pem.to_owned(), der.to_vec(), Arc::new(P521Key(key)))
+}
+
+/// The client side of a P-521 handshake signature, as Go's TLS client makes it.
+#[derive(Clone)]
+struct P521Key(p521::ecdsa::SigningKey);
+
+impl std::fmt::Debug for P521Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("P521Key")
+    }
+}
+
+impl SigningKey for P521Key {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
+        offered
+            .contains(&SignatureScheme::ECDSA_NISTP521_SHA512)
+            .then(|| Box::new(self.clone()) as Box<dyn Signer>)
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::ECDSA
+    }
+}
+
+impl Signer for P521Key {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        use p521::ecdsa::signature::Signer as _;
+        let signature: p521::ecdsa::Signature = self.0.sign(message);
+        Ok(signature.to_der().as_bytes().to_vec())
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        SignatureScheme::ECDSA_NISTP521_SHA512
+    }
 }
 
 /// Trusts exactly the server cert from the handshake line, as go-plugin's
@@ -129,9 +195,9 @@ async fn tls_channel(
     addr: SocketAddr,
     server_der: Vec<u8>,
     cert_der: Vec<u8>,
-    key_der: Vec<u8>,
+    key: Arc<dyn SigningKey>,
 ) -> Result<Channel, tonic::transport::Error> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = Arc::new(PinnedServer {
         der: server_der,
         algs: provider.signature_verification_algorithms,
@@ -141,11 +207,10 @@ async fn tls_channel(
         .unwrap()
         .dangerous()
         .with_custom_certificate_verifier(verifier)
-        .with_client_auth_cert(
+        .with_client_cert_resolver(Arc::new(SingleCertAndKey::from(CertifiedKey::new(
             vec![CertificateDer::from(cert_der)],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der)),
-        )
-        .unwrap();
+            key,
+        ))));
     cfg.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
     Endpoint::from_static("http://localhost")
@@ -165,7 +230,7 @@ async fn tls_channel(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serves_over_automtls_and_shuts_down() {
     // Terraform's (go-plugin's) client certificate is ECDSA P-521 / SHA-512.
-    let (pem, cert_der, key_der) = client_cert(&rcgen::PKCS_ECDSA_P521_SHA512);
+    let (pem, cert_der, key) = p521_client_cert();
     let config = ServeConfig {
         magic_cookie: Some(MAGIC_COOKIE_VALUE.into()),
         protocol_versions: Some("5,6".into()),
@@ -182,7 +247,7 @@ async fn serves_over_automtls_and_shuts_down() {
 
     // A client presenting some other certificate is refused, and the failed
     // handshake does not take the server down.
-    let (_, other_cert, other_key) = client_cert(&rcgen::PKCS_ECDSA_P256_SHA256);
+    let (_, other_cert, other_key) = p256_client_cert();
     let refused = match tls_channel(addr, server_der.clone(), other_cert, other_key).await {
         Err(_) => true,
         Ok(ch) => HealthClient::new(ch)
@@ -194,9 +259,7 @@ async fn serves_over_automtls_and_shuts_down() {
     };
     assert!(refused, "server accepted an unpinned client certificate");
 
-    let channel = tls_channel(addr, server_der, cert_der, key_der)
-        .await
-        .unwrap();
+    let channel = tls_channel(addr, server_der, cert_der, key).await.unwrap();
 
     let health = HealthClient::new(channel.clone())
         .check(HealthCheckRequest {

@@ -130,7 +130,7 @@ fn measure(dir: &Path, install: &Installation, state: &Path, plans: usize) -> Re
 pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let tmp = tempfile::tempdir().context("creating a temporary folder")?;
     let state = tmp.path().join("state");
-    let provider = terraform::find_or_build_provider()?;
+    let provider = terraform::provider_executable()?;
     let install = terraform::setup(&state, &provider, &[])?;
     let sim = crate::Simulator::open(&state).map_err(|e| anyhow::anyhow!("{e}"))?;
     // AWS allows 5 trails per region; the benchmark raises the simulator's quota.

@@ -1,6 +1,8 @@
 //! `ctsim bench schema`: GetProviderSchema of the provider (about 2,300 hashicorp/aws
 //! schemas built from the embedded dump and encoded), in fresh provider processes, against
 //! the floor each process measures: decompressing and parsing the same dump as plain JSON.
+//! The processes are this executable started as the provider (`ctsim provider bench-schema`),
+//! so a release ctsim measures the release provider.
 
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -16,18 +18,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let provider = terraform::find_or_build_provider()?;
+    let exe = std::env::current_exe().context("locating the ctsim executable")?;
     let (mut cold, mut warm, mut floor) = (Vec::new(), Vec::new(), Vec::new());
     let mut last = Value::Null;
     for _ in 0..args.processes.max(1) {
-        let out = Command::new(&provider)
-            .arg("bench-schema")
+        let out = Command::new(&exe)
+            .args([terraform::PROVIDER_SUBCOMMAND, "bench-schema"])
             .output()
-            .with_context(|| format!("running {}", provider.display()))?;
+            .with_context(|| format!("running {}", exe.display()))?;
         if !out.status.success() {
             bail!(
-                "{} bench-schema: {}",
-                provider.display(),
+                "{} {} bench-schema: {}",
+                exe.display(),
+                terraform::PROVIDER_SUBCOMMAND,
                 String::from_utf8_lossy(&out.stderr)
             );
         }

@@ -18,7 +18,7 @@ pub fn run(state_dir: &Path) -> Result<ExitCode> {
     let state_dir = terraform::absolute(state_dir)?;
     fs::create_dir_all(&state_dir).with_context(|| format!("creating {}", state_dir.display()))?;
     step("Installing the ctsim provider as hashicorp/aws (offline filesystem mirror)");
-    let provider = terraform::find_or_build_provider()?;
+    let provider = terraform::provider_executable()?;
     let install = terraform::setup(&state_dir, &provider, &[])?;
     println!("  CLI configuration: {}", install.cli_config.display());
 

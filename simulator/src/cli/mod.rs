@@ -288,7 +288,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print_path,
         }) => {
             let dir = state_dir(&cli.home);
-            let provider = terraform::find_or_build_provider()?;
+            let provider = terraform::provider_executable()?;
             let install = terraform::setup(&dir, &provider, &versions)?;
             if print_path {
                 println!("{}", install.cli_config.display());
@@ -307,7 +307,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Terraform(TerraformCommand::Run { args }) => {
             let dir = state_dir(&cli.home);
-            let provider = terraform::find_or_build_provider()?;
+            let provider = terraform::provider_executable()?;
             let install = terraform::setup(&dir, &provider, &[])?;
             let cwd = std::env::current_dir()?;
             let status = terraform::terraform_command(&cwd, &install, &dir)?

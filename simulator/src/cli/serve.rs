@@ -112,13 +112,24 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-/// Access and server logs on stderr; `RUST_LOG` overrides the default `info`.
+/// Access and server logs on stderr; `RUST_LOG` overrides the default `info` with a level,
+/// levels per target, or both (`warn`, `ctsim=debug,hyper=warn`). A `Targets` filter
+/// rather than an `EnvFilter`: the same directives less span and regex matching, which no
+/// one needs here and which compiled the regex engine into every build.
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|directives| !directives.trim().is_empty())
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO));
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(filter)
         .try_init();
 }

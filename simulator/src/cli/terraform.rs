@@ -1,6 +1,7 @@
 //! Installing our provider for Terraform, offline: a filesystem mirror that serves
-//! `registry.terraform.io/hashicorp/aws` from the built provider binary, and a CLI
-//! configuration file that points Terraform at it. (`dev_overrides` would break
+//! `registry.terraform.io/hashicorp/aws` from the ctsim executable (which is also the
+//! provider, see [`started_as_provider`]), and a CLI configuration file that points
+//! Terraform at it. (`dev_overrides` would break
 //! `terraform init` offline, so a mirror it is.)
 
 use std::fs;
@@ -14,7 +15,32 @@ use anyhow::{Context, Result, bail};
 /// `ctsim terraform setup --provider-version X.Y.Z`.
 pub const MIRROR_VERSIONS: &[&str] = &["6.99.0", "5.99.0", "4.99.0", "3.99.0"];
 
+/// The provider's executable name, as Terraform knows it. The mirror's entries are named
+/// `terraform-provider-aws_v<VERSION>` and link to the ctsim executable, which serves the
+/// plugin protocol when started under a file name that begins with this (see
+/// [`started_as_provider`]).
 pub const PROVIDER_BINARY: &str = "terraform-provider-aws";
+
+/// The hidden first argument that makes the ctsim executable the provider whatever its file
+/// name (`ctsim provider`, `ctsim provider bench-schema`). Not a clap subcommand: the
+/// executable's `main` dispatches on it before the command line is parsed.
+pub const PROVIDER_SUBCOMMAND: &str = "provider";
+
+/// Whether the executable was started as the provider: by Terraform through the mirror
+/// (argv[0]'s file name begins with `terraform-provider-aws`), or as `ctsim provider ...`.
+/// Returns the provider's own arguments (empty when Terraform starts it; `bench-schema` for
+/// `ctsim bench schema`), or `None` for the ctsim command line.
+pub fn started_as_provider(args: &[std::ffi::OsString]) -> Option<&[std::ffi::OsString]> {
+    let (argv0, rest) = args.split_first()?;
+    let name = Path::new(argv0).file_name().and_then(|n| n.to_str());
+    if name.is_some_and(|n| n.starts_with(PROVIDER_BINARY)) {
+        return Some(rest);
+    }
+    match rest.split_first() {
+        Some((first, provider_args)) if first == PROVIDER_SUBCOMMAND => Some(provider_args),
+        _ => None,
+    }
+}
 
 /// Terraform's name for this machine's platform, e.g. linux_amd64.
 pub fn platform() -> String {
@@ -27,69 +53,22 @@ pub fn platform() -> String {
     format!("{}_{arch}", std::env::consts::OS)
 }
 
-/// Finds the provider binary: `CTSIM_PROVIDER_BINARY` if set, else next to the running ctsim
-/// (both are built into the same target folder). In a source checkout it first builds the
-/// provider with cargo, whose own progress is shown: minutes the first time, a single
-/// "Finished" line when the binary is up to date.
-pub fn find_or_build_provider() -> Result<PathBuf> {
+/// The executable the mirror links to: `CTSIM_PROVIDER_BINARY` if set (e.g. a release build
+/// used from a debug ctsim), else the running ctsim executable itself, which is also the
+/// provider. One executable means one `cargo build` makes everything the demo and the
+/// tests run, with no second build of the provider and no stale copy to serve.
+pub fn provider_executable() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("CTSIM_PROVIDER_BINARY") {
-        return Ok(PathBuf::from(path));
-    }
-    let exe = std::env::current_exe().context("locating the ctsim executable")?;
-    let dir = exe
-        .parent()
-        .context("ctsim executable has no parent folder")?;
-    let candidate = dir.join(PROVIDER_BINARY);
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf);
-    let in_checkout = workspace
-        .as_ref()
-        .is_some_and(|w| w.join("provider/Cargo.toml").exists())
-        && dir
-            .ancestors()
-            .any(|a| a.file_name().is_some_and(|n| n == "target"));
-    if in_checkout {
-        // Always (re)build in a checkout so the mirror never serves a stale provider;
-        // cargo makes this a no-op when nothing changed.
-        let release = dir.file_name().is_some_and(|n| n == "release");
-        let args = provider_build_args(release);
-        eprintln!(
-            "Building {PROVIDER_BINARY}, the Terraform provider the mirror serves as hashicorp/aws \
-             (cargo {}; the first build takes a few minutes):",
-            args.join(" ")
-        );
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(&args);
-        if let Some(ws) = &workspace {
-            cmd.current_dir(ws);
+        let path = PathBuf::from(path);
+        if !path.is_file() {
+            bail!(
+                "CTSIM_PROVIDER_BINARY names {}, which is not a file",
+                path.display()
+            );
         }
-        let status = cmd
-            .status()
-            .context("running cargo to build the provider")?;
-        if !status.success() {
-            bail!("building {PROVIDER_BINARY} failed");
-        }
+        return Ok(path);
     }
-    if candidate.exists() {
-        Ok(candidate)
-    } else {
-        bail!(
-            "cannot find {PROVIDER_BINARY} next to {}; build it with `cargo build -p {PROVIDER_BINARY}` or set CTSIM_PROVIDER_BINARY",
-            exe.display()
-        )
-    }
-}
-
-/// The arguments of the cargo command that builds the provider for ctsim's own profile.
-/// Not quiet: cargo's progress goes to the terminal.
-fn provider_build_args(release: bool) -> Vec<&'static str> {
-    let mut args = vec!["build", "-p", PROVIDER_BINARY];
-    if release {
-        args.push("--release");
-    }
-    args
+    std::env::current_exe().context("locating the ctsim executable")
 }
 
 /// What `setup` wrote.
@@ -211,14 +190,23 @@ mod tests {
     }
 
     #[test]
-    fn provider_build_shows_cargo_progress() {
+    fn started_as_provider_by_file_name_or_hidden_argument() {
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let terraform = args(&[
+            ".terraform/providers/registry.terraform.io/hashicorp/aws/6.99.0/linux_amd64/terraform-provider-aws_v6.99.0",
+        ]);
+        assert_eq!(started_as_provider(&terraform), Some(&[][..]));
+        let bench = args(&["/bin/ctsim", "provider", "bench-schema"]);
         assert_eq!(
-            provider_build_args(false),
-            ["build", "-p", "terraform-provider-aws"]
+            started_as_provider(&bench),
+            Some(&args(&["bench-schema"])[..])
         );
+        assert_eq!(started_as_provider(&args(&["ctsim", "demo"])), None);
+        assert_eq!(started_as_provider(&args(&["ctsim"])), None);
         assert_eq!(
-            provider_build_args(true),
-            ["build", "-p", "terraform-provider-aws", "--release"]
+            started_as_provider(&args(&["ctsim", "--home", "provider"])),
+            None
         );
+        assert_eq!(started_as_provider(&[]), None);
     }
 }

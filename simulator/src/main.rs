@@ -1,5 +1,0 @@
-//! The `ctsim` command.
-
-fn main() -> std::process::ExitCode {
-    ctsim::cli::main()
-}
