@@ -49,9 +49,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     ))
     .map_err(|m| anyhow!(m))?;
     let region = profile.regions[0].clone();
-    sim.append_records(Generator::new(profile).map_err(aws)?)
+    sim.append_events(Generator::new(profile).map_err(aws)?)
         .map_err(aws)?;
-    sim.append_records(spike.records(args.seed, &ctx.account_id, &region))
+    sim.append_events(spike.events(args.seed, &ctx.account_id, &region))
         .map_err(aws)?;
     let selectors = json!({"TrailName": "bench", "InsightSelectors": [
         {"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}]});

@@ -527,7 +527,7 @@ fn generated_traffic_is_delivered_once_per_captured_event() {
     sim.set_time(at("2026-01-01T00:01:00Z")).unwrap();
     start(&sim);
     let profile = Profile::new(7, at("2026-01-01T00:01:00Z"), 5_000, vec![ME.to_string()]);
-    let records: Vec<Value> = Generator::new(profile).unwrap().collect(); // valid profile
+    let records: Vec<Value> = Generator::new(profile).unwrap().records().collect(); // valid profile
     sim.append_records(records.clone()).unwrap();
     sim.advance_time(Duration::hours(1)).unwrap();
 

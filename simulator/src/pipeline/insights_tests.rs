@@ -239,7 +239,7 @@ fn traffic(seed: u64, spikes: &[&str]) -> Vec<Value> {
     let mut p = Profile::new(seed, at(T0), 8 * DAY as u64 * 6 / 5, vec![ME.into()]);
     p.rate_per_sec = 0.02;
     p.regions = vec!["us-east-1".into()];
-    let mut all: Vec<Value> = Generator::new(p).unwrap().collect(); // valid profile
+    let mut all: Vec<Value> = Generator::new(p).unwrap().records().collect(); // valid profile
     for s in spikes {
         let spike = Spike::parse(s).unwrap(); // test input
         all.extend(spike.records(seed, ME, "us-east-1"));

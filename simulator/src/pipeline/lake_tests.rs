@@ -53,7 +53,7 @@ fn records(sim: &Simulator, arn: &str) -> Vec<Value> {
 fn generate(sim: &Simulator, seed: u64, count: u64, start: chrono::DateTime<Utc>) {
     let profile = Profile::new(seed, start, count, vec![ACCOUNT.to_string()]);
     let generator = Generator::new(profile).unwrap(); // valid profile
-    sim.append_records(generator).unwrap(); // test setup
+    sim.append_events(generator).unwrap(); // test setup
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn purged_store_loses_its_events() {
 fn borrowed_reading_agrees_with_the_full_record() {
     let profile = Profile::new(11, t0(), 500, vec![ACCOUNT.to_string()]);
     let mut lite_parsed = 0;
-    for v in Generator::new(profile).unwrap() {
+    for v in Generator::new(profile).unwrap().records() {
         // valid profile
         let text = v.to_string();
         let Some(lite) = super::LiteRecord::parse(&text) else {
