@@ -63,8 +63,9 @@ impl Simulator {
         })
     }
 
-    /// Does the clock-driven work that has come due (log delivery), unrecorded, in one
-    /// write transaction. Cheap when nothing is due.
+    /// Does the clock-driven work that has come due (log delivery), unrecorded, in bounded
+    /// write transactions until none is left ([`crate::pipeline::run_due_passes`]). Cheap
+    /// when nothing is due.
     pub fn run_due_work(&self) -> Result<(), AwsError> {
         self.deliver_due().map(|_| ())
     }
@@ -72,7 +73,7 @@ impl Simulator {
     /// [`Simulator::run_due_work`], returning what was delivered (`ctsim deliver`, the
     /// background [`crate::pipeline::DueWorkLoop`]).
     pub fn deliver_due(&self) -> Result<crate::pipeline::DueReport, AwsError> {
-        let report = self.run_unrecorded(crate::pipeline::run_due)?;
+        let report = crate::pipeline::run_due_passes(self)?;
         self.push_sns_http_deliveries()?;
         Ok(report)
     }

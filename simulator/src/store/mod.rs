@@ -5,6 +5,7 @@
 mod insights;
 pub mod lake;
 mod migrations;
+mod pipeline;
 mod savepoint;
 
 use std::path::Path;
