@@ -289,6 +289,8 @@ pub struct Generator {
     rng: Rng,
     id_seed: String,
     next: u64,
+    /// Where each record's text is written before it is copied out at its exact size.
+    scratch: Vec<u8>,
 }
 
 /// What one call looks like before it becomes a record.
@@ -362,6 +364,7 @@ impl Generator {
             accounts,
             id_seed,
             next: 0,
+            scratch: Vec::with_capacity(4096),
         })
     }
 
@@ -477,7 +480,7 @@ impl Generator {
                 client_provided_host_header: &call.host,
             }),
         }
-        .to_event(recorded_ms(time), actor.lookup_name())
+        .to_event(&mut self.scratch, recorded_ms(time), actor.lookup_name())
     }
 
     fn console_login(
@@ -526,7 +529,7 @@ impl Generator {
             event_category: "Management",
             tls_details: None,
         }
-        .to_event(recorded_ms(time), actor.lookup_name())
+        .to_event(&mut self.scratch, recorded_ms(time), actor.lookup_name())
     }
 
     fn service_call(

@@ -431,11 +431,17 @@ impl Record<'_> {
     /// The record as the event log stores it: its JSON text and the lookup columns
     /// (`events::new_event_from_record` would derive the same columns from the text).
     /// `event_time_ms` is the recorded eventTime (whole seconds); `username` is what
-    /// LookupEvents' Username matches.
-    pub(super) fn to_event(&self, event_time_ms: i64, username: Option<&str>) -> NewEvent {
-        // Records are 1-2 KB: one allocation, no regrowth.
-        let mut text = Vec::with_capacity(2048);
-        serde_json::to_writer(&mut text, self)
+    /// LookupEvents' Username matches. The text is written into `scratch` (reused from
+    /// record to record) and copied into a string of its exact size: appends hold tens of
+    /// thousands of records at a time.
+    pub(super) fn to_event(
+        &self,
+        scratch: &mut Vec<u8>,
+        event_time_ms: i64,
+        username: Option<&str>,
+    ) -> NewEvent {
+        scratch.clear();
+        serde_json::to_writer(&mut *scratch, self)
             .expect("typed values with string keys always serialise into a Vec");
         NewEvent {
             event_id: self.event_id.to_string(),
@@ -453,7 +459,9 @@ impl Record<'_> {
                 .iter()
                 .map(|r| (Some(r.kind.to_string()), Some(r.arn.clone())))
                 .collect(),
-            record: String::from_utf8(text).expect("serde_json writes UTF-8 only"),
+            record: std::str::from_utf8(scratch)
+                .expect("serde_json writes UTF-8 only")
+                .to_string(),
         }
     }
 }

@@ -139,6 +139,7 @@ impl Spike {
         let id_seed = format!("spike:{seed}:{}", self.spec);
         let per_minute = i64::from(self.per_minute.max(1));
         let step = 60_000 / per_minute;
+        let mut scratch = Vec::new();
         (0..self.len() as i64).map(move |n| {
             let (m, i) = (n / per_minute, n % per_minute);
             self.record(
@@ -146,8 +147,8 @@ impl Spike {
                 region,
                 &actor,
                 &id_seed,
-                n as u64,
-                m * 60_000 + i * step,
+                (n as u64, m * 60_000 + i * step),
+                &mut scratch,
             )
         })
     }
@@ -169,8 +170,8 @@ impl Spike {
         region: &str,
         actor: &Actor,
         id_seed: &str,
-        n: u64,
-        offset_ms: i64,
+        (n, offset_ms): (u64, i64),
+        scratch: &mut Vec<u8>,
     ) -> NewEvent {
         let service = self.event_source.trim_end_matches(".amazonaws.com");
         let time = self.start + Duration::milliseconds(offset_ms);
@@ -210,7 +211,7 @@ impl Spike {
                 client_provided_host_header: &host,
             }),
         }
-        .to_event(recorded_ms(time), actor.lookup_name())
+        .to_event(scratch, recorded_ms(time), actor.lookup_name())
     }
 }
 
