@@ -16,7 +16,7 @@ use crate::error::{AwsError, StoreError};
 use crate::events::{self, ApiCall};
 use crate::services::{self, Env, EventResource};
 use crate::settings;
-use crate::store::{Db, Store};
+use crate::store::{Db, NewEvent, Store};
 
 /// Environment variable naming the state folder.
 pub const HOME_ENV: &str = "CTSIM_HOME";
@@ -78,8 +78,9 @@ impl Simulator {
         })
     }
 
-    /// Does the clock-driven work that has come due (log delivery), unrecorded, in one
-    /// write transaction. Cheap when nothing is due.
+    /// Does the clock-driven work that has come due (log delivery), unrecorded, in bounded
+    /// write transactions until none is left ([`crate::pipeline::run_due_passes`]). Cheap
+    /// when nothing is due.
     pub fn run_due_work(&self) -> Result<(), AwsError> {
         self.deliver_due().map(|_| ())
     }
@@ -87,7 +88,7 @@ impl Simulator {
     /// [`Simulator::run_due_work`], returning what was delivered (`ctsim deliver`, the
     /// background [`crate::pipeline::DueWorkLoop`]).
     pub fn deliver_due(&self) -> Result<crate::pipeline::DueReport, AwsError> {
-        let report = self.run_unrecorded(crate::pipeline::run_due)?;
+        let report = crate::pipeline::run_due_passes(self)?;
         self.push_sns_http_deliveries()?;
         Ok(report)
     }
@@ -508,36 +509,70 @@ impl Simulator {
     pub fn append_records_with<I>(
         &self,
         records: I,
-        mut progress: impl FnMut(u64),
+        progress: impl FnMut(u64),
     ) -> Result<AppendStats, AwsError>
     where
         I: IntoIterator<Item = Value>,
         I::IntoIter: Send,
     {
+        let rows = records.into_iter().map(|r| {
+            events::new_event_from_record(&r)
+                .map_err(|m| AwsError::client("InvalidEventRecord", format!("invalid record: {m}")))
+        });
+        self.append_rows(rows, progress)
+    }
+
+    /// Appends events already in their stored form (record text and lookup columns, as
+    /// [`crate::generate::Generator`] makes them), like [`Simulator::append_records`].
+    pub fn append_events<I>(&self, events: I) -> Result<usize, AwsError>
+    where
+        I: IntoIterator<Item = NewEvent>,
+        I::IntoIter: Send,
+    {
+        Ok(self.append_events_with(events, |_| {})?.stored)
+    }
+
+    /// [`Simulator::append_events`] reporting progress and counting duplicates, like
+    /// [`Simulator::append_records_with`].
+    pub fn append_events_with<I>(
+        &self,
+        events: I,
+        progress: impl FnMut(u64),
+    ) -> Result<AppendStats, AwsError>
+    where
+        I: IntoIterator<Item = NewEvent>,
+        I::IntoIter: Send,
+    {
+        self.append_rows(events.into_iter().map(Ok), progress)
+    }
+
+    /// Appends rows made on a second thread while the previous batch is written, at most
+    /// two batches ahead; the first failed row ends the append (earlier batches stay
+    /// committed). Then runs the work that has come due.
+    fn append_rows<I>(
+        &self,
+        rows: I,
+        mut progress: impl FnMut(u64),
+    ) -> Result<AppendStats, AwsError>
+    where
+        I: Iterator<Item = Result<NewEvent, AwsError>> + Send,
+    {
         const BATCH: usize = 10_000;
         let mut stats = AppendStats::default();
-        let records = records.into_iter();
         std::thread::scope(|scope| -> Result<(), AwsError> {
             let (tx, rx) = std::sync::mpsc::sync_channel(2);
             scope.spawn(move || {
-                let mut records = records;
+                let mut rows = rows;
                 loop {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    for r in records.by_ref().take(BATCH) {
-                        match events::new_event_from_record(&r) {
-                            Ok(e) => batch.push(e),
-                            Err(m) => {
-                                let e = AwsError::client(
-                                    "InvalidEventRecord",
-                                    format!("invalid record: {m}"),
-                                );
-                                let _ = tx.send(Err(e));
-                                return;
-                            }
-                        }
+                    let batch: Result<Vec<NewEvent>, AwsError> =
+                        rows.by_ref().take(BATCH).collect();
+                    // Stop at the end, at a failed row, or when the writer has given up
+                    // (receiver dropped).
+                    if batch.as_ref().is_ok_and(Vec::is_empty) {
+                        return;
                     }
-                    // Stop at the end, or when the writer has given up (receiver dropped).
-                    if batch.is_empty() || tx.send(Ok(batch)).is_err() {
+                    let failed = batch.is_err();
+                    if tx.send(batch).is_err() || failed {
                         return;
                     }
                 }

@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let cpu_began = cpu_seconds();
     let began = Instant::now();
     let generator = Generator::new(profile.clone()).map_err(aws)?;
-    sim.append_records(generator).map_err(aws)?;
+    sim.append_events(generator).map_err(aws)?;
     let recorded = began.elapsed();
     sim.set_time(window_end).map_err(aws)?; // closes every window: delivery runs
     let ours = began.elapsed();
@@ -126,7 +126,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             Ok(CompiledTrail::new(&scope, &selectors))
         })
         .collect::<Result<_>>()?;
-    let records: Vec<Value> = Generator::new(profile).map_err(aws)?.collect();
+    let records: Vec<Value> = Generator::new(profile).map_err(aws)?.records().collect();
     let per_trail: Vec<Vec<&Value>> = compiled
         .iter()
         .map(|t| records.iter().filter(|r| t.captures(r)).collect())

@@ -27,7 +27,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let profile = Profile::new(args.seed, start, args.events, vec!["123456789012".into()]);
     let messages: Vec<String> = Generator::new(profile)
         .map_err(aws)?
-        .map(|r| r.to_string())
+        .map(|e| e.record)
         .collect();
     let bytes: usize = messages.iter().map(String::len).sum();
     // The patterns CIS v1.4.0 publishes, as the compliance rules keep them (the first of

@@ -49,9 +49,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     ))
     .map_err(|m| anyhow!(m))?;
     let region = profile.regions[0].clone();
-    sim.append_records(Generator::new(profile).map_err(aws)?)
+    sim.append_events(Generator::new(profile).map_err(aws)?)
         .map_err(aws)?;
-    sim.append_records(spike.records(args.seed, &ctx.account_id, &region))
+    sim.append_events(spike.events(args.seed, &ctx.account_id, &region))
         .map_err(aws)?;
     let selectors = json!({"TrailName": "bench", "InsightSelectors": [
         {"InsightType": "ApiCallRateInsight"}, {"InsightType": "ApiErrorRateInsight"}]});
@@ -62,13 +62,22 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         args.days
     );
 
+    // Detection runs in bounded passes (each its own transaction) until it has caught up;
+    // all of them are timed. The clock moves in the first one, without the other due work.
     let began = Instant::now();
-    let report = sim
+    let mut report = sim
         .run_unrecorded(|env| {
             env.db.set_clock(crate::Clock::Fixed(end))?;
             insights::detect_due(&Env { now: end, ..*env })
         })
         .map_err(aws)?;
+    let mut passes = 1;
+    while report.more {
+        let next = sim.run_unrecorded(insights::detect_due).map_err(aws)?;
+        report.records.extend(next.records);
+        report.more = next.more;
+        passes += 1;
+    }
     let ours = began.elapsed();
 
     let began = Instant::now();
@@ -90,7 +99,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     );
     println!("ratio (ctsim / floor time): {:.2}", time_ratio(ours, floor));
     println!(
-        "floor groups: {groups}; Insights records: {}; events/s counted: {:.0}",
+        "floor groups: {groups}; Insights records: {}; detection passes: {passes}; events/s counted: {:.0}",
         report.records.len(),
         ratio(count as f64, ours.as_secs_f64())
     );

@@ -63,11 +63,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let mut seq = 0i64;
     let mut user_arn: Option<String> = None;
     loop {
-        let batch: Vec<String> = generator
-            .by_ref()
-            .take(BATCH)
-            .map(|v| v.to_string())
-            .collect();
+        let batch: Vec<String> = generator.by_ref().take(BATCH).map(|e| e.record).collect();
         if batch.is_empty() {
             break;
         }

@@ -144,6 +144,7 @@ mod tests {
                     "arn:aws:cloudtrail:us-east-1:123456789012:trail/other".into(),
                     "InsufficientS3BucketPolicyException".into(),
                 )],
+                ..Default::default()
             },
             digests: 1,
             lake: crate::pipeline::lake::IngestReport {

@@ -138,13 +138,13 @@ pub fn generate(sim: &Simulator, args: &GenerateArgs) -> Result<ExitCode> {
     let progress = bar(count);
     let began = std::time::Instant::now();
     let mut stats = sim
-        .append_records_with(generator, |n| progress.set_position(n))
+        .append_events_with(generator, |n| progress.set_position(n))
         .map_err(aws)?;
     if spike_count > 0 {
         let records = spikes
             .iter()
-            .flat_map(|s| s.records(args.seed, &spike_account, &spike_region));
-        let more = sim.append_records_with(records, |_| {}).map_err(aws)?;
+            .flat_map(|s| s.events(args.seed, &spike_account, &spike_region));
+        let more = sim.append_events_with(records, |_| {}).map_err(aws)?;
         stats.stored += more.stored;
         stats.duplicates += more.duplicates;
     }

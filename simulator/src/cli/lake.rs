@@ -308,7 +308,7 @@ mod tests {
             .unwrap() // the ARN line
             .to_string();
         let profile = crate::generate::Profile::new(5, t0, 400, vec!["123456789012".into()]);
-        sim.append_records(crate::generate::Generator::new(profile).unwrap()) // valid
+        sim.append_events(crate::generate::Generator::new(profile).unwrap()) // valid
             .unwrap(); // test setup
         (dir, sim, id)
     }

@@ -41,8 +41,7 @@ pub fn run(sim: &Simulator, args: &ValidateArgs) -> Result<ExitCode> {
         Some(s) => instant(s)?,
         None => sim.now(),
     };
-    sim.run_unrecorded(pipeline::run_due)
-        .map_err(|e| anyhow!("{e}"))?;
+    pipeline::run_due_passes(sim).map_err(|e| anyhow!("{e}"))?;
     let report = sim
         .run_unrecorded(|env| pipeline::validate::validate_logs(env, &args.trail_arn, start, end))
         .map_err(|e| anyhow!("{e}"))?;

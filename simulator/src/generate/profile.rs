@@ -131,7 +131,12 @@ impl Rng {
 
     /// One element of a non-empty slice (callers pass constant, non-empty tables).
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
+        &xs[self.pick_index(xs)]
+    }
+
+    /// The index of one element of a non-empty slice: the draw [`Rng::pick`] makes.
+    pub fn pick_index<T>(&mut self, xs: &[T]) -> usize {
+        self.below(xs.len() as u64) as usize
     }
 
     /// Picks an index by weight.

@@ -7,11 +7,16 @@
 //! Example: `ec2.amazonaws.com:RunInstances@2026-01-08T10:00Z/15m x40`.
 
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use super::{Actor, EVENT_VERSION, USER_AGENTS, actor_arn, denied, identity};
+use super::shapes::{Record, TlsDetails};
+use super::{Actor, EVENT_VERSION, NULL, USER_AGENTS, denied, recorded_ms};
 use crate::context::Principal;
+use crate::store::NewEvent;
 use crate::{clock, ids};
+
+/// The address every spike call comes from.
+const SPIKE_IP: &str = "198.51.100.23";
 
 /// The user every spike call comes from.
 pub const SPIKE_USER: &str = "deploy-bot";
@@ -118,82 +123,95 @@ impl Spike {
         self.len() == 0
     }
 
-    /// The spike's records, oldest first: `per_minute` calls spread evenly over each minute.
-    /// Made one at a time, so long spikes need no memory.
-    pub fn records<'s>(
+    /// The spike's records, oldest first, as the event log stores them: `per_minute` calls
+    /// spread evenly over each minute. Made one at a time, so long spikes need no memory.
+    pub fn events<'s>(
         &'s self,
         seed: u64,
         account: &'s str,
         default_region: &'s str,
-    ) -> impl Iterator<Item = Value> + 's {
+    ) -> impl Iterator<Item = NewEvent> + 's {
         let region = self.region.as_deref().unwrap_or(default_region);
-        let actor = Actor::User(Principal::iam_user(account, SPIKE_USER));
-        let arn = actor_arn(account, &actor);
+        let actor = Actor::user(
+            Principal::iam_user(account, SPIKE_USER),
+            SPIKE_IP.to_string(),
+        );
         let id_seed = format!("spike:{seed}:{}", self.spec);
         let per_minute = i64::from(self.per_minute.max(1));
         let step = 60_000 / per_minute;
+        let mut scratch = Vec::new();
         (0..self.len() as i64).map(move |n| {
             let (m, i) = (n / per_minute, n % per_minute);
             self.record(
                 account,
                 region,
                 &actor,
-                &arn,
                 &id_seed,
-                n as u64,
-                m * 60_000 + i * step,
+                (n as u64, m * 60_000 + i * step),
+                &mut scratch,
             )
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// [`Spike::events`] as JSON trees.
+    pub fn records<'s>(
+        &'s self,
+        seed: u64,
+        account: &'s str,
+        default_region: &'s str,
+    ) -> impl Iterator<Item = Value> + 's {
+        self.events(seed, account, default_region)
+            .map(|e| serde_json::from_str(&e.record).expect("spike records are valid JSON"))
+    }
+
     fn record(
         &self,
         account: &str,
         region: &str,
         actor: &Actor,
-        arn: &str,
         id_seed: &str,
-        n: u64,
-        offset_ms: i64,
-    ) -> Value {
+        (n, offset_ms): (u64, i64),
+        scratch: &mut Vec<u8>,
+    ) -> NewEvent {
         let service = self.event_source.trim_end_matches(".amazonaws.com");
         let time = self.start + Duration::milliseconds(offset_ms);
-        let mut r = Map::new();
-        r.insert("eventVersion".into(), json!(EVENT_VERSION));
-        r.insert("userIdentity".into(), identity(account, actor, time, true));
-        r.insert("eventTime".into(), json!(clock::iso_seconds(time)));
-        r.insert("eventSource".into(), json!(self.event_source));
-        r.insert("eventName".into(), json!(self.event_name));
-        r.insert("awsRegion".into(), json!(region));
-        r.insert("sourceIPAddress".into(), json!("198.51.100.23"));
-        r.insert("userAgent".into(), json!(USER_AGENTS[0]));
-        if let Some(code) = &self.error_code {
-            let (_, message) = denied(&self.event_source, &self.event_name, arn.to_string());
-            r.insert("errorCode".into(), json!(code));
-            r.insert("errorMessage".into(), json!(message));
-        }
-        r.insert("requestParameters".into(), Value::Null);
-        r.insert("responseElements".into(), Value::Null);
-        r.insert(
-            "requestID".into(),
-            json!(ids::uuid_from(id_seed, "request", n)),
-        );
-        r.insert("eventID".into(), json!(ids::uuid_from(id_seed, "event", n)));
-        r.insert("readOnly".into(), json!(false));
-        r.insert("eventType".into(), json!("AwsApiCall"));
-        r.insert("managementEvent".into(), json!(true));
-        r.insert("recipientAccountId".into(), json!(account));
-        r.insert("eventCategory".into(), json!("Management"));
-        r.insert(
-            "tlsDetails".into(),
-            json!({
-                "tlsVersion": "TLSv1.3",
-                "cipherSuite": "TLS_AES_128_GCM_SHA256",
-                "clientProvidedHostHeader": format!("{service}.{region}.amazonaws.com"),
+        let event_time = clock::iso_seconds(time);
+        let message = self
+            .error_code
+            .as_ref()
+            .map(|_| denied(&self.event_source, &self.event_name, &actor.arn).1);
+        let request_id = ids::uuid_from(id_seed, "request", n);
+        let event_id = ids::uuid_from(id_seed, "event", n);
+        let host = format!("{service}.{region}.amazonaws.com");
+        Record {
+            event_version: EVENT_VERSION,
+            user_identity: actor.identity(account, true, ""),
+            event_time: &event_time,
+            event_source: &self.event_source,
+            event_name: &self.event_name,
+            aws_region: region,
+            source_ip_address: SPIKE_IP,
+            user_agent: USER_AGENTS[0],
+            error_code: self.error_code.as_deref(),
+            error_message: message.as_deref(),
+            request_parameters: &NULL,
+            response_elements: &NULL,
+            additional_event_data: None,
+            request_id: Some(&request_id),
+            event_id: &event_id,
+            read_only: false,
+            resources: &[],
+            event_type: "AwsApiCall",
+            management_event: true,
+            recipient_account_id: account,
+            event_category: "Management",
+            tls_details: Some(TlsDetails {
+                tls_version: "TLSv1.3",
+                cipher_suite: "TLS_AES_128_GCM_SHA256",
+                client_provided_host_header: &host,
             }),
-        );
-        Value::Object(r)
+        }
+        .to_event(scratch, recorded_ms(time), actor.lookup_name())
     }
 }
 

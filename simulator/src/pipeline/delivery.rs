@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::PASS_EVENTS;
 use super::selectors::{CompiledTrail, EventView, RecordFields, TrailScope, selectors_of};
 use crate::clock;
 use crate::error::{AwsError, StoreError};
@@ -77,9 +78,14 @@ pub struct DeliveryReport {
     pub files: Vec<DeliveredFile>,
     /// (trail ARN, error code) of trails whose destination refused delivery.
     pub errors: Vec<(String, String)>,
+    /// The pass stopped at its bound ([`PASS_EVENTS`] events read) with events left.
+    #[serde(skip)]
+    pub more: bool,
 }
 
-/// Delivers every closed window of every trail. Cheap when nothing is due: one query.
+/// Delivers the closed windows of every trail, reading at most [`PASS_EVENTS`] events:
+/// each trail's cursor stays where the pass stopped and [`DeliveryReport::more`] says
+/// whether another pass has work. Cheap when nothing is due: one query.
 ///
 /// The trails with work share one scan of the event history: each record is read and parsed
 /// once ([`RecordFields`], no JSON tree) and judged by every trail, and its stored text is
@@ -122,10 +128,11 @@ pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
     if jobs.is_empty() {
         return Ok(report);
     }
-    scan(env, &mut jobs, &mut report)?;
+    let complete = scan(env, &mut jobs, &mut report)?;
     for job in jobs {
-        job.finish(max_seq, &mut report)?;
+        job.finish(max_seq, complete, &mut report)?;
     }
+    report.more = !complete;
     Ok(report)
 }
 
@@ -223,8 +230,14 @@ impl<'e, 'a> TrailJob<'e, 'a> {
         Ok(())
     }
 
-    /// Writes what is left and saves the trail's status and cursor.
-    fn finish(mut self, max_seq: i64, report: &mut DeliveryReport) -> Result<(), AwsError> {
+    /// Writes what is left and saves the trail's status and cursor. `complete`: the scan
+    /// read every event up to `max_seq` (it did not stop at its bound).
+    fn finish(
+        mut self,
+        max_seq: i64,
+        complete: bool,
+        report: &mut DeliveryReport,
+    ) -> Result<(), AwsError> {
         self.flush(report)?;
         let (env, row) = (self.out.env, &self.out.row);
         if self.refused {
@@ -237,13 +250,15 @@ impl<'e, 'a> TrailJob<'e, 'a> {
         let mut state = self.state;
         state.cursor_seq = self.cursor;
         state.next_due_ms = self.blocked_until;
-        // With a pending event the scan stopped early: the events after it are not seen yet.
-        state.scanned_seq = if self.blocked_until.is_some() {
-            state.scanned_seq.max(self.cursor)
-        } else {
+        // With a pending event, or at the pass's bound, the scan stopped early: the events
+        // after the cursor are not seen yet.
+        let drained = self.blocked_until.is_none() && complete;
+        state.scanned_seq = if drained {
             max_seq
+        } else {
+            state.scanned_seq.max(self.cursor)
         };
-        if self.blocked_until.is_none() {
+        if drained {
             state.drained_stop_ms = self.until_ms;
         }
         let body = serde_json::to_value(&state).map_err(StoreError::from)?;
@@ -257,17 +272,24 @@ impl<'e, 'a> TrailJob<'e, 'a> {
 }
 
 /// One pass over the events after the lowest cursor, in `seq` order, feeding every trail;
-/// files are written every [`FLUSH_AT`] captured records so memory stays bounded.
+/// files are written every [`FLUSH_AT`] captured records so memory stays bounded. Reads at
+/// most [`PASS_EVENTS`] events; returns false when it stopped there with trails still
+/// judging.
 fn scan(
     env: &Env<'_>,
     jobs: &mut [TrailJob<'_, '_>],
     report: &mut DeliveryReport,
-) -> Result<(), AwsError> {
+) -> Result<bool, AwsError> {
     let now_ms = clock::to_millis(env.now);
     let mut after = jobs.iter().map(|j| j.cursor).min().unwrap_or_default();
     let mut held = 0usize;
+    let mut left = PASS_EVENTS;
     while jobs.iter().any(TrailJob::active) {
-        let batch = env.db.events_after(after, BATCH)?;
+        if left == 0 {
+            return Ok(false);
+        }
+        let batch = env.db.events_after(after, BATCH.min(left))?;
+        left -= batch.len() as u32;
         let Some(last) = batch.last() else {
             break;
         };
@@ -326,7 +348,7 @@ fn scan(
             held = 0;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Writes a trail's files and keeps its delivery status up to date.

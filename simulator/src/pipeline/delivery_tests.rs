@@ -527,7 +527,7 @@ fn generated_traffic_is_delivered_once_per_captured_event() {
     sim.set_time(at("2026-01-01T00:01:00Z")).unwrap();
     start(&sim);
     let profile = Profile::new(7, at("2026-01-01T00:01:00Z"), 5_000, vec![ME.to_string()]);
-    let records: Vec<Value> = Generator::new(profile).unwrap().collect(); // valid profile
+    let records: Vec<Value> = Generator::new(profile).unwrap().records().collect(); // valid profile
     sim.append_records(records.clone()).unwrap();
     sim.advance_time(Duration::hours(1)).unwrap();
 
@@ -559,4 +559,63 @@ fn generated_traffic_is_delivered_once_per_captured_event() {
         let region = f["region"].as_str().unwrap_or_default();
         assert!(key.contains(&format!("/CloudTrail/{region}/")), "{key}");
     }
+}
+
+#[test]
+fn a_backlog_is_delivered_in_bounded_passes_exactly_once() {
+    use crate::generate::{Generator, Profile};
+    use crate::pipeline::selectors::{Selectors, TrailScope, trail_captures};
+    use crate::pipeline::{PASS_EVENTS, run_due};
+
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(dir.path(), json!({"IsMultiRegionTrail": true}));
+    sim.set_time(at("2026-01-01T00:01:00Z")).unwrap();
+    start(&sim);
+    let mut profile = Profile::new(
+        3,
+        at("2026-01-01T00:01:00Z"),
+        u64::from(PASS_EVENTS) * 2 + 500,
+        vec![ME.to_string()],
+    );
+    profile.rate_per_sec = 50.0;
+    // Appended, and the clock moved past every window, with no due work in between.
+    let records: Vec<Value> = Generator::new(profile.clone()).unwrap().records().collect(); // valid profile
+    sim.run_unrecorded(|env| {
+        for e in Generator::new(profile).unwrap() {
+            env.db.insert_event_if_new(&e)?;
+        }
+        env.db
+            .set_clock(crate::Clock::Fixed(at("2026-01-01T02:00:00Z")))?;
+        Ok(())
+    })
+    .unwrap(); // test setup
+
+    // One pass reads PASS_EVENTS events, delivers what is due among them and stops there.
+    let first = sim.run_unrecorded(run_due).unwrap(); // test store
+    assert!(first.more && first.delivery.more);
+    let in_first: usize = first.delivery.files.iter().map(|f| f.records).sum();
+    assert!(in_first > 0 && in_first <= PASS_EVENTS as usize);
+
+    sim.run_due_work().unwrap(); // the facade runs passes until none is left
+    let scope = TrailScope {
+        home_region: "us-east-1".into(),
+        multi_region: true,
+        include_global_service_events: true,
+        account_id: ME.into(),
+        organization_accounts: vec![],
+    };
+    let expected: BTreeSet<String> = records
+        .iter()
+        .filter(|r| trail_captures(&scope, &Selectors::Default, r))
+        .map(|r| r["eventID"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let delivered = all_records(&sim);
+    let ids: BTreeSet<String> = delivered
+        .iter()
+        .map(|r| r["eventID"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), delivered.len(), "no duplicates");
+    assert!(expected.is_subset(&ids), "every captured generated event");
+    // Besides the generated ones, only StartLogging.
+    assert_eq!(ids.len(), expected.len() + 1);
 }

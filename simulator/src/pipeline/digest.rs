@@ -38,6 +38,9 @@ pub const META_SIGNATURE: &str = "signature";
 pub const META_SIGNATURE_ALGORITHM: &str = "signature-algorithm";
 
 const HOUR_MS: i64 = 3_600_000;
+/// Hours digested per trail per pass at most (a day): a clock moved weeks ahead is caught
+/// up over several passes, each a short transaction.
+pub const PASS_HOURS: i64 = 24;
 
 /// A delivered log file, as the delivery pipeline records it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -212,14 +215,21 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>, AwsError> {
         .map_err(|e| internal("cannot compress a digest", e))
 }
 
-/// The delivered log files of a trail, by delivery time.
-pub fn log_files_of(env: &Env<'_>, row: &TrailRow) -> Result<Vec<LogFileDoc>, AwsError> {
+/// The log files of a trail delivered in `[from_ms, to_ms)`, by delivery time. A log
+/// file's document is written once, when the file is delivered, so its creation time is
+/// its delivery time: only the span's documents are read.
+pub fn log_files_of(
+    env: &Env<'_>,
+    row: &TrailRow,
+    span: (i64, i64),
+) -> Result<Vec<LogFileDoc>, AwsError> {
     let mut out = Vec::new();
-    for d in env.db.documents(
+    for d in env.db.documents_created_between(
         SERVICE,
         LOG_FILE_KIND,
-        Some(&row.account_id),
-        Some(&row.region),
+        &row.account_id,
+        &row.region,
+        span,
     )? {
         let f: LogFileDoc = serde_json::from_value(d.body)
             .map_err(|e| internal(&format!("corrupt log file document {}", d.id), e))?;
@@ -351,13 +361,15 @@ fn set_digest_status(
     Ok(())
 }
 
-/// Writes the digests of every completed hour not yet covered, for every trail with log file
-/// validation enabled; returns how many digest files were written. A failed S3 write (e.g. the
-/// bucket is gone) is recorded as the trail's `LatestDigestDeliveryError` and retried next time;
-/// only store failures are returned as errors.
-pub fn deliver_digests_due(env: &Env<'_>) -> Result<usize, AwsError> {
+/// Writes the digests of the completed hours not yet covered, at most [`PASS_HOURS`] per
+/// trail, for every trail with log file validation enabled; returns how many digest files
+/// were written and whether a trail has hours left for another pass. A failed S3 write
+/// (e.g. the bucket is gone) is recorded as the trail's `LatestDigestDeliveryError` and
+/// retried next time; only store failures are returned as errors.
+pub fn deliver_digests_due(env: &Env<'_>) -> Result<(usize, bool), AwsError> {
     let now_ms = clock::to_millis(env.now);
     let mut written = 0;
+    let mut more = false;
     for row in env.db.all_trails()? {
         let config: TrailConfig = serde_json::from_str(&row.config)
             .map_err(|e| internal(&format!("stored trail {} is unreadable", row.arn), e))?;
@@ -404,13 +416,23 @@ pub fn deliver_digests_due(env: &Env<'_>) -> Result<usize, AwsError> {
             config,
             org_id,
         };
-        let files = log_files_of(env, &row)?;
+        // The hours this pass may digest, and the files delivered in them.
+        let span_end = hour_floor(start_ms) + PASS_HOURS * HOUR_MS;
+        let files = if hour_floor(start_ms) + HOUR_MS <= now_ms {
+            log_files_of(env, &row, (start_ms, span_end))?
+        } else {
+            Vec::new()
+        };
         let home = format!("{}/{}", row.account_id, row.region);
         let mut delivered_any = None;
         let mut error = None;
         loop {
             let end_ms = hour_floor(start_ms) + HOUR_MS;
             if end_ms > now_ms || stop_ms.is_some_and(|s| start_ms >= s) {
+                break;
+            }
+            if end_ms > span_end {
+                more = true;
                 break;
             }
             let in_hour: Vec<&LogFileDoc> = files
@@ -484,7 +506,7 @@ pub fn deliver_digests_due(env: &Env<'_>) -> Result<usize, AwsError> {
             })?;
         }
     }
-    Ok(written)
+    Ok((written, more))
 }
 
 #[cfg(test)]

@@ -98,7 +98,11 @@ pub(crate) fn run_at(sim: &Simulator, at: DateTime<Utc>) -> usize {
     let before = digests(sim);
     sim.set_time(at).unwrap(); // test setup
     let extra = sim.run_unrecorded(deliver_digests_due).unwrap(); // nothing more is due
-    assert_eq!(extra, 0, "set_time should have done the due digest work");
+    assert_eq!(
+        extra,
+        (0, false),
+        "set_time should have done the due digest work"
+    );
     digests(sim) - before
 }
 
@@ -352,4 +356,23 @@ fn turning_validation_off_and_on_owes_no_digests_for_the_pause() {
     assert_eq!(d["digestStartTime"], "2024-01-01T05:01:00Z");
     // The chain continues from the digest before the pause.
     assert_eq!(d["previousDigestS3Object"], digest_key_at(1));
+}
+
+#[test]
+fn days_of_owed_digests_are_written_a_day_per_pass() {
+    let (_dir, sim) = fixture();
+    // Three days later, 72 hours are owed: one pass writes a day of them.
+    sim.run_unrecorded(|env| {
+        Ok(env
+            .db
+            .set_clock(crate::Clock::Fixed(t0() + Duration::days(3)))?)
+    })
+    .unwrap(); // test setup
+    let (written, more) = sim.run_unrecorded(deliver_digests_due).unwrap(); // test store
+    assert_eq!((written, more), (PASS_HOURS as usize, true));
+    sim.run_due_work().unwrap(); // the remaining passes
+    let (last, _) = read_digest(&sim, &digest_key_at(72));
+    assert_eq!(last["digestEndTime"], "2024-01-04T00:00:00Z");
+    assert_eq!(last["previousDigestS3Object"], digest_key_at(71));
+    assert_eq!(sim.run_unrecorded(deliver_digests_due).unwrap(), (0, false)); // test store
 }

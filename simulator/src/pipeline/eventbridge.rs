@@ -21,6 +21,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::PASS_EVENTS;
 use super::delivery::compile_trail;
 use super::selectors::{CompiledTrail, EventView};
 use crate::clock;
@@ -56,6 +57,9 @@ pub struct EventBridgeReport {
     /// (rule ARN, target ARN, error code) of failed invocations, the first
     /// [`MAX_REPORTED_FAILURES`].
     pub failed: Vec<(String, String, String)>,
+    /// The pass stopped at its bound ([`PASS_EVENTS`] events read) with events left.
+    #[serde(skip)]
+    pub more: bool,
 }
 
 impl EventBridgeReport {
@@ -148,7 +152,9 @@ fn live_rules(env: &Env<'_>) -> Result<Vec<LiveRule>, AwsError> {
 }
 
 /// Puts the CloudTrail events recorded since the last pass on the default buses and
-/// invokes the targets of the rules they match. Cheap when no rule is enabled.
+/// invokes the targets of the rules they match, reading at most [`PASS_EVENTS`] events (the
+/// cursor stays where the pass stopped; [`EventBridgeReport::more`] says whether another
+/// pass has work). Cheap when no rule is enabled.
 pub fn deliver_due(env: &Env<'_>) -> Result<EventBridgeReport, AwsError> {
     let mut report = EventBridgeReport::default();
     let live = live_rules(env)?;
@@ -175,8 +181,14 @@ pub fn deliver_due(env: &Env<'_>) -> Result<EventBridgeReport, AwsError> {
         .collect();
     let gates = gates(env)?;
     let seed = id_seed(env)?;
+    let mut left = PASS_EVENTS;
     while after < max_seq {
-        let batch = env.db.events_after(after, BATCH)?;
+        if left == 0 {
+            report.more = true;
+            break;
+        }
+        let batch = env.db.events_after(after, BATCH.min(left))?;
+        left -= batch.len() as u32;
         let Some(last) = batch.last().map(|e| e.seq) else {
             break;
         };

@@ -352,3 +352,42 @@ fn without_enabled_rules_the_pass_reads_nothing() {
         .unwrap(); // test read
     assert_eq!(cursor, None);
 }
+
+#[test]
+fn a_backlog_reaches_the_rules_in_bounded_passes_exactly_once() {
+    use crate::generate::{Generator, Profile};
+    use crate::pipeline::{PASS_EVENTS, run_due};
+
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(
+        dir.path(),
+        Some(r#"{"source":["aws.ec2"],"detail":{"eventName":["RunInstances"]}}"#),
+    );
+    let mut profile = Profile::new(
+        4,
+        at("2026-01-01T00:01:00Z"),
+        u64::from(PASS_EVENTS) * 2 + 500,
+        vec![ME.to_string()],
+    );
+    profile.regions = vec![REGION.to_string()];
+    let runs = Generator::new(profile.clone())
+        .unwrap() // valid profile
+        .filter(|e| e.event_name == "RunInstances")
+        .count() as u64;
+    assert!(runs > 0);
+    // Appended with no due work in between: one backlog.
+    sim.run_unrecorded(|env| {
+        for e in Generator::new(profile).unwrap() {
+            env.db.insert_event_if_new(&e)?;
+        }
+        Ok(())
+    })
+    .unwrap(); // test setup
+
+    let first = sim.run_unrecorded(run_due).unwrap(); // test store
+    assert!(first.more && first.eventbridge.more);
+    assert!(first.eventbridge.matched < runs);
+    let rest = sim.deliver_due().unwrap(); // the passes left
+    assert_eq!(first.eventbridge.matched + rest.eventbridge.matched, runs);
+    assert_eq!(all_invocations(&sim).len() as u64, runs);
+}

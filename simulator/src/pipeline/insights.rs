@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use super::PASS_EVENTS;
 use super::delivery::{compile_trail, gzip, object_key, trail_state_key, unique_of};
 use super::selectors::CompiledTrail;
 use crate::clock;
@@ -62,6 +63,9 @@ pub const ERROR_RATE: &str = "ApiErrorRateInsight";
 const MINUTE_MS: i64 = 60_000;
 /// Events read per query while counting.
 const BATCH: u32 = 5_000;
+/// Minutes evaluated per trail per pass at most (a day): a clock moved weeks ahead is
+/// evaluated over several passes.
+pub const EVALUATE_MINUTES: i64 = 24 * 60;
 
 // ------------------------------------------------------------------ the pure detector
 
@@ -330,10 +334,17 @@ pub struct InsightsReport {
     pub files: Vec<String>,
     /// (trail ARN, error code) of trails whose bucket refused the files.
     pub errors: Vec<(String, String)>,
+    /// The pass stopped at a bound ([`PASS_EVENTS`] events counted per trail, a day of
+    /// minutes evaluated) with work left.
+    #[serde(skip)]
+    pub more: bool,
 }
 
-/// Counts new events and evaluates every minute that has closed, for every trail with
-/// insight selectors. Cheap when nothing is due.
+/// Counts new events and evaluates the minutes that have closed, for every trail with
+/// insight selectors: per trail at most [`PASS_EVENTS`] events counted and
+/// [`EVALUATE_MINUTES`] minutes evaluated, minutes only once every event recorded so far
+/// is counted (a later event may fall in an earlier minute). [`InsightsReport::more`] says
+/// whether another pass has work. Cheap when nothing is due.
 pub fn detect_due(env: &Env<'_>) -> Result<InsightsReport, AwsError> {
     let mut report = InsightsReport::default();
     let (trails, max_seq) = env.db.trails_with_status(STATE_KIND)?;
@@ -382,9 +393,13 @@ pub fn detect_due(env: &Env<'_>) -> Result<InsightsReport, AwsError> {
         if count_due {
             state.counted_seq = trail.count(env, state.counted_seq, max_seq)?;
         }
-        if from <= to {
-            trail.evaluate(env, &mut state, from, to, eligible_from, &mut report)?;
-            state.evaluated_minute = Some(to);
+        if state.counted_seq < max_seq {
+            report.more = true;
+        } else if from <= to {
+            let last = to.min(from.saturating_add(EVALUATE_MINUTES - 1));
+            trail.evaluate(env, &mut state, from, last, eligible_from, &mut report)?;
+            state.evaluated_minute = Some(last);
+            report.more |= last < to;
         }
         let now_ms = clock::to_millis(env.now);
         let body = serde_json::to_value(&state).map_err(StoreError::from)?;
@@ -463,18 +478,24 @@ impl<'r> Trail<'r> {
         series_of(record, self.types, s("recipientAccountId"), s("awsRegion"))
     }
 
-    /// Counts the events after `cursor` up to `max_seq`; returns the new cursor.
+    /// Counts the events after `cursor` up to `max_seq`, at most [`PASS_EVENTS`] of those
+    /// that may count; returns the new cursor (below `max_seq` when it stopped there).
     fn count(&self, env: &Env<'_>, mut cursor: i64, max_seq: i64) -> Result<i64, AwsError> {
         let mut counts: HashMap<(SeriesKey, i64), i64> = HashMap::new();
+        let mut left = PASS_EVENTS;
         loop {
-            let batch = env
-                .db
-                .insight_scan_events(cursor, BATCH, self.types.error_rate)?;
+            if left == 0 {
+                break;
+            }
+            let batch =
+                env.db
+                    .insight_scan_events(cursor, BATCH.min(left), self.types.error_rate)?;
             let Some(last) = batch.last() else {
                 cursor = cursor.max(max_seq);
                 break;
             };
             cursor = last.seq;
+            left -= batch.len() as u32;
             for e in batch {
                 // Most records cannot count: data events, and read calls without an error.
                 if e.event_category != "Management"

@@ -239,7 +239,7 @@ fn traffic(seed: u64, spikes: &[&str]) -> Vec<Value> {
     let mut p = Profile::new(seed, at(T0), 8 * DAY as u64 * 6 / 5, vec![ME.into()]);
     p.rate_per_sec = 0.02;
     p.regions = vec!["us-east-1".into()];
-    let mut all: Vec<Value> = Generator::new(p).unwrap().collect(); // valid profile
+    let mut all: Vec<Value> = Generator::new(p).unwrap().records().collect(); // valid profile
     for s in spikes {
         let spike = Spike::parse(s).unwrap(); // test input
         all.extend(spike.records(seed, ME, "us-east-1"));
@@ -595,4 +595,50 @@ fn turning_insights_on_needs_a_bucket_cloudtrail_can_write_to() {
     assert_eq!(e.code, "InsufficientS3BucketPolicyException");
     // Turning Insights off needs no bucket.
     put(json!([])).unwrap(); // allowed
+}
+
+#[test]
+fn minutes_are_evaluated_only_once_a_backlog_is_counted() {
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(dir.path(), &["ApiCallRateInsight"]);
+    // More write calls than one pass counts, appended with the clock moved past them and no
+    // due work in between.
+    let steady = "ec2.amazonaws.com:CreateTags@2026-01-01T00:00Z/7d x2";
+    let steady_tail = "ec2.amazonaws.com:CreateTags@2026-01-08T00:00Z/1d x2";
+    let records = traffic(6, &[steady, steady_tail, SPIKE]);
+    assert!(records.len() > 2 * crate::pipeline::PASS_EVENTS as usize);
+    sim.run_unrecorded(|env| {
+        for r in &records {
+            let e = crate::events::new_event_from_record(r).expect("generated records are valid");
+            env.db.insert_event_if_new(&e)?;
+        }
+        env.db
+            .set_clock(crate::Clock::Fixed(at("2026-01-09T00:00:00Z")))?;
+        Ok(())
+    })
+    .unwrap(); // test setup
+    let state = |sim: &Simulator| {
+        sim.read(|db| {
+            Ok(db
+                .documents("cloudtrail", STATE_KIND, None, None)?
+                .pop()
+                .map(|d| d.body))
+        })
+        .unwrap() // test read
+    };
+
+    // The first pass counts a bounded part and evaluates nothing.
+    let first = sim.run_unrecorded(detect_due).unwrap(); // test store
+    assert!(first.more && first.records.is_empty());
+    let after_first = state(&sim).expect("a state after the first pass");
+    assert_eq!(after_first["evaluatedMinute"], Value::Null);
+
+    // The facade's passes finish counting, then evaluate: the spike's one Start/End pair.
+    sim.run_due_work().unwrap(); // test store
+    let rs = insight_records(&sim);
+    assert_eq!(rs.len(), 2, "{rs:#?}");
+    assert_eq!(
+        state(&sim).expect("a state")["evaluatedMinute"],
+        at("2026-01-08T23:59:00Z").timestamp() / 60
+    );
 }

@@ -8,6 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::PASS_EVENTS;
 use super::selectors::{CompiledTrail, EventView, Resources, TrailScope};
 use crate::clock;
 use crate::error::AwsError;
@@ -30,6 +31,9 @@ pub struct IngestReport {
     pub expired: u64,
     /// Stores removed after their restore window.
     pub purged: u64,
+    /// The pass stopped at its bound with work left.
+    #[serde(skip)]
+    pub more: bool,
 }
 
 /// One store ready to judge records.
@@ -364,8 +368,32 @@ pub fn offer_record(
 }
 
 /// Ingests newly recorded events, applies retention and removes stores past their restore
-/// window. Cheap when nothing is due.
+/// window, reading at most [`PASS_EVENTS`] events and deleting at most as many rows: the
+/// cursors stay where the pass stopped and [`IngestReport::more`] says whether another pass
+/// has work. Cheap when nothing is due.
 pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
+    ingest(env, Some(PASS_EVENTS))
+}
+
+/// Ingests everything recorded so far, in the caller's transaction: for the calls whose
+/// answer must include every event recorded before them (StartQuery, and
+/// StopEventDataStoreIngestion, which keeps what was recorded before the stop). Memory stays
+/// bounded (events are read in batches); the time is that of the backlog.
+pub fn ingest_all(env: &Env<'_>) -> Result<IngestReport, AwsError> {
+    let mut report = ingest(env, None)?;
+    while report.more {
+        // Retention and purges are bounded even here; ingestion is not.
+        let next = ingest(env, None)?;
+        report.ingested += next.ingested;
+        report.expired += next.expired;
+        report.purged += next.purged;
+        report.more = next.more;
+    }
+    Ok(report)
+}
+
+/// One pass; `limit` bounds the events read (`None`: up to the last recorded event).
+fn ingest(env: &Env<'_>, limit: Option<u32>) -> Result<IngestReport, AwsError> {
     let mut report = IngestReport::default();
     let now_ms = clock::to_millis(env.now);
     let stores = env.db.all_eds()?;
@@ -377,12 +405,19 @@ pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
     for row in stores {
         let eds = LoadedEds::from_row(row)?;
         if eds.is_gone(now_ms) {
-            env.db.purge_eds(eds.row.n, &eds.row.arn)?;
-            report.purged += 1;
+            let deleted = env.db.delete_lake_events(eds.row.n, PASS_EVENTS)?;
+            if deleted < u64::from(PASS_EVENTS) {
+                env.db.purge_eds(eds.row.n, &eds.row.arn)?;
+                report.purged += 1;
+            } else {
+                report.more = true;
+            }
             continue;
         }
         let cutoff = now_ms - eds.config.retention_period * DAY_MS;
-        report.expired += env.db.expire_lake_events(eds.row.n, cutoff)?.0 as u64;
+        let (expired, _) = env.db.expire_lake_events(eds.row.n, cutoff, PASS_EVENTS)?;
+        report.expired += expired as u64;
+        report.more |= expired >= i64::from(PASS_EVENTS);
         if eds.row.status == ENABLED && eds.row.cursor_seq < max_seq {
             targets.push(Target::new(env, &eds)?);
         }
@@ -395,8 +430,15 @@ pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
         .map(|t| t.cursor_seq)
         .min()
         .unwrap_or(max_seq);
+    let mut left = limit.map(u64::from);
+    let mut stopped = false;
     while after < max_seq {
-        let batch = env.db.events_after(after, BATCH)?;
+        let want = left.map_or(BATCH, |l| l.min(u64::from(BATCH)) as u32);
+        if want == 0 {
+            stopped = true;
+            break;
+        }
+        let batch = env.db.events_after(after, want)?;
         let Some(last) = batch.last().map(|e| e.seq) else {
             break;
         };
@@ -410,9 +452,15 @@ pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
             )?;
         }
         after = last;
+        if let Some(l) = left.as_mut() {
+            *l = l.saturating_sub(batch.len() as u64);
+        }
     }
+    // Every target has considered every event up to here.
+    let considered = if stopped { after } else { max_seq };
+    report.more |= stopped;
     for t in targets.iter_mut() {
-        t.finish(env.db, max_seq)?;
+        t.finish(env.db, considered)?;
     }
     Ok(report)
 }

@@ -53,7 +53,7 @@ fn records(sim: &Simulator, arn: &str) -> Vec<Value> {
 fn generate(sim: &Simulator, seed: u64, count: u64, start: chrono::DateTime<Utc>) {
     let profile = Profile::new(seed, start, count, vec![ACCOUNT.to_string()]);
     let generator = Generator::new(profile).unwrap(); // valid profile
-    sim.append_records(generator).unwrap(); // test setup
+    sim.append_events(generator).unwrap(); // test setup
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn purged_store_loses_its_events() {
 fn borrowed_reading_agrees_with_the_full_record() {
     let profile = Profile::new(11, t0(), 500, vec![ACCOUNT.to_string()]);
     let mut lite_parsed = 0;
-    for v in Generator::new(profile).unwrap() {
+    for v in Generator::new(profile).unwrap().records() {
         // valid profile
         let text = v.to_string();
         let Some(lite) = super::LiteRecord::parse(&text) else {
@@ -211,4 +211,71 @@ fn borrowed_reading_agrees_with_the_full_record() {
     sim.append_records([rec]).unwrap(); // test setup
     let got = records(&sim, &arn);
     assert!(got.iter().any(|r| r["userAgent"] == "say \"hi\""));
+}
+
+/// Appends generated events with no due work in between: one backlog for the next pass.
+fn backlog(sim: &Simulator, seed: u64, count: u64) {
+    let profile = Profile::new(seed, t0(), count, vec![ACCOUNT.to_string()]);
+    sim.run_unrecorded(|env| {
+        for e in Generator::new(profile).unwrap() {
+            // valid profile
+            env.db.insert_event_if_new(&e)?;
+        }
+        Ok(())
+    })
+    .unwrap(); // test setup
+}
+
+#[test]
+fn a_backlog_is_ingested_in_bounded_passes_exactly_once() {
+    use crate::pipeline::PASS_EVENTS;
+    let (_d, sim) = sim();
+    let arn = create(&sim, json!({"Name": "backlog"}));
+    let cursor = |sim: &Simulator| {
+        sim.read(|db| Ok(db.eds_by_arn(&arn)?.expect("store exists").cursor_seq)) // created above
+            .unwrap() // test read
+    };
+    let from = cursor(&sim);
+    backlog(&sim, 8, u64::from(PASS_EVENTS) * 2 + 500);
+
+    // One pass reads PASS_EVENTS events, stores what it captured and stops there.
+    let first = sim.run_unrecorded(super::ingest_due).unwrap(); // test store
+    assert!(first.more);
+    assert_eq!(cursor(&sim), from + i64::from(PASS_EVENTS));
+    assert_eq!(records(&sim, &arn).len() as u64, first.ingested);
+
+    // The facade runs passes until none is left: every management event once, in order.
+    sim.run_due_work().unwrap(); // test store
+    let expected: Vec<Value> = sim
+        .event_records()
+        .unwrap() // test read
+        .into_iter()
+        .skip(from as usize)
+        .filter(|r| r["eventCategory"] == "Management")
+        .collect();
+    assert_eq!(records(&sim, &arn), expected);
+    assert!(!sim.run_unrecorded(super::ingest_due).unwrap().more); // test store
+}
+
+#[test]
+fn retention_deletes_a_bounded_number_of_events_per_pass() {
+    use crate::pipeline::PASS_EVENTS;
+    let (_d, sim) = sim();
+    let arn = create(&sim, json!({"Name": "short", "RetentionPeriod": 7}));
+    backlog(&sim, 9, u64::from(PASS_EVENTS) * 2);
+    sim.run_due_work().unwrap(); // test store
+    let stored = records(&sim, &arn).len();
+    assert!(stored > PASS_EVENTS as usize);
+    // Past the retention period every event expires, over two passes.
+    sim.run_unrecorded(|env| {
+        Ok(env
+            .db
+            .set_clock(crate::Clock::Fixed(t0() + Duration::days(30)))?)
+    })
+    .unwrap(); // test setup
+    let first = sim.run_unrecorded(super::ingest_due).unwrap(); // test store
+    assert_eq!(first.expired, u64::from(PASS_EVENTS));
+    assert!(first.more);
+    sim.run_due_work().unwrap(); // test store
+    assert!(records(&sim, &arn).is_empty());
 }

@@ -17,6 +17,13 @@ use crate::services::Env;
 
 pub use worker::{DueWorkLoop, spawn_due_work_loop, spawn_due_work_loop_with};
 
+/// Events a pass reads from the event log per job (delivery, Lake ingestion, Insights
+/// counting, EventBridge) before it stops and leaves the rest to the next pass. A pass runs
+/// in one write transaction under the store's lock: bounding it bounds how long API calls
+/// wait behind a backlog (about 0.1 s of work on the development machine) and the memory a
+/// pass holds, whatever the backlog.
+pub const PASS_EVENTS: u32 = 10_000;
+
 /// What one [`run_due`] pass did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DueReport {
@@ -32,6 +39,9 @@ pub struct DueReport {
     pub alarms: alarms::AlarmReport,
     /// CloudTrail events put on EventBridge default buses and the rule targets invoked.
     pub eventbridge: eventbridge::EventBridgeReport,
+    /// Some job stopped at its bound with work left: another pass has work now.
+    #[serde(skip)]
+    pub more: bool,
 }
 
 impl DueReport {
@@ -46,21 +56,53 @@ impl DueReport {
             && self.alarms.is_empty()
             && self.eventbridge.is_empty()
     }
+
+    /// Adds what a later pass did.
+    pub fn absorb(&mut self, next: DueReport) {
+        self.delivery.files.extend(next.delivery.files);
+        self.delivery.errors.extend(next.delivery.errors);
+        self.digests += next.digests;
+        self.lake.ingested += next.lake.ingested;
+        self.lake.expired += next.lake.expired;
+        self.lake.purged += next.lake.purged;
+        self.insights.records.extend(next.insights.records);
+        self.insights.files.extend(next.insights.files);
+        self.insights.errors.extend(next.insights.errors);
+        self.alarms.notified.extend(next.alarms.notified);
+        self.alarms.failed.extend(next.alarms.failed);
+        let (eb, more_eb) = (&mut self.eventbridge, next.eventbridge);
+        eb.events += more_eb.events;
+        eb.matched += more_eb.matched;
+        eb.invocations += more_eb.invocations;
+        eb.failed.extend(more_eb.failed);
+        self.more = next.more;
+    }
 }
 
 /// Runs every piece of pipeline work that has come due at `env.now`: log files first, then
 /// the digests that cover them. Called in one write transaction whenever the simulator
 /// opens, the clock moves or records are appended, and periodically by a [`DueWorkLoop`]
 /// under a long-running process. Then Lake ingestion and Insights detection.
+///
+/// Each job does a bounded amount of work ([`PASS_EVENTS`] events, a day of Insights
+/// minutes, a day of digests, [`crate::services::cloudwatch::evaluate::MAX_STEPS`] alarm
+/// periods) and keeps its exactly-once cursor where it stopped; [`DueReport::more`] says
+/// whether another pass has work. [`run_due_passes`] runs passes until none has.
 pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
     let delivery = delivery::deliver_due(env)?;
-    let digests = digest::deliver_digests_due(env)?;
+    let (digests, more_digests) = digest::deliver_digests_due(env)?;
     let lake = lake::ingest_due(env)?;
     let insights = insights::detect_due(env)?;
     // After delivery: the events just delivered to CloudWatch Logs are in the metrics.
     let alarms = alarms::evaluate_due(env)?;
     // After Insights: their events go to EventBridge too.
     let eventbridge = eventbridge::deliver_due(env)?;
+    let more = delivery.more
+        || more_digests
+        || lake.more
+        || insights.more
+        || eventbridge.more
+        || crate::services::cloudwatch::evaluation_pending(env)?;
     Ok(DueReport {
         delivery,
         digests,
@@ -68,5 +110,18 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
         insights,
         alarms,
         eventbridge,
+        more,
     })
+}
+
+/// Runs [`run_due`] passes on `sim`, each in its own write transaction, until no job has
+/// work left; returns what they did together. Between passes the store's lock is free, so
+/// API calls are served while a backlog drains.
+pub fn run_due_passes(sim: &crate::Simulator) -> Result<DueReport, AwsError> {
+    let mut report = sim.run_unrecorded(run_due)?;
+    while report.more {
+        let next = sim.run_unrecorded(run_due)?;
+        report.absorb(next);
+    }
+    Ok(report)
 }

@@ -1070,6 +1070,7 @@ fn record_fields_read_a_record_as_its_json_tree_does() {
     );
     let mut records: Vec<Value> = crate::generate::Generator::new(profile)
         .unwrap() // a valid profile
+        .records()
         .collect();
     // Shapes a real log file may hold: booleans as strings, escapes, numbers, nulls, objects
     // where strings are expected, no eventCategory (only managementEvent).

@@ -233,15 +233,28 @@ impl<'a> Db<'a> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Removes a store, its events and its tags for good.
+    /// Removes a store and its tags for good (its events are deleted first, a bounded number
+    /// per pass: [`Db::delete_lake_events`]).
     pub fn purge_eds(&self, n: i64, arn: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM lake_events WHERE eds = ?1", [n])?;
         self.conn
             .execute("DELETE FROM tags WHERE resource_arn = ?1", [arn])?;
         self.conn
             .execute("DELETE FROM event_data_stores WHERE n = ?1", [n])?;
         Ok(())
+    }
+
+    /// Deletes up to `limit` of a store's events (a store being purged), oldest first;
+    /// returns how many. Bounded so that removing a large store is spread over several
+    /// transactions.
+    pub fn delete_lake_events(&self, n: i64, limit: u32) -> Result<u64> {
+        let deleted = self
+            .conn
+            .prepare_cached(
+                "DELETE FROM lake_events WHERE rowid IN
+                    (SELECT rowid FROM lake_events WHERE eds = ?1 ORDER BY event_time_ms LIMIT ?2)",
+            )?
+            .execute(params![n, limit])?;
+        Ok(deleted as u64)
     }
 
     // ---- ingested events ----
@@ -310,19 +323,23 @@ impl<'a> Db<'a> {
         Ok(())
     }
 
-    /// Deletes a store's events older than `cutoff_ms` (retention); returns (events, bytes).
-    pub fn expire_lake_events(&self, n: i64, cutoff_ms: i64) -> Result<(i64, i64)> {
-        let (count, bytes): (i64, i64) = self
-            .conn
-            .prepare_cached(
-                "SELECT COUNT(*), COALESCE(SUM(LENGTH(record)), 0) FROM lake_events
-                 WHERE eds = ?1 AND event_time_ms < ?2",
-            )?
-            .query_row(params![n, cutoff_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    /// Deletes up to `limit` of a store's events older than `cutoff_ms` (retention), oldest
+    /// first, and takes them off the store's volume; returns (events, bytes). Fewer than
+    /// `limit` events means none older is left.
+    pub fn expire_lake_events(&self, n: i64, cutoff_ms: i64, limit: u32) -> Result<(i64, i64)> {
+        let mut st = self.conn.prepare_cached(
+            "DELETE FROM lake_events WHERE rowid IN
+                (SELECT rowid FROM lake_events WHERE eds = ?1 AND event_time_ms < ?2
+                 ORDER BY event_time_ms LIMIT ?3)
+             RETURNING LENGTH(record)",
+        )?;
+        let mut rows = st.query(params![n, cutoff_ms, limit])?;
+        let (mut count, mut bytes) = (0i64, 0i64);
+        while let Some(r) = rows.next()? {
+            count += 1;
+            bytes += r.get::<_, i64>(0)?;
+        }
         if count > 0 {
-            self.conn
-                .prepare_cached("DELETE FROM lake_events WHERE eds = ?1 AND event_time_ms < ?2")?
-                .execute(params![n, cutoff_ms])?;
             self.add_eds_volume(n, -count, -bytes)?;
         }
         Ok((count, bytes))

@@ -747,7 +747,7 @@ pub fn stop_event_data_store_ingestion(
         )));
     }
     // What was recorded before the stop is still taken.
-    crate::pipeline::lake::ingest_due(env)?;
+    crate::pipeline::lake::ingest_all(env)?;
     let mut reloaded = resolve(env, ctx, &req.event_data_store)?;
     reloaded.row.status = STOPPED_INGESTION.into();
     reloaded.row.updated_ms = clock::to_millis(env.now);

@@ -69,7 +69,7 @@ pub fn run_statement(env: &Env<'_>, ctx: &CallerContext, statement: &str) -> Res
         ));
     }
     // Results include everything recorded so far.
-    crate::pipeline::lake::ingest_due(env)?;
+    crate::pipeline::lake::ingest_all(env)?;
     let now_ms = clock::to_millis(env.now);
     let mine = visible_stores(env, ctx)?;
     let mut lookup = |name: &str| -> Option<StoreRef> {

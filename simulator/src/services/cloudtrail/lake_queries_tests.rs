@@ -52,7 +52,7 @@ fn fixture() -> Fixture {
     );
     let mut profile = profile;
     profile.rate_per_sec = 2.0;
-    sim.append_records(Generator::new(profile).unwrap()) // valid profile
+    sim.append_events(Generator::new(profile).unwrap()) // valid profile
         .unwrap(); // test setup
     sim.set_time(t0() + Duration::hours(1)).unwrap(); // test setup
     Fixture {

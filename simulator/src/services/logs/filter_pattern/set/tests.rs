@@ -205,6 +205,7 @@ fn records(count: u64) -> Vec<Value> {
     let mut rng = Rng(0xC0FF_EE00_D15E_A5E5);
     Generator::new(profile)
         .expect("the default profile is valid")
+        .records()
         .map(|mut r| {
             match rng.below(8) {
                 0 => r["userIdentity"]["type"] = json!("Root"),
