@@ -1,16 +1,13 @@
 //! Group commit: request handlers hand their calls to one thread that runs whatever has
 //! queued up (up to [`MAX_BATCH`]) in one write transaction ([`Simulator::invoke_many`]),
 //! so concurrent requests share a commit instead of queueing on the store lock one by one.
-//! A handler waits for its own call's answer, which comes after the commit: a synchronous
-//! handler on a channel, an async one (the JSON protocols, handled on the runtime's workers
-//! without a hop through the blocking pool) on a oneshot.
+//! The async handlers (the JSON protocols, handled on the runtime's workers without a hop
+//! through the blocking pool) wait for their call's answer, which comes after the commit,
+//! on a oneshot; handlers on the blocking pool call the facade, which shares commits itself.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
-use serde_json::Value;
-
-use crate::context::CallerContext;
 use crate::error::AwsError;
 use crate::simulator::{BatchCall, Invocation, Simulator};
 
@@ -19,26 +16,7 @@ pub const MAX_BATCH: usize = 64;
 
 struct Job {
     call: BatchCall,
-    reply: ReplyTo,
-}
-
-enum ReplyTo {
-    Blocking(SyncSender<Invocation>),
-    Async(tokio::sync::oneshot::Sender<Invocation>),
-}
-
-impl ReplyTo {
-    fn send(self, inv: Invocation) {
-        // The handler may have gone (client disconnected); its call still happened.
-        match self {
-            ReplyTo::Blocking(tx) => {
-                let _ = tx.send(inv);
-            }
-            ReplyTo::Async(tx) => {
-                let _ = tx.send(inv);
-            }
-        }
-    }
+    reply: tokio::sync::oneshot::Sender<Invocation>,
 }
 
 fn lost() -> Invocation {
@@ -68,38 +46,10 @@ impl Batcher {
         Batcher { tx }
     }
 
-    /// Runs one call (in some batch) and returns its outcome.
-    pub fn invoke(
-        &self,
-        ctx: CallerContext,
-        service: &str,
-        operation: &str,
-        request: Value,
-    ) -> Invocation {
-        let (reply, answer) = sync_channel(1);
-        let job = Job {
-            call: BatchCall {
-                ctx,
-                service: service.to_string(),
-                operation: operation.to_string(),
-                request,
-            },
-            reply: ReplyTo::Blocking(reply),
-        };
-        if self.tx.send(job).is_err() {
-            return lost();
-        }
-        answer.recv().unwrap_or_else(|_| lost())
-    }
-
-    /// [`Batcher::invoke`] for async handlers: queues the call without blocking and
-    /// resolves once its batch has committed.
-    pub async fn invoke_async(&self, call: BatchCall) -> Invocation {
+    /// Queues the call without blocking and resolves once its batch has committed.
+    pub async fn invoke(&self, call: BatchCall) -> Invocation {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = Job {
-            call,
-            reply: ReplyTo::Async(reply),
-        };
+        let job = Job { call, reply };
         if self.tx.send(job).is_err() {
             return lost();
         }
@@ -116,11 +66,14 @@ fn run(sim: &Simulator, rx: &Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let (calls, replies): (Vec<BatchCall>, Vec<ReplyTo>) =
-            jobs.into_iter().map(|j| (j.call, j.reply)).unzip();
+        let (calls, replies): (
+            Vec<BatchCall>,
+            Vec<tokio::sync::oneshot::Sender<Invocation>>,
+        ) = jobs.into_iter().map(|j| (j.call, j.reply)).unzip();
         let results = sim.invoke_many(&calls);
         for (reply, result) in replies.into_iter().zip(results) {
-            reply.send(result);
+            // The handler may have gone (client disconnected); its call still happened.
+            let _ = reply.send(result);
         }
     }
 }

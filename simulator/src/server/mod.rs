@@ -159,7 +159,7 @@ impl Server {
         }
     }
 
-    /// Runs one call through the group-commit queue (recorded like any call).
+    /// Runs one call (recorded like any call) from a handler on the blocking pool.
     pub fn invoke(
         &self,
         ctx: crate::context::CallerContext,
@@ -167,7 +167,8 @@ impl Server {
         operation: &str,
         request: serde_json::Value,
     ) -> crate::simulator::Invocation {
-        self.batcher.invoke(ctx, service, operation, request)
+        // The facade shares commits between concurrent blocking callers by itself.
+        self.sim.invoke_detailed(&ctx, service, operation, request)
     }
 
     /// A request id for answers given before the simulator recorded anything (failed
@@ -371,7 +372,7 @@ async fn handle_json(server: &Server, req: &Incoming) -> Reply {
                 operation: p.operation.clone(),
                 request: p.request,
             };
-            let inv = server.batcher.invoke_async(call).await;
+            let inv = server.batcher.invoke(call).await;
             json11::finish(server, p.service, &p.operation, inv)
         }
         Err(reply) => reply,

@@ -347,6 +347,32 @@ pub struct EventQuery {
     pub insights: bool,
 }
 
+/// The documents a `SELECT account_id, region, id, body FROM documents ...` returns.
+fn stored_documents(
+    st: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+) -> Result<Vec<StoredDocument>> {
+    let rows = st.query_map(params, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (account_id, region, id, body) = row?;
+        out.push(StoredDocument {
+            account_id,
+            region,
+            id,
+            body: serde_json::from_str(&body)?,
+        });
+    }
+    Ok(out)
+}
+
 fn trail_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrailRow> {
     Ok(TrailRow {
         arn: r.get(0)?,
@@ -700,25 +726,7 @@ impl<'a> Db<'a> {
                AND (?3 IS NULL OR account_id = ?3) AND (?4 IS NULL OR region = ?4)
              ORDER BY id, account_id, region",
         )?;
-        let rows = st.query_map(params![service, kind, account_id, region], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (account_id, region, id, body) = row?;
-            out.push(StoredDocument {
-                account_id,
-                region,
-                id,
-                body: serde_json::from_str(&body)?,
-            });
-        }
-        Ok(out)
+        stored_documents(&mut st, params![service, kind, account_id, region])
     }
 
     // ---- tags ----

@@ -3,7 +3,7 @@
 
 use rusqlite::params;
 
-use super::{Db, Result, StoredDocument};
+use super::{Db, Result, StoredDocument, stored_documents};
 
 impl<'a> Db<'a> {
     /// Documents of one kind, account and region first written in `[from_ms, to_ms)`,
@@ -22,27 +22,9 @@ impl<'a> Db<'a> {
                AND created_ms >= ?5 AND created_ms < ?6
              ORDER BY id",
         )?;
-        let rows = st.query_map(
+        stored_documents(
+            &mut st,
             params![service, kind, account_id, region, from_ms, to_ms],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            },
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (account_id, region, id, body) = row?;
-            out.push(StoredDocument {
-                account_id,
-                region,
-                id,
-                body: serde_json::from_str(&body)?,
-            });
-        }
-        Ok(out)
+        )
     }
 }
