@@ -29,7 +29,7 @@ use crate::services::cloudtrail::status::DeliveryStatus;
 use crate::services::cloudtrail::trails::TrailConfig;
 use crate::services::logs::model::InputLogEvent;
 use crate::services::{Env, logs, organizations, s3, sns};
-use crate::store::{DocKey, StatusRow, TrailRow, TrailWithStatus};
+use crate::store::{DeliveryEvent, DocKey, StatusRow, TrailRow, TrailWithStatus};
 
 /// The length of a delivery window (AWS delivers about every 5 minutes).
 pub const WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -129,8 +129,9 @@ pub fn deliver_due(env: &Env<'_>) -> Result<DeliveryReport, AwsError> {
         return Ok(report);
     }
     let complete = scan(env, &mut jobs, &mut report)?;
+    flush(&mut jobs, &mut report)?;
     for job in jobs {
-        job.finish(max_seq, complete, &mut report)?;
+        job.finish(max_seq, complete)?;
     }
     report.more = !complete;
     Ok(report)
@@ -220,25 +221,9 @@ impl<'e, 'a> TrailJob<'e, 'a> {
             && self.until_ms.is_none_or(|u| time_ms <= u)
     }
 
-    fn flush(&mut self, report: &mut DeliveryReport) -> Result<(), AwsError> {
-        if self.refused || self.due.is_empty() {
-            return Ok(());
-        }
-        if !self.out.flush(std::mem::take(&mut self.due), report)? {
-            self.refused = true;
-        }
-        Ok(())
-    }
-
-    /// Writes what is left and saves the trail's status and cursor. `complete`: the scan
-    /// read every event up to `max_seq` (it did not stop at its bound).
-    fn finish(
-        mut self,
-        max_seq: i64,
-        complete: bool,
-        report: &mut DeliveryReport,
-    ) -> Result<(), AwsError> {
-        self.flush(report)?;
+    /// Saves the trail's status and cursor (its files are written: [`flush`]). `complete`:
+    /// the scan read every event up to `max_seq` (it did not stop at its bound).
+    fn finish(self, max_seq: i64, complete: bool) -> Result<(), AwsError> {
         let (env, row) = (self.out.env, &self.out.row);
         if self.refused {
             // The cursor stays where it was: the events wait for the destination to be fixed.
@@ -294,36 +279,29 @@ fn scan(
             break;
         };
         after = last.seq;
-        for ev in &batch {
-            if !jobs.iter().any(|j| j.wants(ev.seq, ev.event_time_ms)) {
+        // What the trails make of each record is worked out first, on several threads;
+        // then the events are taken in order, as the trails' cursors and windows require.
+        let wanted: Vec<bool> = batch
+            .iter()
+            .map(|ev| jobs.iter().any(|j| j.wants(ev.seq, ev.event_time_ms)))
+            .collect();
+        let compiled: Vec<&CompiledTrail> = jobs.iter().map(|j| &j.compiled).collect();
+        let judged = judge_all(&compiled, &batch, &wanted);
+        let n = jobs.len();
+        for (i, ev) in batch.iter().enumerate() {
+            if !wanted[i] {
                 for j in jobs.iter_mut().filter(|j| j.active() && ev.seq > j.cursor) {
                     j.cursor = ev.seq;
                 }
                 continue;
             }
-            // Read the record once for every trail; a record of unexpected shape is read as
-            // a JSON tree, which judges it exactly as before; unreadable JSON is captured by
-            // no trail.
-            let fields = RecordFields::parse(&ev.record);
-            let tree = match fields {
-                Some(_) => None,
-                None => serde_json::from_str::<Value>(&ev.record).ok(),
-            };
-            let (view, recipient) = match (&fields, &tree) {
-                (Some(f), _) => (Some(EventView::of_fields(f)), f.recipient_account()),
-                (None, Some(v)) => (
-                    Some(EventView::of(v)),
-                    v.get("recipientAccountId").and_then(Value::as_str),
-                ),
-                (None, None) => (None, None),
-            };
+            let recipient = judged.recipients[i].as_deref();
             let mut text: Option<Arc<str>> = None;
-            for job in jobs.iter_mut() {
+            for (j, job) in jobs.iter_mut().enumerate() {
                 if !job.active() || ev.seq <= job.cursor {
                     continue;
                 }
-                let captured = job.wants(ev.seq, ev.event_time_ms)
-                    && view.as_ref().is_some_and(|v| job.compiled.captures_view(v));
+                let captured = job.wants(ev.seq, ev.event_time_ms) && judged.captures[i * n + j];
                 if captured {
                     let window_end = (ev.event_time_ms.div_euclid(WINDOW_MS) + 1) * WINDOW_MS;
                     if window_end > now_ms {
@@ -342,13 +320,87 @@ fn scan(
             }
         }
         if held >= FLUSH_AT {
-            for job in jobs.iter_mut() {
-                job.flush(report)?;
-            }
+            flush(jobs, report)?;
             held = 0;
         }
     }
     Ok(true)
+}
+
+/// Which trails capture each event of a batch, and its recipient account: the scope and
+/// selectors only (what does not depend on the order events are taken in).
+struct Judged {
+    /// `captures[i * trails + j]`: trail `j` captures event `i`.
+    captures: Vec<bool>,
+    recipients: Vec<Option<String>>,
+}
+
+/// Judges the `wanted` events of `events` for every trail. Each record is read once for
+/// every trail; a record of unexpected shape is read as a JSON tree, which judges it
+/// exactly as before; unreadable JSON is captured by no trail.
+fn judge(trails: &[&CompiledTrail], events: &[DeliveryEvent], wanted: &[bool]) -> Judged {
+    let n = trails.len();
+    let mut captures = vec![false; events.len() * n];
+    let mut recipients = Vec::with_capacity(events.len());
+    for (i, (ev, wanted)) in events.iter().zip(wanted).enumerate() {
+        if !wanted {
+            recipients.push(None);
+            continue;
+        }
+        let fields = RecordFields::parse(&ev.record);
+        let tree = match fields {
+            Some(_) => None,
+            None => serde_json::from_str::<Value>(&ev.record).ok(),
+        };
+        let (view, recipient) = match (&fields, &tree) {
+            (Some(f), _) => (Some(EventView::of_fields(f)), f.recipient_account()),
+            (None, Some(v)) => (
+                Some(EventView::of(v)),
+                v.get("recipientAccountId").and_then(Value::as_str),
+            ),
+            (None, None) => (None, None),
+        };
+        if let Some(v) = &view {
+            for (j, t) in trails.iter().enumerate() {
+                captures[i * n + j] = t.captures_view(v);
+            }
+        }
+        recipients.push(recipient.map(str::to_string));
+    }
+    Judged {
+        captures,
+        recipients,
+    }
+}
+
+/// [`judge`] with the batch split over the machine's cores (up to [`COMPRESS_THREADS`]):
+/// reading records is most of a scan, and the results do not depend on the split.
+fn judge_all(trails: &[&CompiledTrail], events: &[DeliveryEvent], wanted: &[bool]) -> Judged {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(COMPRESS_THREADS);
+    // Below a few hundred records a thread costs more than it saves.
+    if threads <= 1 || events.len() < 512 {
+        return judge(trails, events, wanted);
+    }
+    let chunk = events.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = events
+            .chunks(chunk)
+            .zip(wanted.chunks(chunk))
+            .skip(1)
+            .map(|(e, w)| scope.spawn(move || judge(trails, e, w)))
+            .collect();
+        let first = events.len().min(chunk);
+        let mut all = judge(trails, &events[..first], &wanted[..first]);
+        for w in workers {
+            // A panic in a worker is the same bug on this thread: let it unwind here.
+            let part = w.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            all.captures.extend(part.captures);
+            all.recipients.extend(part.recipients);
+        }
+        all
+    })
 }
 
 /// Writes a trail's files and keeps its delivery status up to date.
@@ -364,85 +416,110 @@ struct Writer<'e, 'a> {
 }
 
 impl Writer<'_, '_> {
-    /// Writes one file per group; false when the destination refuses delivery (nothing is
-    /// written then: the check happens before the first file).
-    fn flush(
-        &mut self,
-        due: BTreeMap<FileGroup, Vec<Pending>>,
-        report: &mut DeliveryReport,
-    ) -> Result<bool, AwsError> {
-        if due.is_empty() {
+    /// Checks the destination once per run (before the first file); false when it refuses
+    /// delivery (nothing is written then, and the refusal is reported).
+    fn check(&mut self, report: &mut DeliveryReport) -> Result<bool, AwsError> {
+        if self.checked {
             return Ok(true);
         }
+        self.checked = true;
         let (env, row, config) = (self.env, &self.row, &self.config);
-        let now_ms = clock::to_millis(env.now);
-        if !self.checked {
-            self.checked = true;
-            self.details.latest_delivery_attempt_ms = Some(now_ms);
-            let allowed = destinations::delivery_allowed(
-                env,
-                &row.arn,
-                &row.account_id,
-                config,
-                self.dest.org_id.as_deref(),
-            )?;
-            if let Err(code) = allowed {
-                self.details.latest_delivery_error = Some(code.to_string());
-                report.errors.push((row.arn.clone(), code.to_string()));
-                return Ok(false);
-            }
-        }
-        let mut groups: Vec<(FileGroup, Vec<Pending>)> = due.into_iter().collect();
-        for (_, records) in &mut groups {
-            records.sort_by_key(|(t, seq, _)| (*t, *seq));
-        }
-        // Compressing is most of the work and each file is independent: use every core.
-        // Files are then written one by one in group order, so the bytes do not depend on
-        // how the compression was scheduled.
-        let compressed = compress_all(&groups);
-        let details = &mut self.details;
-        for (((window_end, account, region), records), gz) in groups.into_iter().zip(compressed) {
-            let file = write_file(
-                env, row, &self.dest, window_end, &account, &region, &records, gz?,
-            )?;
-            self.wrote = true;
-            details.latest_delivery_ms = Some(now_ms);
-            details.latest_delivery_attempt_succeeded_ms = Some(now_ms);
-            details.latest_delivery_error = None;
-            if let (Some(group), Some(_role)) = (
-                config.cloud_watch_logs_log_group_arn.as_deref(),
-                config.cloud_watch_logs_role_arn.as_deref(),
-            ) {
-                match put_cloud_watch_logs(env, group, &account, &region, &records) {
-                    Ok(()) => {
-                        details.latest_cloud_watch_logs_delivery_ms = Some(now_ms);
-                        details.latest_cloud_watch_logs_delivery_error = None;
-                    }
-                    Err(e) => details.latest_cloud_watch_logs_delivery_error = Some(e.code),
-                }
-            }
-            if let Some(topic) = config.sns_topic_arn.as_deref() {
-                details.latest_notification_attempt_ms = Some(now_ms);
-                let message = json!({"s3Bucket": file.bucket, "s3ObjectKey": [file.key]});
-                match sns::publish_internal(
-                    env,
-                    topic,
-                    SERVICE_PRINCIPAL,
-                    None,
-                    &message.to_string(),
-                ) {
-                    Ok(_) => {
-                        details.latest_notification_ms = Some(now_ms);
-                        details.latest_notification_attempt_succeeded_ms = Some(now_ms);
-                        details.latest_notification_error = None;
-                    }
-                    Err(e) => details.latest_notification_error = Some(e.code),
-                }
-            }
-            report.files.push(file);
+        self.details.latest_delivery_attempt_ms = Some(clock::to_millis(env.now));
+        let allowed = destinations::delivery_allowed(
+            env,
+            &row.arn,
+            &row.account_id,
+            config,
+            self.dest.org_id.as_deref(),
+        )?;
+        if let Err(code) = allowed {
+            self.details.latest_delivery_error = Some(code.to_string());
+            report.errors.push((row.arn.clone(), code.to_string()));
+            return Ok(false);
         }
         Ok(true)
     }
+
+    /// Writes one file (its gzip bytes made already), mirrors its records to CloudWatch
+    /// Logs, announces it on SNS and keeps the delivery status up to date.
+    fn write_group(
+        &mut self,
+        (window_end, account, region): &FileGroup,
+        records: &[Pending],
+        gz: Vec<u8>,
+        report: &mut DeliveryReport,
+    ) -> Result<(), AwsError> {
+        let (env, row, config) = (self.env, &self.row, &self.config);
+        let now_ms = clock::to_millis(env.now);
+        let file = write_file(
+            env,
+            row,
+            &self.dest,
+            *window_end,
+            account,
+            region,
+            records,
+            gz,
+        )?;
+        self.wrote = true;
+        let details = &mut self.details;
+        details.latest_delivery_ms = Some(now_ms);
+        details.latest_delivery_attempt_succeeded_ms = Some(now_ms);
+        details.latest_delivery_error = None;
+        if let (Some(group), Some(_role)) = (
+            config.cloud_watch_logs_log_group_arn.as_deref(),
+            config.cloud_watch_logs_role_arn.as_deref(),
+        ) {
+            match put_cloud_watch_logs(env, group, account, region, records) {
+                Ok(()) => {
+                    details.latest_cloud_watch_logs_delivery_ms = Some(now_ms);
+                    details.latest_cloud_watch_logs_delivery_error = None;
+                }
+                Err(e) => details.latest_cloud_watch_logs_delivery_error = Some(e.code),
+            }
+        }
+        if let Some(topic) = config.sns_topic_arn.as_deref() {
+            details.latest_notification_attempt_ms = Some(now_ms);
+            let message = json!({"s3Bucket": file.bucket, "s3ObjectKey": [file.key]});
+            match sns::publish_internal(env, topic, SERVICE_PRINCIPAL, None, &message.to_string()) {
+                Ok(_) => {
+                    details.latest_notification_ms = Some(now_ms);
+                    details.latest_notification_attempt_succeeded_ms = Some(now_ms);
+                    details.latest_notification_error = None;
+                }
+                Err(e) => details.latest_notification_error = Some(e.code),
+            }
+        }
+        report.files.push(file);
+        Ok(())
+    }
+}
+
+/// Writes the files of every trail's due groups, trail by trail and group by group. A trail
+/// whose destination refuses delivery writes nothing and stops taking events. Compressing
+/// is most of the work and each file is independent: the files are compressed on up to
+/// [`COMPRESS_THREADS`] threads while this thread writes each one as soon as it and those
+/// before it are ready, so the bytes and their order do not depend on the scheduling.
+fn flush(jobs: &mut [TrailJob<'_, '_>], report: &mut DeliveryReport) -> Result<(), AwsError> {
+    let mut work: Vec<(usize, FileGroup, Vec<Pending>)> = Vec::new();
+    for (j, job) in jobs.iter_mut().enumerate() {
+        if job.refused || job.due.is_empty() {
+            continue;
+        }
+        if !job.out.check(report)? {
+            job.refused = true;
+            job.due.clear();
+            continue;
+        }
+        for (group, mut records) in std::mem::take(&mut job.due) {
+            records.sort_by_key(|(t, seq, _)| (*t, *seq));
+            work.push((j, group, records));
+        }
+    }
+    compress_in_order(&work, |i, gz| {
+        let (j, group, records) = &work[i];
+        jobs[*j].out.write_group(group, records, gz?, report)
+    })
 }
 
 /// A stored trail's matcher and, for an organization trail, its organization's ID: what
@@ -608,8 +685,13 @@ pub fn gzip_records<'r>(
     enc.finish().map_err(fail)
 }
 
-/// The gzip file of each group, compressed on up to [`COMPRESS_THREADS`] threads.
-fn compress_all(groups: &[(FileGroup, Vec<Pending>)]) -> Vec<Result<Vec<u8>, AwsError>> {
+/// Compresses each group's records into a gzip file on up to [`COMPRESS_THREADS`] threads
+/// and hands every file to `write`, in group order, as soon as it and all before it are
+/// ready. Stops at the first error `write` returns.
+fn compress_in_order<G: Sync>(
+    groups: &[(usize, G, Vec<Pending>)],
+    mut write: impl FnMut(usize, Result<Vec<u8>, AwsError>) -> Result<(), AwsError>,
+) -> Result<(), AwsError> {
     let gzip = |records: &[Pending]| {
         let size: usize = records.iter().map(|r| r.2.len() + 1).sum();
         gzip_records(records.iter().map(|r| &*r.2), size)
@@ -619,40 +701,59 @@ fn compress_all(groups: &[(FileGroup, Vec<Pending>)]) -> Vec<Result<Vec<u8>, Aws
         .min(COMPRESS_THREADS)
         .min(groups.len());
     if threads <= 1 {
-        return groups.iter().map(|(_, r)| gzip(r)).collect();
+        for (i, (_, _, records)) in groups.iter().enumerate() {
+            write(i, gzip(records))?;
+        }
+        return Ok(());
     }
-    // Workers take the next group in turn; results go back to their group's position.
+    // Workers take the next group in turn and send it back compressed; files that arrive
+    // early wait here for those before them.
     let next = AtomicUsize::new(0);
-    let mut out: Vec<Option<Result<Vec<u8>, AwsError>>> = (0..groups.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
+                let (tx, next) = (tx.clone(), &next);
+                scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((_, records)) = groups.get(i) else {
-                            return done;
+                        let Some((_, _, records)) = groups.get(i) else {
+                            return;
                         };
-                        done.push((i, gzip(records)));
+                        // The receiver is gone when writing failed: stop.
+                        if tx.send((i, gzip(records))).is_err() {
+                            return;
+                        }
                     }
                 })
             })
             .collect();
-        for w in workers {
-            // A worker that panicked leaves its groups as None, reported below.
-            if let Ok(done) = w.join() {
-                for (i, gz) in done {
-                    out[i] = Some(gz);
+        drop(tx);
+        let mut early = BTreeMap::new();
+        let mut written = 0;
+        let mut outcome = Ok(());
+        for (i, gz) in &rx {
+            early.insert(i, gz);
+            while let Some(gz) = early.remove(&written) {
+                outcome = write(written, gz);
+                written += 1;
+                if outcome.is_err() {
+                    break;
                 }
             }
+            if outcome.is_err() {
+                break;
+            }
         }
-    });
-    out.into_iter()
-        .map(|gz| {
-            gz.unwrap_or_else(|| Err(AwsError::internal("a log file could not be compressed")))
-        })
-        .collect()
+        drop(rx);
+        // A worker that panicked leaves its group unwritten, reported below.
+        let panicked = workers.into_iter().any(|w| w.join().is_err());
+        outcome?;
+        if panicked || written < groups.len() {
+            return Err(AwsError::internal("a log file could not be compressed"));
+        }
+        Ok(())
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -75,6 +75,10 @@ impl DueReport {
         eb.matched += more_eb.matched;
         eb.invocations += more_eb.invocations;
         eb.failed.extend(more_eb.failed);
+        eb.more = more_eb.more;
+        self.delivery.more = next.delivery.more;
+        self.lake.more = next.lake.more;
+        self.insights.more = next.insights.more;
         self.more = next.more;
     }
 }
