@@ -169,7 +169,7 @@ pub fn build_record(call: &ApiCall<'_>, request_id: &str, event_id: &str) -> Val
 pub fn record_call(db: Db<'_>, call: &ApiCall<'_>) -> Result<Recorded, StoreError> {
     let seed = settings::get(db, settings::ID_SEED)?;
     let request_id = ids::uuid_from(&seed, "request", db.next_counter("request")?);
-    let event_id = ids::uuid_from(&seed, "event", db.next_counter("event")?);
+    let event_id = ids::event_id(&seed, "event", db.next_counter("event")?);
     let text = match text::record_text(call, &request_id, &event_id) {
         Some(t) => t,
         None => serde_json::to_string(&build_record(call, &request_id, &event_id))?,

@@ -393,7 +393,7 @@ impl Generator {
         let region = self.rng.pick(&p.regions).clone();
         let failed = self.rng.chance(p.error_rate);
         let roll = self.rng.unit();
-        let event_id = ids::uuid_from(&self.id_seed, "event", i);
+        let event_id = ids::event_id(&self.id_seed, "event", i);
         let acct = Arc::clone(&self.accounts[acct_ix]);
         if roll < p.console_login_rate {
             return self.console_login(&acct, time, failed, &event_id);

@@ -181,7 +181,7 @@ impl Spike {
             .as_ref()
             .map(|_| denied(&self.event_source, &self.event_name, &actor.arn).1);
         let request_id = ids::uuid_from(id_seed, "request", n);
-        let event_id = ids::uuid_from(id_seed, "event", n);
+        let event_id = ids::event_id(id_seed, "event", n);
         let host = format!("{service}.{region}.amazonaws.com");
         Record {
             event_version: EVENT_VERSION,

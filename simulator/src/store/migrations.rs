@@ -210,4 +210,51 @@ CREATE TABLE insight_minutes (
 DROP INDEX IF EXISTS event_resources_by_name;
 DROP INDEX IF EXISTS event_resources_by_type;
 "#,
+    // eventIDs made by ctsim carry a number that grows with every append
+    // (`ids::event_number`). The events are indexed by that number; only other ids (ingested
+    // records, ids made before) keep a unique index on the text. A random UUID key wrote a
+    // different index page for almost every appended event. SQLite cannot drop a column's
+    // UNIQUE constraint, so both tables are rebuilt (the child first, so that no foreign key
+    // is ever dangling), and the rows keep their sequence numbers.
+    r#"
+CREATE TABLE events_new (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        TEXT NOT NULL,
+    event_number    INTEGER,
+    account_id      TEXT NOT NULL,
+    region          TEXT NOT NULL,
+    event_time_ms   INTEGER NOT NULL,
+    event_name      TEXT NOT NULL,
+    event_source    TEXT NOT NULL,
+    event_category  TEXT NOT NULL,
+    username        TEXT,
+    read_only       INTEGER NOT NULL,
+    access_key_id   TEXT,
+    record          TEXT NOT NULL
+);
+INSERT INTO events_new (seq, event_id, event_number, account_id, region, event_time_ms,
+    event_name, event_source, event_category, username, read_only, access_key_id, record)
+SELECT seq, event_id, NULL, account_id, region, event_time_ms, event_name, event_source,
+    event_category, username, read_only, access_key_id, record
+FROM events ORDER BY seq;
+CREATE TABLE event_resources_new (
+    event_seq     INTEGER NOT NULL REFERENCES events_new (seq),
+    position      INTEGER NOT NULL,
+    resource_type TEXT,
+    resource_name TEXT,
+    PRIMARY KEY (event_seq, position)
+);
+INSERT INTO event_resources_new SELECT event_seq, position, resource_type, resource_name
+FROM event_resources;
+DELETE FROM sqlite_sequence WHERE name = 'events_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'events_new', seq FROM sqlite_sequence
+WHERE name = 'events';
+DROP TABLE event_resources;
+DROP TABLE events;
+ALTER TABLE events_new RENAME TO events;
+ALTER TABLE event_resources_new RENAME TO event_resources;
+CREATE INDEX events_by_time ON events (account_id, region, event_time_ms DESC, seq DESC);
+CREATE UNIQUE INDEX events_by_number ON events (event_number) WHERE event_number IS NOT NULL;
+CREATE UNIQUE INDEX events_by_other_id ON events (event_id) WHERE event_number IS NULL;
+"#,
 ];

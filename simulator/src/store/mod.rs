@@ -18,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::clock::{self, Clock};
 use crate::error::StoreError;
+use crate::ids;
 
 pub use checkpoint::{Checkpointed, Checkpointer};
 pub use insights::{InsightCount, InsightScanEvent, MetricFilter, MetricQuery};
@@ -77,8 +78,8 @@ impl Store {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         // Lake stores hold millions of rows: a 64 MiB page cache (the default is 2 MiB) keeps
-        // bulk ingestion and scans from re-reading pages; bulk event appends touch the
-        // event-id index at random places, and delivery reads back what was just written. No
+        // bulk ingestion and scans from re-reading pages; ingested events touch the index of
+        // foreign eventIDs at random places, and delivery reads back what was just written. No
         // memory-mapped reads: every page a scan touched stayed mapped, so a process that read
         // the event log once (Lake ingestion of 500,000 events) held the whole file resident
         // (932 MiB), while reads through the page cache measured no slower (bench lake, bench
@@ -763,8 +764,8 @@ impl<'a> Db<'a> {
     pub fn insert_event(&self, e: &NewEvent) -> Result<i64> {
         self.conn.prepare_cached(
             "INSERT INTO events (event_id, account_id, region, event_time_ms, event_name, event_source,
-                event_category, username, read_only, access_key_id, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(params![
+                event_category, username, read_only, access_key_id, record, event_number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")?.execute(params![
                 e.event_id,
                 e.account_id,
                 e.region,
@@ -775,7 +776,8 @@ impl<'a> Db<'a> {
                 e.username,
                 e.read_only,
                 e.access_key_id,
-                e.record
+                e.record,
+                ids::event_number(&e.event_id)
             ],
         )?;
         let seq = self.conn.last_insert_rowid();
@@ -795,8 +797,9 @@ impl<'a> Db<'a> {
     pub fn insert_event_if_new(&self, e: &NewEvent) -> Result<bool> {
         let mut st = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO events (event_id, account_id, region, event_time_ms, event_name,
-                event_source, event_category, username, read_only, access_key_id, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                event_source, event_category, username, read_only, access_key_id, record,
+                event_number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         let changed = st.execute(params![
             e.event_id,
@@ -809,7 +812,8 @@ impl<'a> Db<'a> {
             e.username,
             e.read_only,
             e.access_key_id,
-            e.record
+            e.record,
+            ids::event_number(&e.event_id)
         ])?;
         if changed == 0 {
             return Ok(false);
@@ -937,7 +941,15 @@ impl<'a> Db<'a> {
         if let Some(f) = &q.filter {
             let n = args.len() + 1;
             let (clause, value): (String, rusqlite::types::Value) = match f {
-                EventFilter::EventId(v) => (format!("event_id = ?{n}"), v.clone().into()),
+                // The number stands for the id (see `ids::event_id`); other ids are
+                // indexed as text.
+                EventFilter::EventId(v) => match ids::event_number(v) {
+                    Some(number) => (format!("event_number = ?{n}"), number.into()),
+                    None => (
+                        format!("event_number IS NULL AND event_id = ?{n}"),
+                        v.clone().into(),
+                    ),
+                },
                 EventFilter::EventName(v) => (format!("event_name = ?{n}"), v.clone().into()),
                 EventFilter::ReadOnly(v) => (format!("read_only = ?{n}"), (*v as i64).into()),
                 EventFilter::Username(v) => (format!("username = ?{n}"), v.clone().into()),
@@ -1163,5 +1175,129 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(read(&mut a), 4, "a rollback drops it");
+    }
+
+    fn event_with_id(event_id: &str) -> NewEvent {
+        NewEvent {
+            event_id: event_id.into(),
+            account_id: "111111111111".into(),
+            region: "us-east-1".into(),
+            event_time_ms: 1_000,
+            event_name: "DescribeTrails".into(),
+            event_source: "cloudtrail.amazonaws.com".into(),
+            event_category: "Management".into(),
+            username: None,
+            read_only: true,
+            access_key_id: None,
+            resources: vec![(Some("AWS::CloudTrail::Trail".into()), Some("t".into()))],
+            record: format!("{{\"eventID\":\"{event_id}\"}}"),
+        }
+    }
+
+    fn ids_found(s: &mut Store, id: &str) -> Vec<String> {
+        let q = EventQuery {
+            account_id: "111111111111".into(),
+            region: "us-east-1".into(),
+            start_ms: 0,
+            end_ms: i64::MAX,
+            filter: Some(EventFilter::EventId(id.into())),
+            before: None,
+            limit: 50,
+            insights: false,
+        };
+        s.read(|db| db.lookup_events(&q))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event_id)
+            .collect()
+    }
+
+    #[test]
+    fn events_are_found_and_deduplicated_by_id_whether_ours_or_foreign() {
+        let mut s = Store::open_in_memory().unwrap(); // test setup
+        let ours = ids::event_id("seed", "event", 1);
+        let foreign = "3ef2d5b4-1f54-4c0e-9f2a-0b7f2d7c9e11";
+        s.write(|db| db.insert_event(&event_with_id(&ours)))
+            .unwrap();
+        s.write(|db| db.insert_event_if_new(&event_with_id(foreign)))
+            .unwrap();
+        assert_eq!(ids_found(&mut s, &ours), vec![ours.clone()]);
+        assert_eq!(ids_found(&mut s, foreign), vec![foreign.to_string()]);
+        assert!(ids_found(&mut s, &ids::event_id("seed", "event", 2)).is_empty());
+        assert!(ids_found(&mut s, "no-such-id").is_empty());
+        for again in [ours.as_str(), foreign] {
+            let stored = s
+                .write(|db| db.insert_event_if_new(&event_with_id(again)))
+                .unwrap();
+            assert!(!stored, "{again} is already stored");
+        }
+        assert!(
+            s.write(|db| db.insert_event(&event_with_id(&ours)))
+                .is_err(),
+            "an eventID stays unique"
+        );
+        assert_eq!(s.read(|db| db.event_count()).unwrap(), 2);
+    }
+
+    #[test]
+    fn the_event_number_migration_keeps_every_event_and_its_sequence() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let before = MIGRATIONS.len() - 1;
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap(); // test setup
+            for sql in &MIGRATIONS[..before] {
+                conn.execute_batch(sql).unwrap(); // test setup
+            }
+            conn.execute_batch(&format!("PRAGMA user_version = {before}"))
+                .unwrap(); // test setup
+            for (seq, id) in [(1, "old-a"), (2, "old-b"), (7, "old-c")] {
+                conn.execute(
+                    "INSERT INTO events (seq, event_id, account_id, region, event_time_ms,
+                        event_name, event_source, event_category, read_only, record)
+                     VALUES (?1, ?2, '111111111111', 'us-east-1', 1000, 'DescribeTrails',
+                        'cloudtrail.amazonaws.com', 'Management', 1, '{}')",
+                    params![seq, id],
+                )
+                .unwrap(); // test setup
+                conn.execute(
+                    "INSERT INTO event_resources VALUES (?1, 0, 'AWS::CloudTrail::Trail', 't')",
+                    [seq],
+                )
+                .unwrap(); // test setup
+            }
+            // The highest sequence ever handed out is above the highest kept row.
+            conn.execute(
+                "UPDATE sqlite_sequence SET seq = 9 WHERE name = 'events'",
+                [],
+            )
+            .unwrap(); // test setup
+        }
+        let mut s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.schema_version().unwrap() as usize, MIGRATIONS.len());
+        assert_eq!(s.read(|db| db.event_count()).unwrap(), 3);
+        assert_eq!(ids_found(&mut s, "old-c"), vec!["old-c".to_string()]);
+        let ours = ids::event_id("seed", "event", 1);
+        let seq = s
+            .write(|db| db.insert_event(&event_with_id(&ours)))
+            .unwrap();
+        assert_eq!(seq, 10, "sequence numbers are never reused");
+        let resources: i64 = s
+            .read(|db| -> Result<i64> {
+                Ok(db
+                    .conn
+                    .query_row("SELECT COUNT(*) FROM event_resources", [], |r| r.get(0))?)
+            })
+            .unwrap();
+        assert_eq!(resources, 4);
+        let fk_problems: i64 = s
+            .read(|db| -> Result<i64> {
+                Ok(db
+                    .conn
+                    .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                        r.get(0)
+                    })?)
+            })
+            .unwrap();
+        assert_eq!(fk_problems, 0);
     }
 }
