@@ -22,6 +22,9 @@ pub mod settings;
 pub mod simulator;
 pub mod store;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use clock::Clock;
 pub use context::{CallerContext, Principal, TlsDetails};
 pub use error::{AwsError, StoreError};
