@@ -475,4 +475,6 @@ pub async fn shutdown_signal() {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests;

@@ -21,6 +21,10 @@ const INT_MEMBERS: &[&str] = &["DurationSeconds", "MaxItems", "MaxSessionDuratio
 const BOOL_MEMBERS: &[&str] = &["OnlyAttached", "SetAsDefault", "ReturnSubscriptionArn"];
 /// Members whose values are maps.
 const MAP_MEMBERS: &[&str] = &["Attributes"];
+/// Member names deeper than this are refused (the deepest AWS shape a query service takes,
+/// CloudWatch's `Metrics.member.N.MetricStat.Metric.Dimensions.member.N.Name`, has 8
+/// segments); the tree of members is built and walked recursively.
+pub const MAX_MEMBER_DEPTH: usize = 32;
 /// IAM policy documents are URL-encoded in XML responses.
 const URL_ENCODED: &[&str] = &["AssumeRolePolicyDocument", "PolicyDocument", "Document"];
 
@@ -220,19 +224,29 @@ fn coerce(name: &str, s: String) -> Value {
     Value::String(s)
 }
 
-/// Form parameters (without `Action` and `Version`) as the JSON request shape.
-pub fn params_to_json(params: &[(String, String)]) -> Value {
+/// Form parameters (without `Action` and `Version`) as the JSON request shape; a member
+/// name nested deeper than [`MAX_MEMBER_DEPTH`] is `MalformedQueryString`.
+pub fn params_to_json(params: &[(String, String)]) -> Result<Value, AwsError> {
     let mut root = BTreeMap::new();
     for (k, v) in params {
         if k == "Action" || k == "Version" || k.starts_with("X-Amz-") {
             continue;
         }
         let path: Vec<&str> = k.split('.').collect();
+        if path.len() > MAX_MEMBER_DEPTH {
+            let shown: String = k.chars().take(64).collect();
+            return Err(AwsError::client(
+                "MalformedQueryString",
+                format!(
+                    "Parameter {shown}... is nested more than {MAX_MEMBER_DEPTH} members deep."
+                ),
+            ));
+        }
         insert(&mut root, &path, v.clone());
     }
     // Top-level empty lists arrive as `Name=`; an empty string is kept as given (the
     // services treat it as the value sent).
-    to_json("", Node::Branch(root))
+    Ok(to_json("", Node::Branch(root)))
 }
 
 pub fn error_reply(err: &AwsError, request_id: &str, service: &str) -> Reply {
@@ -354,7 +368,12 @@ pub fn handle(server: &Server, req: &Incoming) -> Reply {
             .operation(&action);
         }
     };
-    let input = params_to_json(&params);
+    let input = match params_to_json(&params) {
+        Ok(v) => v,
+        Err(e) => {
+            return error_reply(&e, &server.fresh_request_id(), service).operation(&action);
+        }
+    };
     let inv = server.invoke(caller, service, &action, input);
     let request_id = inv
         .request_id
@@ -405,7 +424,8 @@ mod tests {
             ("Attributes.entry.1.key", "Policy"),
             ("Attributes.entry.1.value", "{}"),
             ("OnlyAttached", "true"),
-        ]));
+        ]))
+        .unwrap();
         assert_eq!(
             v,
             json!({
@@ -420,7 +440,7 @@ mod tests {
 
     #[test]
     fn members_that_are_not_numbers_stay_text() {
-        let v = params_to_json(&p(&[("MaxItems", "lots"), ("RoleName", "123")]));
+        let v = params_to_json(&p(&[("MaxItems", "lots"), ("RoleName", "123")])).unwrap();
         assert_eq!(v, json!({"MaxItems": "lots", "RoleName": "123"}));
     }
 

@@ -144,7 +144,8 @@ pub fn decode_aws_chunked(body: &[u8]) -> Result<Vec<u8>, AwsError> {
         if size == 0 {
             return Ok(out);
         }
-        if rest.len() < size + 2 || &rest[size..size + 2] != b"\r\n" {
+        // A size the body cannot hold (up to usize::MAX) is malformed, not an overflow.
+        if rest.len().saturating_sub(2) < size || &rest[size..size + 2] != b"\r\n" {
             return Err(bad());
         }
         out.extend_from_slice(&rest[..size]);
