@@ -20,6 +20,18 @@ pub const UNKNOWN_EXT: i8 = 0;
 /// (go-cty `unknownWithRefinementsExt`).
 pub const UNKNOWN_REFINED_EXT: i8 = 12;
 
+/// The deepest a decoded value may nest. Types from a schema bound the depth by
+/// themselves, but a `dynamic` value names its own type, and that type may be `dynamic`
+/// again: without a limit a few bytes per level would exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
+
+fn too_deep(path: &Path) -> ValueError {
+    ValueError::new(
+        path,
+        format!("value is nested more than {MAX_DEPTH} levels deep"),
+    )
+}
+
 /// A cty type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
@@ -526,7 +538,11 @@ fn enc(v: &Value, ty: &Type, out: &mut Vec<u8>, path: &mut Path) -> Result<()> {
 /// Decodes msgpack produced by go-cty (Terraform) against `ty`. Never panics:
 /// malformed, truncated or mismatched input yields an error.
 pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value> {
-    let mut r = Reader { buf: bytes, pos: 0 };
+    let mut r = Reader {
+        buf: bytes,
+        pos: 0,
+        depth: 0,
+    };
     let mut path = Path::default();
     let v = dec(&mut r, ty, &mut path)?;
     if r.pos != bytes.len() {
@@ -538,6 +554,8 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value> {
 struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// Values being decoded, outermost first (see [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -695,6 +713,16 @@ impl<'a> Reader<'a> {
 }
 
 fn dec(r: &mut Reader<'_>, ty: &Type, path: &mut Path) -> Result<Value> {
+    if r.depth >= MAX_DEPTH {
+        return Err(too_deep(path));
+    }
+    r.depth += 1;
+    let v = dec_value(r, ty, path);
+    r.depth -= 1;
+    v
+}
+
+fn dec_value(r: &mut Reader<'_>, ty: &Type, path: &mut Path) -> Result<Value> {
     // go-cty checks for the unknown extension before anything else.
     if let Some((code, len)) = r.ext(path)? {
         if code == UNKNOWN_EXT || code == UNKNOWN_REFINED_EXT || len <= 1 {
@@ -807,10 +835,14 @@ pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value> {
 
 /// Like [`decode_json`] but from an already parsed JSON value.
 pub fn decode_json_value(j: &Json, ty: &Type) -> Result<Value> {
-    from_json(j, ty, &mut Path::default())
+    from_json(j, ty, &mut Path::default(), 0)
 }
 
-fn from_json(j: &Json, ty: &Type, path: &mut Path) -> Result<Value> {
+fn from_json(j: &Json, ty: &Type, path: &mut Path, depth: usize) -> Result<Value> {
+    if depth >= MAX_DEPTH {
+        return Err(too_deep(path));
+    }
+    let depth = depth + 1;
     if j.is_null() {
         return Ok(Value::Null);
     }
@@ -824,7 +856,7 @@ fn from_json(j: &Json, ty: &Type, path: &mut Path) -> Result<Value> {
                 .get("type")
                 .ok_or_else(|| req(path, "dynamic value type"))?;
             let real = Type::from_json_value(tj).map_err(|e| ValueError::new(path, e.message))?;
-            from_json(o.get("value").unwrap_or(&Json::Null), &real, path)
+            from_json(o.get("value").unwrap_or(&Json::Null), &real, path, depth)
         }
         Type::Bool => match j {
             Json::Bool(b) => Ok(Value::Bool(*b)),
@@ -854,7 +886,7 @@ fn from_json(j: &Json, ty: &Type, path: &mut Path) -> Result<Value> {
             let a = j.as_array().ok_or_else(|| req(path, "array"))?;
             let mut vs = Vec::with_capacity(a.len());
             for (i, ej) in a.iter().enumerate() {
-                vs.push(path.with(PathStep::Index(i), |p| from_json(ej, et, p))?);
+                vs.push(path.with(PathStep::Index(i), |p| from_json(ej, et, p, depth))?);
             }
             Ok(if matches!(ty, Type::List(_)) {
                 Value::List(vs)
@@ -866,7 +898,7 @@ fn from_json(j: &Json, ty: &Type, path: &mut Path) -> Result<Value> {
             let o = j.as_object().ok_or_else(|| req(path, "JSON object"))?;
             let mut m = BTreeMap::new();
             for (k, ej) in o {
-                let v = path.with(PathStep::Key(k.clone()), |p| from_json(ej, et, p))?;
+                let v = path.with(PathStep::Key(k.clone()), |p| from_json(ej, et, p, depth))?;
                 m.insert(k.clone(), v);
             }
             Ok(Value::Map(m))
@@ -876,7 +908,9 @@ fn from_json(j: &Json, ty: &Type, path: &mut Path) -> Result<Value> {
             let mut m = BTreeMap::new();
             for (k, aty) in attrs {
                 let v = match o.get(k) {
-                    Some(ej) => path.with(PathStep::Attr(k.clone()), |p| from_json(ej, aty, p))?,
+                    Some(ej) => {
+                        path.with(PathStep::Attr(k.clone()), |p| from_json(ej, aty, p, depth))?
+                    }
                     None => Value::Null,
                 };
                 m.insert(k.clone(), v);
@@ -893,7 +927,7 @@ fn from_json(j: &Json, ty: &Type, path: &mut Path) -> Result<Value> {
             }
             let mut vs = Vec::with_capacity(a.len());
             for (i, (ej, et)) in a.iter().zip(ts).enumerate() {
-                vs.push(path.with(PathStep::Index(i), |p| from_json(ej, et, p))?);
+                vs.push(path.with(PathStep::Index(i), |p| from_json(ej, et, p, depth))?);
             }
             Ok(Value::Tuple(vs))
         }
@@ -1033,6 +1067,9 @@ impl proto::RawState {
         }
     }
 }
+
+#[cfg(test)]
+mod fuzz;
 
 #[cfg(test)]
 mod tests {
