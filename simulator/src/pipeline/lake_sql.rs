@@ -306,9 +306,44 @@ struct Scope {
     allow_outputs: bool,
 }
 
+/// Expressions nested deeper than this are refused. sqlparser bounds the nesting it
+/// parses recursively (parentheses, subqueries, function arguments) but builds chains of
+/// binary operators (`1 + 1 + ...`, `a OR b OR ...`) in a loop, so a statement within the
+/// 10,000 characters StartQuery accepts can nest thousands deep; SQLite itself refuses
+/// expressions deeper than 1,000.
+pub const MAX_EXPRESSION_DEPTH: usize = 200;
+
+/// The stack of the thread a statement is parsed and translated on: sqlparser's recursion
+/// limit (50 levels, each a dozen frames) needs more than the 2 MiB of a request thread in
+/// a debug build, and dropping or printing a deep syntax tree recurses as well. The memory
+/// is reserved, not used, until a statement needs it.
+const TRANSLATE_STACK_BYTES: usize = 64 << 20;
+
 /// Translates a Lake statement. `lookup` resolves a table name (an event data store id) to
-/// a store of the caller; `now_ms` is what `now()` and `current_timestamp` read.
+/// a store of the caller; `now_ms` is what `now()` and `current_timestamp` read. The work
+/// runs on a thread of its own with a large stack ([`TRANSLATE_STACK_BYTES`]).
 pub fn translate(
+    statement: &str,
+    now_ms: i64,
+    lookup: &mut (dyn FnMut(&str) -> Option<StoreRef> + Send),
+) -> Result<Translation, SqlError> {
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .name("lake-sql".into())
+            .stack_size(TRANSLATE_STACK_BYTES)
+            .spawn_scoped(s, || translate_here(statement, now_ms, lookup));
+        match worker {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => invalid(format!(
+                "The query could not be started (no thread for the SQL translator: {e}); try again."
+            )),
+        }
+    })
+}
+
+fn translate_here(
     statement: &str,
     now_ms: i64,
     lookup: &mut dyn FnMut(&str) -> Option<StoreRef>,
@@ -343,6 +378,7 @@ pub fn translate(
         stores: Vec::new(),
         next_alias: 0,
         outer: Vec::new(),
+        depth: 0,
     };
     let (sql, _cols, aggregates) = t.query(query)?;
     if t.stores.is_empty() {
@@ -362,6 +398,8 @@ struct Translator<'l> {
     next_alias: usize,
     /// Scopes of enclosing SELECTs (correlated subqueries).
     outer: Vec<Scope>,
+    /// Expressions being translated, outermost first (see [`MAX_EXPRESSION_DEPTH`]).
+    depth: usize,
 }
 
 const AGGREGATES: &[&str] = &["count", "sum", "min", "max", "avg", "approx_distinct"];
@@ -902,6 +940,18 @@ impl Translator<'_> {
     }
 
     fn expr(&mut self, e: &Expr, scope: &Scope) -> Result<(String, Ty), SqlError> {
+        if self.depth >= MAX_EXPRESSION_DEPTH {
+            return invalid(format!(
+                "The query statement nests expressions more than {MAX_EXPRESSION_DEPTH} levels deep."
+            ));
+        }
+        self.depth += 1;
+        let r = self.expr_at_depth(e, scope);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_at_depth(&mut self, e: &Expr, scope: &Scope) -> Result<(String, Ty), SqlError> {
         match e {
             Expr::Identifier(i) => self.column(std::slice::from_ref(i), scope),
             Expr::CompoundIdentifier(parts) => self.column(parts, scope),
@@ -1677,3 +1727,7 @@ fn object_name(n: &ObjectName) -> String {
 #[cfg(test)]
 #[path = "lake_sql_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "lake_sql_fuzz.rs"]
+mod fuzz;
