@@ -7,7 +7,7 @@
 //!
 //! Parsing is hcl-rs; evaluation is ours because Terraform's unknowns have to survive it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -39,15 +39,102 @@ const META: &[&str] = &[
 /// Modules nested deeper than this are refused (a module that includes itself).
 const MAX_MODULE_DEPTH: usize = 16;
 
+/// Expressions and references (a local naming a local naming ...) nested deeper than this
+/// stop evaluation: each level is a few frames of recursion.
+pub const MAX_EVAL_DEPTH: usize = 256;
+/// The most work one configuration may take to evaluate, in steps: one per expression, per
+/// resource instance, per byte of text or element built, and per node of a value copied
+/// by a reference. Locals that double a value through references, or a `count` of a
+/// billion, would otherwise exhaust memory; real configurations take a few thousand.
+pub const MAX_EVAL_WORK: u64 = 16_000_000;
+/// Values reached through references nested deeper than this stop evaluation.
+pub const MAX_VALUE_DEPTH: usize = 128;
+
+/// What evaluating a configuration has taken so far, shared by the root module and its
+/// children; once a limit is reached every further expression is an unknown and
+/// [`load_dir`] fails naming the place.
+#[derive(Default)]
+struct Budget {
+    depth: Cell<usize>,
+    work: Cell<u64>,
+    stopped: RefCell<Option<String>>,
+}
+
+impl Budget {
+    fn stop(&self, at: Loc<'_>, why: String) {
+        let mut s = self.stopped.borrow_mut();
+        if s.is_none() {
+            *s = Some(format!("{at}: evaluation stopped: {why}"));
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.borrow().is_some()
+    }
+
+    /// Takes `units` steps; false (and stopped) when that goes over [`MAX_EVAL_WORK`].
+    fn charge(&self, units: u64, at: Loc<'_>) -> bool {
+        let work = self.work.get().saturating_add(units);
+        self.work.set(work);
+        if work > MAX_EVAL_WORK {
+            self.stop(
+                at,
+                format!(
+                    "the configuration takes more than {MAX_EVAL_WORK} steps to evaluate \
+                     (a value that doubles through references, or a very large count?)"
+                ),
+            );
+            return false;
+        }
+        true
+    }
+}
+
+/// The size of a value in steps (nodes and bytes of text) and its depth, measured down to
+/// `limit` levels.
+fn measure(v: &Value, limit: usize) -> (u64, usize) {
+    match v {
+        Value::String(s) => (1 + s.len() as u64, 1),
+        Value::Array(_) | Value::Object(_) if limit == 0 => (1, 1),
+        Value::Array(a) => a.iter().fold((1, 1), |(size, depth), x| {
+            let (s, d) = measure(x, limit - 1);
+            (size.saturating_add(s), depth.max(d + 1))
+        }),
+        Value::Object(o) => o.iter().fold((1, 1), |(size, depth), (k, x)| {
+            let (s, d) = measure(x, limit - 1);
+            (
+                size.saturating_add(s).saturating_add(k.len() as u64),
+                depth.max(d + 1),
+            )
+        }),
+        _ => (1, 1),
+    }
+}
+
+/// The steps a value built by one expression takes beyond its parts: its own text or
+/// elements (its parts were paid for when they were evaluated).
+fn shallow_size(v: &Value) -> u64 {
+    match v {
+        Value::String(s) => s.len() as u64,
+        Value::Array(a) => a.len() as u64,
+        Value::Object(o) => o.len() as u64,
+        _ => 0,
+    }
+}
+
 /// Loads and evaluates the configuration in `dir`.
 pub fn load_dir(dir: &Path) -> Result<Config, LoadError> {
-    let root = ModuleEval::load(dir, dir, String::new(), BTreeMap::new(), 0)?;
+    let budget = Rc::new(Budget::default());
+    let root = ModuleEval::load(dir, dir, String::new(), BTreeMap::new(), 0, budget.clone())?;
     let mut resources = Vec::new();
     root.collect(&mut resources);
     if let Some(dt) = &root.default_tags {
         let at = root.at(dt.file, dt.line);
         let defaults = root.eval(&dt.item, &Scope::new(), at);
         apply_default_tags(&mut resources, &defaults);
+    }
+    if let Some(why) = budget.stopped.take() {
+        return Err(LoadError::Other(format!("{}: {why}", dir.display())));
     }
     let unresolved = root.take_unresolved();
     Ok(Config {
@@ -220,6 +307,7 @@ struct ModuleEval {
     /// `""` or `module.NAME.` (nested: `module.a.module.b.`).
     prefix: String,
     depth: usize,
+    budget: Rc<Budget>,
     files: Vec<SourceFile>,
     variables: BTreeMap<String, Located<Option<Expression>>>,
     /// Values given by the caller (module inputs, evaluated in the parent) or tfvars.
@@ -261,6 +349,7 @@ impl ModuleEval {
         prefix: String,
         given: BTreeMap<String, Value>,
         depth: usize,
+        budget: Rc<Budget>,
     ) -> Result<ModuleEval, LoadError> {
         if depth > MAX_MODULE_DEPTH {
             return Err(LoadError::Other(format!(
@@ -289,6 +378,7 @@ impl ModuleEval {
             root: root.to_path_buf(),
             prefix,
             depth,
+            budget,
             files: Vec::new(),
             variables: BTreeMap::new(),
             given,
@@ -579,7 +669,9 @@ impl ModuleEval {
         if let Some(count) = attr("count") {
             let at = self.at(def.file, self.files[def.file].attr_line(def.line, "count"));
             let v = self.eval(&count.expr, &Scope::new(), at);
-            return match v.as_u64() {
+            // Each instance is a step of the budget, paid before any is made.
+            let affordable = v.as_u64().filter(|n| self.budget.charge(*n, at));
+            return match affordable {
                 Some(n) => (0..n)
                     .map(|i| {
                         let mut s = Scope::new();
@@ -799,6 +891,7 @@ impl ModuleEval {
             prefix,
             given,
             self.depth + 1,
+            self.budget.clone(),
         ) {
             Ok(c) => Rc::new(c),
             Err(e) => {
@@ -979,7 +1072,46 @@ impl ModuleEval {
 
     // ------------------------------------------------------------ expressions
 
+    /// Evaluates an expression within the [`Budget`]: once it is spent, an unknown.
     fn eval(&self, e: &Expression, scope: &Scope, at: Loc<'_>) -> Value {
+        let b = &self.budget;
+        let stopped = || unknown("(evaluation stopped)", &at.to_string(), None);
+        if b.is_stopped() || !b.charge(1, at) {
+            return stopped();
+        }
+        let depth = b.depth.get();
+        if depth >= MAX_EVAL_DEPTH {
+            b.stop(
+                at,
+                format!("expressions and references nest more than {MAX_EVAL_DEPTH} levels deep"),
+            );
+            return stopped();
+        }
+        b.depth.set(depth + 1);
+        let v = self.eval_expr(e, scope, at);
+        b.depth.set(depth);
+        let cost = match e {
+            // A reference copies the value it names.
+            Expression::Variable(_) | Expression::Traversal(_) => {
+                let (size, value_depth) = measure(&v, MAX_VALUE_DEPTH);
+                if value_depth > MAX_VALUE_DEPTH {
+                    b.stop(
+                        at,
+                        format!("a value nests more than {MAX_VALUE_DEPTH} levels deep"),
+                    );
+                    return stopped();
+                }
+                size
+            }
+            _ => shallow_size(&v),
+        };
+        if !b.charge(cost, at) {
+            return stopped();
+        }
+        v
+    }
+
+    fn eval_expr(&self, e: &Expression, scope: &Scope, at: Loc<'_>) -> Value {
         match e {
             Expression::Null => Value::Null,
             Expression::Bool(b) => Value::Bool(*b),
@@ -1573,3 +1705,7 @@ mod functions {
 #[cfg(test)]
 #[path = "hcl_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "hcl_fuzz.rs"]
+mod fuzz;
