@@ -21,6 +21,8 @@ mod matching;
 pub mod model;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
 pub use cloudtrail::{

@@ -327,9 +327,104 @@ impl Policy {
         Ok(())
     }
 
+    /// The policy as a JSON document: what [`Policy::parse`] reads back as the same policy
+    /// (single values stay lists, principals are grouped by kind, condition values are
+    /// strings).
+    pub fn to_json(&self) -> Value {
+        let mut doc = Map::new();
+        if let Some(v) = &self.version {
+            doc.insert("Version".into(), Value::String(v.clone()));
+        }
+        if let Some(id) = &self.id {
+            doc.insert("Id".into(), Value::String(id.clone()));
+        }
+        let statements = self.statements.iter().map(Statement::to_json).collect();
+        doc.insert("Statement".into(), Value::Array(statements));
+        Value::Object(doc)
+    }
+
     /// Whether `${...}` policy variables are interpreted (only in Version 2012-10-17).
     pub fn uses_variables(&self) -> bool {
         self.version.as_deref() == Some(VERSION_2012)
+    }
+}
+
+fn strings(items: &[String]) -> Value {
+    Value::Array(items.iter().cloned().map(Value::String).collect())
+}
+
+impl Principals {
+    fn to_json(&self) -> Value {
+        match self {
+            Principals::Any => Value::String("*".into()),
+            Principals::Ids(ids) => {
+                let mut by_kind: Map<String, Value> = Map::new();
+                for id in ids {
+                    let (kind, v) = match id {
+                        PrincipalId::Aws(v) => ("AWS", v),
+                        PrincipalId::Service(v) => ("Service", v),
+                        PrincipalId::Federated(v) => ("Federated", v),
+                        PrincipalId::CanonicalUser(v) => ("CanonicalUser", v),
+                    };
+                    if let Value::Array(list) = by_kind
+                        .entry(kind)
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                    {
+                        list.push(Value::String(v.clone()));
+                    }
+                }
+                Value::Object(by_kind)
+            }
+        }
+    }
+}
+
+impl Statement {
+    fn to_json(&self) -> Value {
+        let mut s = Map::new();
+        if let Some(sid) = &self.sid {
+            s.insert("Sid".into(), Value::String(sid.clone()));
+        }
+        let effect = match self.effect {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        };
+        s.insert("Effect".into(), Value::String(effect.into()));
+        match &self.principal {
+            Some(PrincipalElement::Principal(p)) => {
+                s.insert("Principal".into(), p.to_json());
+            }
+            Some(PrincipalElement::NotPrincipal(p)) => {
+                s.insert("NotPrincipal".into(), p.to_json());
+            }
+            None => {}
+        }
+        match &self.action {
+            ActionElement::Action(a) => s.insert("Action".into(), strings(a)),
+            ActionElement::NotAction(a) => s.insert("NotAction".into(), strings(a)),
+        };
+        match &self.resource {
+            Some(ResourceElement::Resource(r)) => {
+                s.insert("Resource".into(), strings(r));
+            }
+            Some(ResourceElement::NotResource(r)) => {
+                s.insert("NotResource".into(), strings(r));
+            }
+            None => {}
+        }
+        if !self.conditions.is_empty() {
+            let mut block: Map<String, Value> = Map::new();
+            for c in &self.conditions {
+                if let Value::Object(keys) = block
+                    .entry(c.operator_name.clone())
+                    .or_insert_with(|| Value::Object(Map::new()))
+                {
+                    keys.insert(c.key.clone(), strings(&c.values));
+                }
+            }
+            s.insert("Condition".into(), Value::Object(block));
+        }
+        Value::Object(s)
     }
 }
 
