@@ -742,3 +742,7 @@ impl FieldCondition {
 #[cfg(test)]
 #[path = "selectors_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "selectors_fuzz.rs"]
+mod fuzz;
