@@ -68,19 +68,45 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, bad: &mut Vec<(PathBuf, String)>) 
     }
 }
 
+/// The largest log file ingest reads, once decompressed. CloudTrail delivers a file every
+/// five minutes per account and region, a few MiB at most; the limit keeps a gzip bomb or
+/// a file that is not a log from taking all memory (the records are held in memory).
+pub const MAX_LOG_FILE_BYTES: u64 = 256 << 20;
+
 /// The records of one log file (gzip or plain `{"Records": [...]}`).
 pub fn read_log_file(path: &Path) -> Result<Vec<Value>, String> {
-    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    file.take(MAX_LOG_FILE_BYTES + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| e.to_string())?;
+    parse_log_bytes(&raw)
+}
+
+/// The records of a log file's bytes (gzip, detected by its magic bytes, or plain JSON).
+pub fn parse_log_bytes(raw: &[u8]) -> Result<Vec<Value>, String> {
+    let too_big = || {
+        format!(
+            "larger than {} MiB (decompressed); split it into smaller files",
+            MAX_LOG_FILE_BYTES >> 20
+        )
+    };
+    let inflated;
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
+        flate2::read::MultiGzDecoder::new(raw)
+            .take(MAX_LOG_FILE_BYTES + 1)
             .read_to_end(&mut out)
             .map_err(|e| format!("not a valid gzip file: {e}"))?;
-        out
+        inflated = out;
+        &inflated[..]
     } else {
         raw
     };
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    if bytes.len() as u64 > MAX_LOG_FILE_BYTES {
+        return Err(too_big());
+    }
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
     match doc {
         Value::Object(mut m) => match m.remove("Records") {
             Some(Value::Array(records)) => Ok(records),
@@ -123,3 +149,7 @@ pub fn ingest(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+#[path = "ingest_fuzz.rs"]
+mod fuzz;
