@@ -317,3 +317,37 @@ fn expressions_at_the_parsers_nesting_limit_evaluate() {
     );
     let _ = load_small_stack(chain);
 }
+
+/// Every real configuration the repository holds (the examples and the vendored corpus of
+/// public modules) evaluates well within the limits.
+#[test]
+fn real_configurations_evaluate_within_the_limits() {
+    fn dirs_with_tf(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut has_tf = false;
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs_with_tf(&p, out);
+            } else if p.extension().is_some_and(|x| x == "tf") {
+                has_tf = true;
+            }
+        }
+        if has_tf {
+            out.push(dir.to_path_buf());
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut dirs = Vec::new();
+    dirs_with_tf(&root.join("examples"), &mut dirs);
+    dirs_with_tf(&root.join("tests/corpus"), &mut dirs);
+    assert!(dirs.len() > 20, "{} configurations", dirs.len());
+    for d in dirs {
+        if let Err(e) = super::load_dir(&d) {
+            let e = e.to_string();
+            assert!(!e.contains("evaluation stopped"), "{e}");
+        }
+    }
+}
