@@ -12,6 +12,9 @@ use std::process::ExitCode;
 
 use ctsim::cli::terraform::started_as_provider;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     match started_as_provider(&args) {
