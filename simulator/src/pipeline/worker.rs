@@ -94,8 +94,12 @@ where
 }
 
 /// The thread that keeps the WAL short, so that no request waits for a checkpoint. If it
-/// cannot be set up, commits keep checkpointing as usual.
-fn spawn_checkpoints(sim: &Simulator, shared: &Arc<Shared>) -> Option<JoinHandle<()>> {
+/// cannot be set up, commits keep checkpointing as usual. Each pass copies what it can
+/// alongside the commits. Under sustained load it never catches up with them (SQLite starts
+/// the WAL over only once a checkpoint has), so once the WAL has outgrown
+/// [`crate::store::Checkpointed::outgrown`] the pass also copies the frames committed while
+/// it ran, holding this process's commits back for those few milliseconds.
+fn spawn_checkpoints(sim: &Arc<Simulator>, shared: &Arc<Shared>) -> Option<JoinHandle<()>> {
     let cp = match sim.checkpoint_in_background() {
         Ok(cp) => cp,
         Err(e) => {
@@ -104,13 +108,20 @@ fn spawn_checkpoints(sim: &Simulator, shared: &Arc<Shared>) -> Option<JoinHandle
         }
     };
     let shared = Arc::clone(shared);
+    let sim = Arc::clone(sim);
     let handle = std::thread::Builder::new()
         .name("ctsim-checkpoint".into())
         .spawn(move || {
             loop {
                 let stop = wait(&shared, CHECKPOINT_EVERY);
-                if let Err(e) = cp.run() {
-                    tracing::debug!("WAL checkpoint: {e}");
+                match cp.run() {
+                    Ok(done) if done.outgrown() => {
+                        if let Err(e) = sim.catch_up_checkpoint(&cp) {
+                            tracing::debug!("WAL checkpoint: {e}");
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::debug!("WAL checkpoint: {e}"),
                 }
                 if stop {
                     return;

@@ -197,3 +197,36 @@ fn dropping_the_handle_stops_the_loop() {
     assert!(rx.recv().is_err());
     assert_eq!(Arc::strong_count(&sim), 1, "the loop released its handle");
 }
+
+#[test]
+fn a_caught_up_checkpoint_is_complete_while_another_thread_commits_and_the_wal_starts_over() {
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = Arc::new(Simulator::open(dir.path()).unwrap()); // test setup
+    let cp = sim.checkpoint_in_background().unwrap(); // test setup
+    let writer = {
+        let sim = Arc::clone(&sim);
+        std::thread::spawn(move || {
+            for _ in 0..300 {
+                ok(&sim, "s3", "ListBuckets", json!({}));
+            }
+        })
+    };
+    let mut most_frames = 0;
+    while !writer.is_finished() {
+        cp.run().unwrap(); // alongside the commits: may stay behind them
+        let done = sim.catch_up_checkpoint(&cp).unwrap();
+        assert_eq!(done.copied_frames, done.wal_frames, "{done:?}");
+        most_frames = most_frames.max(done.wal_frames);
+    }
+    writer.join().unwrap();
+    let done = sim.catch_up_checkpoint(&cp).unwrap();
+    assert_eq!(done.copied_frames, done.wal_frames);
+    let before = done.wal_frames.max(most_frames);
+    // The WAL was complete: the next commit writes from its start again.
+    ok(&sim, "s3", "ListBuckets", json!({}));
+    let after = cp.run().unwrap();
+    assert!(
+        after.wal_frames < before,
+        "{after:?} after a WAL of {before} frames"
+    );
+}

@@ -18,6 +18,7 @@ const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 /// A connection that only checkpoints.
 pub struct Checkpointer {
     conn: Connection,
+    page_size: i64,
 }
 
 /// What one checkpoint did, in WAL frames (pages).
@@ -25,6 +26,17 @@ pub struct Checkpointer {
 pub struct Checkpointed {
     pub wal_frames: i64,
     pub copied_frames: i64,
+    /// Bytes per frame (the database's page size).
+    pub page_size: i64,
+}
+
+impl Checkpointed {
+    /// True once the WAL holds [`WAL_SIZE_LIMIT`] or more: a checkpoint running alongside
+    /// commits has not caught up with them for a while, and should be completed with them held
+    /// back (see `pipeline::worker`).
+    pub fn outgrown(&self) -> bool {
+        self.wal_frames.saturating_mul(self.page_size) >= WAL_SIZE_LIMIT
+    }
 }
 
 impl Checkpointer {
@@ -32,7 +44,8 @@ impl Checkpointer {
     pub fn open(dir: &Path) -> Result<Checkpointer> {
         let conn = Connection::open(dir.join(DB_FILE))?;
         conn.busy_timeout(Duration::from_secs(1))?;
-        Ok(Checkpointer { conn })
+        let page_size = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok(Checkpointer { conn, page_size })
     }
 
     /// Copies what it can of the WAL into the database without waiting for anyone.
@@ -45,6 +58,7 @@ impl Checkpointer {
         Ok(Checkpointed {
             wal_frames,
             copied_frames,
+            page_size: self.page_size,
         })
     }
 }
@@ -78,5 +92,20 @@ mod tests {
         let done = cp.run().unwrap();
         assert!(done.wal_frames > 0);
         assert_eq!(done.copied_frames, done.wal_frames);
+    }
+
+    #[test]
+    fn a_wal_has_outgrown_its_limit_by_bytes_whatever_the_page_size() {
+        let at = |wal_frames, page_size| Checkpointed {
+            wal_frames,
+            copied_frames: 0,
+            page_size,
+        };
+        assert!(!at(4095, 16384).outgrown());
+        assert!(at(4096, 16384).outgrown());
+        assert!(!at(16383, 4096).outgrown());
+        assert!(at(16384, 4096).outgrown());
+        assert!(!at(i64::MAX, 0).outgrown());
+        assert!(at(i64::MAX, 16384).outgrown(), "no overflow");
     }
 }
