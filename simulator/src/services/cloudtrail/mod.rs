@@ -44,7 +44,8 @@ pub use selectors::{get_event_selectors, put_event_selectors};
 pub use status::{get_trail_status, start_logging, stop_logging};
 pub use tags::{add_tags, list_tags, remove_tags};
 pub use trails::{
-    create_trail, delete_trail, describe_trails, get_trail, list_trails, update_trail,
+    create_trail, delete_trail, describe_trails, describe_trails_json, get_trail, list_trails,
+    update_trail,
 };
 
 pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
@@ -117,7 +118,7 @@ pub fn dispatch(
         "CreateTrail" => op!(create_trail),
         "DeleteTrail" => op!(delete_trail),
         "DeregisterOrganizationDelegatedAdmin" => op!(deregister_organization_delegated_admin),
-        "DescribeTrails" => op!(describe_trails),
+        "DescribeTrails" => describe_trails_json(env, ctx, parse_request(req)?),
         "GetEventSelectors" => op!(get_event_selectors),
         "GetInsightSelectors" => op!(get_insight_selectors),
         "GetTrail" => op!(get_trail),

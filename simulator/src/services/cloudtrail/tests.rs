@@ -1229,3 +1229,41 @@ fn typed_calls_go_through_invoke() {
         "run_unrecorded records nothing"
     );
 }
+
+#[test]
+fn describe_trails_answers_the_same_json_as_its_typed_response() {
+    let (_d, sim) = sim();
+    ok(
+        &sim,
+        "CreateTrail",
+        json!({"Name": "org-wide", "S3BucketName": "bucket-1", "IsMultiRegionTrail": true}),
+    );
+    create(&sim, "local");
+    let requests = [
+        json!({}),
+        json!({"includeShadowTrails": false}),
+        json!({"trailNameList": ["local", "org-wide", "local"]}),
+        json!({"trailNameList": [format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/org-wide")]}),
+        json!({"trailNameList": ["missing"]}),
+    ];
+    for region in ["us-east-1", "eu-west-1"] {
+        let caller = CallerContext::new(ACCOUNT, region);
+        for req in &requests {
+            let typed = sim
+                .run_unrecorded(|env| {
+                    let parsed = serde_json::from_value(req.clone()).unwrap(); // test input
+                    crate::services::to_response(&super::describe_trails(env, &caller, parsed)?)
+                })
+                .unwrap(); // test read
+            let answered = sim
+                .invoke(&caller, "cloudtrail", "DescribeTrails", req.clone())
+                .unwrap(); // test call
+            assert_eq!(answered, typed, "{region} {req}");
+            assert_eq!(
+                serde_json::to_string(&answered).unwrap(),
+                serde_json::to_string(&typed).unwrap(),
+                "member order too"
+            );
+        }
+    }
+}

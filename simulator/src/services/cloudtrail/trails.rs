@@ -2,6 +2,7 @@
 //! resolution of trail references (names, ARNs, shadow trails of multi-region trails).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::sync::Arc;
 
 use super::destinations;
@@ -488,10 +489,12 @@ pub fn get_trail(
     })
 }
 
-/// A trail as DescribeTrails shows it, with its stored row.
+/// A trail as DescribeTrails shows it, with its stored row, and as the JSON of the answer
+/// (kept with it: building that from the model was a quarter of a DescribeTrails call).
 struct Shown {
     row: TrailRow,
     model: Trail,
+    json: Value,
 }
 
 /// The caller's account's trails and the organization trails it sees, as shown: every
@@ -504,7 +507,8 @@ fn account_trails(env: &Env<'_>, ctx: &CallerContext) -> Result<Arc<Vec<Shown>>,
             rows.into_iter()
                 .map(|row| {
                     let model = to_model(env, &LoadedTrail::from_row(row.clone())?)?;
-                    Ok(Shown { row, model })
+                    let json = crate::services::to_response(&model)?;
+                    Ok(Shown { row, model, json })
                 })
                 .collect::<Result<Vec<_>, AwsError>>()
         })
@@ -539,36 +543,64 @@ pub fn describe_trails(
     ctx: &CallerContext,
     req: DescribeTrailsRequest,
 ) -> Result<DescribeTrailsResponse, AwsError> {
+    let all = account_trails(env, ctx)?;
+    let trail_list = described(ctx, req, &all)?
+        .into_iter()
+        .map(|t| t.model.clone())
+        .collect();
+    Ok(DescribeTrailsResponse { trail_list })
+}
+
+/// [`describe_trails`]'s answer as the JSON body, from the trails' JSON kept in memory.
+pub fn describe_trails_json(
+    env: &Env<'_>,
+    ctx: &CallerContext,
+    req: DescribeTrailsRequest,
+) -> Result<Value, AwsError> {
+    let all = account_trails(env, ctx)?;
+    let trail_list = described(ctx, req, &all)?
+        .into_iter()
+        .map(|t| t.json.clone())
+        .collect();
+    let mut body = serde_json::Map::new();
+    body.insert("trailList".into(), Value::Array(trail_list));
+    Ok(Value::Object(body))
+}
+
+/// The trails a DescribeTrails request shows, in the order AWS lists them.
+fn described<'a>(
+    ctx: &CallerContext,
+    req: DescribeTrailsRequest,
+    all: &'a [Shown],
+) -> Result<Vec<&'a Shown>, AwsError> {
     let include_shadow = req.include_shadow_trails.unwrap_or(true);
     let names = req.trail_name_list.unwrap_or_default();
-    let all = account_trails(env, ctx)?;
     let rows: Vec<&Shown> = all
         .iter()
         .filter(|t| t.row.region == ctx.region || (include_shadow && t.row.multi_region))
         .collect();
-    let mut out = Vec::new();
     if names.is_empty() {
-        out.extend(rows.iter().map(|t| t.model.clone()));
-    } else {
-        let mut seen = std::collections::BTreeSet::new();
-        for given in &names {
-            let wanted = names::parse_trail_ref(given)?;
-            let hit = rows.iter().find(|t| match &wanted {
-                TrailRef::Arn(a) => t.row.arn == a.to_string(),
-                TrailRef::Name(n) => &t.row.name == n && t.row.region == ctx.region,
-            });
-            let hit = hit.or_else(|| match &wanted {
-                TrailRef::Name(n) => rows.iter().find(|t| &t.row.name == n),
-                TrailRef::Arn(_) => None,
-            });
-            if let Some(t) = hit
-                && seen.insert(t.row.arn.clone())
-            {
-                out.push(t.model.clone());
-            }
+        return Ok(rows);
+    }
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for given in &names {
+        let wanted = names::parse_trail_ref(given)?;
+        let hit = rows.iter().find(|t| match &wanted {
+            TrailRef::Arn(a) => t.row.arn == a.to_string(),
+            TrailRef::Name(n) => &t.row.name == n && t.row.region == ctx.region,
+        });
+        let hit = hit.or_else(|| match &wanted {
+            TrailRef::Name(n) => rows.iter().find(|t| &t.row.name == n),
+            TrailRef::Arn(_) => None,
+        });
+        if let Some(t) = hit
+            && seen.insert(t.row.arn.clone())
+        {
+            out.push(*t);
         }
     }
-    Ok(DescribeTrailsResponse { trail_list: out })
+    Ok(out)
 }
 
 const LIST_PAGE: usize = 50;
