@@ -384,6 +384,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         _ => String::new(),
     };
     let creds = Credentials::load(None, &ctx.account_id, "ctsim").map_err(anyhow::Error::msg)?;
+    let server_state_dir = sim.state_dir().to_path_buf();
     let sim = Arc::new(sim);
     // As `ctsim serve` runs it: the background loop, and WAL checkpoints on their thread.
     let due_work = crate::pipeline::spawn_due_work_loop(sim.clone(), Duration::from_secs(10));
@@ -428,7 +429,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     println!("{}", lookup.line("LookupEvents (10 newest)"));
     drop(stop);
     let _ = thread.join();
+    let (catch_ups, longest_hold) = due_work.wal_catch_ups();
     due_work.stop();
+    let wal_mib = std::fs::metadata(server_state_dir.join("ctsim.db-wal"))
+        .map_or(0.0, |m| m.len() as f64 / (1024.0 * 1024.0));
+    println!(
+        "WAL: caught up {catch_ups} times (commits held back at most {:.1} ms); {wal_mib:.0} MiB on disk at the end",
+        longest_hold.as_secs_f64() * 1e3
+    );
     println!(
         "ratio DescribeTrails / floor: {:.3}   LookupEvents / floor: {:.3}",
         ratio(describe.rps, floor.rps),

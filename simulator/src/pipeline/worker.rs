@@ -52,6 +52,8 @@ struct Shared {
     wake: Condvar,
     passes: AtomicU64,
     failures: AtomicU64,
+    catch_ups: AtomicU64,
+    longest_hold_us: AtomicU64,
 }
 
 /// Starts a thread that runs the work that has come due on `sim` now and then every `every`
@@ -72,6 +74,8 @@ where
         wake: Condvar::new(),
         passes: AtomicU64::new(0),
         failures: AtomicU64::new(0),
+        catch_ups: AtomicU64::new(0),
+        longest_hold_us: AtomicU64::new(0),
     });
     let checkpoints = spawn_checkpoints(&sim, &shared);
     let thread_shared = Arc::clone(&shared);
@@ -116,8 +120,21 @@ fn spawn_checkpoints(sim: &Arc<Simulator>, shared: &Arc<Shared>) -> Option<JoinH
                 let stop = wait(&shared, CHECKPOINT_EVERY);
                 match cp.run() {
                     Ok(done) if done.outgrown() => {
-                        if let Err(e) = sim.catch_up_checkpoint(&cp) {
-                            tracing::debug!("WAL checkpoint: {e}");
+                        // Once more alongside the commits: the frames left for the pass under
+                        // the lock are then only those of the last few milliseconds.
+                        let _ = cp.run();
+                        let began = std::time::Instant::now();
+                        let caught_up = sim.catch_up_checkpoint(&cp);
+                        let held = began.elapsed();
+                        shared.catch_ups.fetch_add(1, Ordering::Relaxed);
+                        let held_us = u64::try_from(held.as_micros()).unwrap_or(u64::MAX);
+                        shared.longest_hold_us.fetch_max(held_us, Ordering::Relaxed);
+                        match caught_up {
+                            Ok(done) => tracing::debug!(
+                                "WAL caught up at {} frames, commits held back {held:?}",
+                                done.wal_frames
+                            ),
+                            Err(e) => tracing::debug!("WAL checkpoint: {e}"),
                         }
                     }
                     Ok(_) => {}
@@ -208,6 +225,15 @@ impl DueWorkLoop {
     /// Passes that failed so far.
     pub fn failures(&self) -> u64 {
         self.shared.failures.load(Ordering::Relaxed)
+    }
+
+    /// How many checkpoints held commits back to catch up with an outgrown WAL, and the
+    /// longest such hold.
+    pub fn wal_catch_ups(&self) -> (u64, Duration) {
+        (
+            self.shared.catch_ups.load(Ordering::Relaxed),
+            Duration::from_micros(self.shared.longest_hold_us.load(Ordering::Relaxed)),
+        )
     }
 
     /// Whether the loop's thread is running (false if it could not be started).
