@@ -182,6 +182,45 @@ mod tests {
     }
 
     #[test]
+    fn hostile_keys_are_written_inside_the_bucket_folder() {
+        let outer = tempfile::tempdir().unwrap(); // test setup
+        let state = outer.path().join("state");
+        let keys = [
+            "..".to_string(),
+            "../../../../outside".to_string(),
+            "/etc/absolute".to_string(),
+            "//double/absolute".to_string(),
+            "nul\0/..\0/x".to_string(),
+            "./.././x".to_string(),
+            format!("{}/long", "l".repeat(4000)),
+            "a/".repeat(600),
+        ];
+        let bucket = bucket_dir(&state, "jail");
+        for (i, key) in keys.iter().enumerate() {
+            let rel = write_object(&state, "jail", key, key.as_bytes(), None).unwrap();
+            let path = to_fs(&bucket, &rel);
+            assert!(path.starts_with(&bucket), "{key:?} -> {rel}");
+            assert!(
+                !rel.split('/')
+                    .any(|s| s.is_empty() || s == "." || s == ".."),
+                "{key:?} -> {rel}"
+            );
+            assert!(!rel.contains('\0'), "{key:?} -> {rel}");
+            assert_eq!(
+                read_object(&state, "jail", &rel).unwrap(),
+                key.as_bytes(),
+                "{i}"
+            );
+        }
+        let names: Vec<_> = std::fs::read_dir(outer.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("state")]);
+        assert!(!Path::new("/etc/absolute").exists());
+    }
+
+    #[test]
     fn file_and_folder_keys_coexist() {
         let dir = tempfile::tempdir().unwrap(); // test setup
         let a = write_object(dir.path(), "b", "a", b"1", None).unwrap();
