@@ -117,7 +117,8 @@ pub fn write_object(
     std::fs::create_dir_all(&tmp_dir).map_err(|e| io_error("create", &tmp_dir, e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir)
         .map_err(|e| io_error("create a file in", &tmp_dir, e))?;
-    tmp.write_all(bytes)
+    crate::faults::charge_file_write(bytes.len())
+        .and_then(|_| tmp.write_all(bytes))
         .and_then(|_| tmp.flush())
         .map_err(|e| io_error("write", tmp.path(), e))?;
     tmp.persist(&target)
