@@ -143,3 +143,53 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// A small deterministic random number generator (splitmix64): kill times come from a
+/// seed, so a failing run can be repeated.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number in `lo..hi`.
+    pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next_u64() % (hi - lo).max(1)
+    }
+}
+
+/// SQLite's own checks of `ctsim.db`: the file is whole and its foreign keys hold.
+pub fn assert_database_consistent(state: &Path) {
+    let conn = rusqlite::Connection::open(state.join("ctsim.db")).expect("open ctsim.db");
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .expect("busy timeout");
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(integrity, "ok", "{}", state.display());
+    let mut fk = conn
+        .prepare("PRAGMA foreign_key_check")
+        .expect("foreign_key_check");
+    let broken = fk.query_map([], |_| Ok(())).expect("rows").count();
+    assert_eq!(broken, 0, "foreign keys broken in {}", state.display());
+}
+
+/// SIGKILL to a process and everything in its process group (a child started with
+/// `process_group(0)`), then reaps it.
+pub fn kill_group(child: &mut std::process::Child) {
+    let pid = child.id();
+    let _ = Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{pid}")])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
