@@ -4,6 +4,8 @@
 //! message that names the state folder and says what to do, and loses nothing that was
 //! answered before it.
 //!
+//! Also here: `ctsim serve`'s default binding, seen from the binary.
+//!
 //! The full disk is injected (`ctsim::faults`, docs/reliability.md): the database cannot
 //! grow past a page count, or object files fail with ENOSPC after a byte budget.
 
@@ -56,7 +58,7 @@ fn disk_full_while_generating_fails_clearly_and_a_rerun_completes_without_duplic
     );
     assert_advice(&full, &state, "is full. Free some space");
     let (kept, distinct) = event_counts(&state);
-    assert!(kept >= 3000 && kept < 33000, "{kept}");
+    assert!((3000..33000).contains(&kept), "{kept}");
     assert_eq!(kept, distinct);
 
     let again = ctsim_ok(
@@ -213,4 +215,45 @@ fn a_state_folder_from_a_newer_ctsim_is_refused_clearly_and_left_unchanged() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
     assert_eq!(v, 999);
+}
+
+/// `ctsim serve` itself: loopback by default, and a warning on stderr when bound to an
+/// address other machines can reach.
+#[test]
+fn serve_binds_loopback_by_default_and_warns_on_stderr_otherwise() {
+    use std::io::{BufRead, BufReader, Read};
+    let (_tmp, state) = fresh();
+    for (extra, warns) in [(&[][..], false), (&["--bind", "0.0.0.0"][..], true)] {
+        let mut child = Command::new(binaries().join("ctsim"))
+            .args(["serve", "--port", "0", "--deliver-every", "0s"])
+            .args(extra)
+            .env("CTSIM_HOME", &state)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("starting ctsim serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("the listening line");
+        let _ = child.kill();
+        let _ = child.wait();
+        let mut err = String::new();
+        let _ = child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err);
+        if warns {
+            assert!(first.contains("http://0.0.0.0:"), "{first}");
+            assert!(
+                err.contains("warning: ctsim serve is listening on 0.0.0.0"),
+                "{err}"
+            );
+        } else {
+            assert!(first.contains("http://127.0.0.1:"), "{first}");
+            assert!(!err.contains("warning"), "{err}");
+        }
+    }
 }

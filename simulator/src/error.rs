@@ -99,6 +99,11 @@ impl From<StoreError> for AwsError {
             AwsError::service_unavailable(format!(
                 "The simulator state is busy (another process holds the lock): {e}"
             ))
+        } else if StateProblem::of(&e.to_string()) == Some(StateProblem::DiskFull) {
+            AwsError::internal(format!(
+                "The disk holding the simulator's state folder is full ({e}): free some space \
+                 and retry; this call changed nothing."
+            ))
         } else {
             AwsError::internal(format!("Internal failure in the simulator store: {e}"))
         }
@@ -174,7 +179,7 @@ impl StateProblem {
                 "the state folder {dir} cannot be written (ctsim writes ctsim.db and the \
                  ctsim.db-wal and ctsim.db-shm files beside it, and s3/ for delivered files). \
                  Make the folder and its files writable by this user, or set CTSIM_HOME (or \
-                 --home) to a writable folder. Nothing in it was changed."
+                 --home) to a writable folder. ctsim changed nothing in it."
             ),
             StateProblem::Damaged => format!(
                 "the database of the state folder {dir} (ctsim.db) is damaged or is not a ctsim \
