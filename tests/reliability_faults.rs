@@ -143,10 +143,14 @@ fn a_read_only_state_folder_is_refused_clearly_and_left_unchanged() {
     for f in files_under(&state).into_keys() {
         mode(&state.join(f), 0o444);
     }
-    // Root writes through file modes: run ctsim as an unprivileged user then.
+    // Root writes through file modes: run ctsim as an unprivileged user then, from a copy
+    // in the (world-readable) temporary folder, since the build's folder may not be.
     let root = std::fs::metadata(&state).expect("metadata").uid() == 0;
+    let exe = tmp.path().join("ctsim");
+    std::fs::copy(binaries().join("ctsim"), &exe).expect("copy the ctsim binary");
+    mode(&exe, 0o755);
     let run = |args: &[&str]| {
-        let mut cmd = Command::new(binaries().join("ctsim"));
+        let mut cmd = Command::new(&exe);
         cmd.args(args).env("CTSIM_HOME", &state);
         if root {
             cmd.uid(65534).gid(65534);

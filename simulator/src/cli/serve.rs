@@ -91,12 +91,13 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
         let addr = listener.local_addr()?;
-        // The first line is for scripts and tests waiting for the port. Write errors are
+        // The first stdout line is for scripts and tests waiting for the port. Write errors are
         // ignored: whoever started us may have closed our stdout.
-        say(&format!("ctsim serve listening on http://{addr}"));
+        // The warning comes first: whoever waits for the listening line has seen it.
         if let Some(warning) = exposure_warning(addr.ip()) {
             eprintln!("{warning}");
         }
+        say(&format!("ctsim serve listening on http://{addr}"));
         say(&format!(
             "state {}; credentials test/test -> account {account}, user {user}",
             state_dir.display()
