@@ -131,6 +131,33 @@ pub fn write_object(
     Ok(rel)
 }
 
+/// Temporary files older than this are left over by a killed process (a write takes far
+/// less): [`sweep_stale_temporaries`] removes them.
+pub const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary object files left in `<state>/s3/.tmp` by a process killed while
+/// writing (best effort; files younger than `older_than` may be another process's write
+/// in progress and are kept). Returns how many were removed.
+pub fn sweep_stale_temporaries(state: &Path, older_than: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(s3_dir(state).join(".tmp")) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    entries
+        .flatten()
+        .filter(|e| {
+            e.metadata().is_ok_and(|m| {
+                m.is_file()
+                    && m.modified()
+                        .ok()
+                        .and_then(|t| now.duration_since(t).ok())
+                        .is_some_and(|age| age > older_than)
+            })
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 pub fn read_object(state: &Path, bucket: &str, rel: &str) -> Result<Vec<u8>, AwsError> {
     let path = to_fs(&bucket_dir(state, bucket), rel);
     std::fs::read(&path).map_err(|e| io_error("read", &path, e))
@@ -219,6 +246,31 @@ mod tests {
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("state")]);
         assert!(!Path::new("/etc/absolute").exists());
+    }
+
+    #[test]
+    fn temporaries_left_by_a_killed_writer_are_swept_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let tmp = s3_dir(dir.path()).join(".tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        let old = tmp.join(".tmpOLD");
+        let fresh = tmp.join(".tmpNEW");
+        std::fs::write(&old, b"partial").unwrap();
+        std::fs::write(&fresh, b"in progress").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        assert_eq!(sweep_stale_temporaries(dir.path(), STALE_TEMPORARY), 1);
+        assert!(!old.exists());
+        assert!(fresh.exists());
+        assert_eq!(
+            sweep_stale_temporaries(tempfile::tempdir().unwrap().path(), STALE_TEMPORARY),
+            0
+        );
     }
 
     #[test]
