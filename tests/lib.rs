@@ -2,6 +2,7 @@
 //! provider) once, gives each test its own state folder and Terraform working directory, and
 //! runs the real terraform binary against them.
 
+pub mod state;
 pub mod wire;
 
 use std::fs;
@@ -130,8 +131,15 @@ impl TfWorkspace {
 
     /// Runs terraform in another folder on this workspace's state folder and CLI config.
     pub fn terraform_in(&self, dir: &Path, args: &[&str]) -> Output {
-        Command::new(terraform_binary())
-            .current_dir(dir)
+        self.terraform_command(dir, args)
+            .output()
+            .expect("running terraform")
+    }
+
+    /// The terraform command [`TfWorkspace::terraform_in`] runs, to start it yourself.
+    pub fn terraform_command(&self, dir: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(terraform_binary());
+        cmd.current_dir(dir)
             .args(args)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -139,9 +147,8 @@ impl TfWorkspace {
             .env("TF_IN_AUTOMATION", "1")
             .env("TF_INPUT", "0")
             .env("CHECKPOINT_DISABLE", "1")
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("running terraform")
+            .env("NO_COLOR", "1");
+        cmd
     }
 
     /// Runs terraform and panics with its output unless it succeeds.

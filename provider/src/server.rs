@@ -156,14 +156,15 @@ impl ProviderServer {
         let simulator = match ctsim::Simulator::open(&state_dir) {
             Ok(sim) => Arc::new(sim),
             Err(e) => {
+                let raw = format!("{}: {}: {}", state_dir.display(), e.code, e.message);
+                // A full disk, a read-only folder, a damaged or newer database: say so first.
+                let detail = match ctsim::error::StateProblem::of(&raw) {
+                    Some(problem) => format!("{}\n({raw})", problem.advice(&state_dir)),
+                    None => raw,
+                };
                 diags.push(
                     Diag::error("cannot open the ctsim state folder")
-                        .detail(format!(
-                            "{}: {}: {}",
-                            state_dir.display(),
-                            e.code,
-                            e.message
-                        ))
+                        .detail(detail)
                         .at(plan::attr_path("ctsim_home")),
                 );
                 return diags;

@@ -10,6 +10,7 @@ pub mod compliance;
 pub mod context;
 pub mod error;
 pub mod events;
+pub mod faults;
 pub mod generate;
 pub mod ids;
 pub mod pipeline;

@@ -71,6 +71,11 @@ impl Simulator {
             )),
             other => other.into(),
         })?;
+        // Partial temporary files of a process killed mid-write (never visible as objects).
+        services::s3::files::sweep_stale_temporaries(
+            &state_dir,
+            services::s3::files::STALE_TEMPORARY,
+        );
         Ok(Simulator {
             state_dir,
             store: Mutex::new(store),

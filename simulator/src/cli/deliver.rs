@@ -49,13 +49,20 @@ pub fn run(dir: &Path, args: &DeliverArgs) -> Result<ExitCode> {
         args.every
     );
     let json = args.json;
+    let dir = dir.to_path_buf();
     let worker = pipeline::spawn_due_work_loop_with(Arc::new(sim), every, move |pass| match pass {
         Ok(report) if report.is_empty() => {}
         Ok(report) => match render(report, json, false) {
             Ok(text) => print!("{text}"),
             Err(e) => eprintln!("ctsim deliver: {e:#}"),
         },
-        Err(e) => eprintln!("ctsim deliver: pass failed (retrying): {e}"),
+        Err(e) => match crate::error::StateProblem::of(&e.to_string()) {
+            Some(problem) => eprintln!(
+                "ctsim deliver: pass failed (retrying): {}\n  ({e})",
+                problem.advice(&dir)
+            ),
+            None => eprintln!("ctsim deliver: pass failed (retrying): {e}"),
+        },
     });
     // Either a signal arrived or the handler is gone; stop in both cases.
     let _ = stop_rx.recv();

@@ -205,10 +205,21 @@ enum SettingsCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let dir = state_dir(&cli.home);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ctsim: {e:#}");
+            let text = format!("{e:#}");
+            // A problem with the state folder says which folder and what to do first.
+            let about_state = text.contains("sqlite") || text.contains(&*dir.to_string_lossy());
+            match crate::error::StateProblem::of(&text).filter(|_| about_state) {
+                Some(problem) => eprintln!(
+                    "ctsim: {}
+  ({text})",
+                    problem.advice(&dir)
+                ),
+                None => eprintln!("ctsim: {text}"),
+            }
             ExitCode::FAILURE
         }
     }

@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// Largest request body accepted (bytes); larger ones get 413.
     #[arg(long, default_value_t = server::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Largest request head (request line and headers, bytes); larger ones are refused in
+    /// the protocol's error shape.
+    #[arg(long, default_value_t = server::DEFAULT_MAX_HEADER_BYTES)]
+    pub max_header_bytes: usize,
     /// Seconds a client may take to send a request.
     #[arg(long, default_value_t = server::DEFAULT_REQUEST_TIMEOUT.as_secs())]
     pub request_timeout: u64,
@@ -64,6 +68,7 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
         Credentials::load(Some(&file), &account, &user).map_err(anyhow::Error::msg)?;
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,
+        max_header_bytes: args.max_header_bytes.max(1024),
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
     };
     let sim = Arc::new(sim);
@@ -86,8 +91,12 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
             .await
             .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
         let addr = listener.local_addr()?;
-        // The first line is for scripts and tests waiting for the port. Write errors are
+        // The first stdout line is for scripts and tests waiting for the port. Write errors are
         // ignored: whoever started us may have closed our stdout.
+        // The warning comes first: whoever waits for the listening line has seen it.
+        if let Some(warning) = exposure_warning(addr.ip()) {
+            eprintln!("{warning}");
+        }
         say(&format!("ctsim serve listening on http://{addr}"));
         say(&format!(
             "state {}; credentials test/test -> account {account}, user {user}",
@@ -103,6 +112,18 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
     }
     say("ctsim serve stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The warning printed when `--bind` names an address other machines can reach.
+pub fn exposure_warning(ip: IpAddr) -> Option<String> {
+    (!ip.is_loopback()).then(|| {
+        format!(
+            "warning: ctsim serve is listening on {ip}, which is not a loopback address: \
+             anyone who can reach it and knows an access key (test/test by default) can read \
+             and change this state folder. Use --bind 127.0.0.1 (the default) unless other \
+             machines must reach it."
+        )
+    })
 }
 
 fn say(line: &str) {
@@ -132,4 +153,37 @@ fn init_tracing() {
         )
         .with(filter)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    #[test]
+    fn serve_listens_on_loopback_unless_told_otherwise() {
+        let args = Cli::try_parse_from(["serve"])
+            .expect("defaults parse")
+            .serve;
+        assert!(args.bind.is_loopback(), "{}", args.bind);
+        assert_eq!(exposure_warning(args.bind), None);
+        let v6 = Cli::try_parse_from(["serve", "--bind", "::1"]).expect("::1 parses");
+        assert_eq!(exposure_warning(v6.serve.bind), None);
+    }
+
+    #[test]
+    fn serve_warns_when_bound_beyond_loopback() {
+        for addr in ["0.0.0.0", "::", "192.168.1.10"] {
+            let args = Cli::try_parse_from(["serve", "--bind", addr]).expect("address parses");
+            let warning = exposure_warning(args.serve.bind).expect("a warning");
+            assert!(warning.contains("not a loopback address"), "{warning}");
+            assert!(warning.contains("--bind 127.0.0.1"), "{warning}");
+        }
+    }
 }

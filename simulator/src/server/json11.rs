@@ -171,7 +171,10 @@ pub fn finish(
             .header("content-type", content_type(Some(service)))
             .body(serde_json::to_vec(&v).unwrap_or_default())
             .operation(operation),
-        Err(e) => error_reply_for(&e, &request_id, Some(service)).operation(operation),
+        Err(e) => {
+            let e = super::operations::for_wire(service, operation, e);
+            error_reply_for(&e, &request_id, Some(service)).operation(operation)
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod batch;
 pub mod credentials;
 pub mod json11;
+pub mod operations;
 pub mod query;
 pub mod s3;
 pub mod sigv4;
@@ -41,6 +42,15 @@ pub const DEFAULT_PORT: u16 = 4566;
 pub const DEFAULT_BIND: &str = "127.0.0.1";
 /// Request bodies larger than this are refused (413) unless `--max-body-bytes` says more.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Request heads (request line and headers) larger than this are refused in the
+/// protocol's shape unless `--max-header-bytes` says more. AWS's own limits are smaller
+/// (S3: 8 KiB of headers); SDK requests, session tokens included, stay under 8 KiB.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Headers per request; past this (or past hyper's buffer, sized from the header limit)
+/// hyper answers 431 itself, before a protocol is known.
+pub const MAX_HEADERS: usize = 500;
+/// hyper's default read buffer (8 KiB + 100 lines of 4 KiB).
+const HYPER_DEFAULT_BUF: usize = 8192 + 4096 * 100;
 /// How long a client may take to send a request's headers and body.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long shutdown waits for in-flight requests.
@@ -50,6 +60,7 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_body_bytes: usize,
+    pub max_header_bytes: usize,
     pub request_timeout: Duration,
 }
 
@@ -57,6 +68,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
@@ -296,7 +308,14 @@ async fn serve_one(
         .header("content-length")
         .and_then(|l| l.parse::<u64>().ok())
         .is_some_and(|l| l > limit as u64);
-    let reply = if declared_too_big {
+    let head_bytes = head_size(&incoming);
+    let reply = if head_bytes > server.limits.max_header_bytes {
+        server.error_reply(
+            protocol,
+            &head_too_large(protocol, server.limits.max_header_bytes),
+            head,
+        )
+    } else if declared_too_big {
         server.error_reply(protocol, &too_large(protocol, limit), head)
     } else {
         let read = tokio::time::timeout(
@@ -387,6 +406,25 @@ fn uses_session_credentials(req: &Incoming) -> bool {
         || req.raw_query.contains("Credential=ASIA")
 }
 
+/// The size of a request's head as sent: the request line and every header line.
+pub fn head_size(req: &Incoming) -> usize {
+    let line = req.method.len() + req.raw_path.len() + req.raw_query.len() + 12;
+    line + req
+        .headers
+        .iter()
+        .map(|(k, v)| k.len() + v.len() + 4)
+        .sum::<usize>()
+}
+
+/// The error for a request head past the limit: S3's `RequestHeaderSectionTooLarge` (400),
+/// and the same code with HTTP's 431 on the other protocols, which AWS documents no code for.
+fn head_too_large(protocol: Protocol, limit: usize) -> AwsError {
+    let message =
+        format!("Your request header section exceeds the maximum allowed size ({limit} bytes).");
+    let status = if protocol == Protocol::S3 { 400 } else { 431 };
+    AwsError::new("RequestHeaderSectionTooLarge", message, status)
+}
+
 fn too_large(protocol: Protocol, limit: usize) -> AwsError {
     match protocol {
         Protocol::S3 => AwsError::new(
@@ -413,6 +451,15 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(server.limits.request_timeout)
+        // Room for a head past the limit, so that it gets the protocol's answer.
+        .max_buf_size(
+            server
+                .limits
+                .max_header_bytes
+                .saturating_mul(2)
+                .max(HYPER_DEFAULT_BUF),
+        )
+        .max_headers(MAX_HEADERS)
         .keep_alive(true);
     tokio::pin!(shutdown);
     loop {
@@ -476,5 +523,7 @@ pub async fn shutdown_signal() {
 
 #[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod security_tests;
 #[cfg(test)]
 mod tests;

@@ -385,13 +385,14 @@ pub fn handle(server: &Server, req: &Incoming) -> Reply {
             .body(render_response(&action, service, &v, &request_id).into_bytes())
             .operation(&action),
         Err(e) => {
-            let e = if e.code == "UnknownOperationException" {
-                AwsError::client(
+            // An action AWS has and ctsim does not: NotImplemented (501); one AWS does not
+            // know: InvalidAction, as AWS answers it.
+            let e = match super::operations::for_wire(service, &action, e) {
+                e if e.code == "UnknownOperationException" => AwsError::client(
                     "InvalidAction",
                     format!("Could not find operation {action} for version"),
-                )
-            } else {
-                e
+                ),
+                e => e,
             };
             error_reply(&e, &request_id, service).operation(&action)
         }

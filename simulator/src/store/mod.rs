@@ -88,6 +88,10 @@ impl Store {
         conn.execute_batch(
             "PRAGMA cache_size = -65536; PRAGMA mmap_size = 0; PRAGMA wal_autocheckpoint = 8192;",
         )?;
+        if let Some(pages) = crate::faults::db_max_pages() {
+            // Injected "disk full" (crate::faults): the file cannot grow past this.
+            conn.execute_batch(&format!("PRAGMA max_page_count = {pages};"))?;
+        }
         // Every operation runs the same few dozen statements: parse each once per process.
         conn.set_prepared_statement_cache_capacity(128);
         let mut store = Store {
@@ -112,7 +116,8 @@ impl Store {
         let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if current as usize > MIGRATIONS.len() {
             return Err(StoreError::Corrupt(format!(
-                "state schema version {current} is newer than this ctsim ({}); upgrade ctsim",
+                "state schema version {current} {} ({}); upgrade ctsim",
+                crate::error::NEWER_SCHEMA,
                 MIGRATIONS.len()
             )));
         }

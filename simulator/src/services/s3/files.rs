@@ -117,7 +117,8 @@ pub fn write_object(
     std::fs::create_dir_all(&tmp_dir).map_err(|e| io_error("create", &tmp_dir, e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir)
         .map_err(|e| io_error("create a file in", &tmp_dir, e))?;
-    tmp.write_all(bytes)
+    crate::faults::charge_file_write(bytes.len())
+        .and_then(|_| tmp.write_all(bytes))
         .and_then(|_| tmp.flush())
         .map_err(|e| io_error("write", tmp.path(), e))?;
     tmp.persist(&target)
@@ -128,6 +129,33 @@ pub fn write_object(
         remove_object(state, bucket, old);
     }
     Ok(rel)
+}
+
+/// Temporary files older than this are left over by a killed process (a write takes far
+/// less): [`sweep_stale_temporaries`] removes them.
+pub const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes temporary object files left in `<state>/s3/.tmp` by a process killed while
+/// writing (best effort; files younger than `older_than` may be another process's write
+/// in progress and are kept). Returns how many were removed.
+pub fn sweep_stale_temporaries(state: &Path, older_than: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(s3_dir(state).join(".tmp")) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    entries
+        .flatten()
+        .filter(|e| {
+            e.metadata().is_ok_and(|m| {
+                m.is_file()
+                    && m.modified()
+                        .ok()
+                        .and_then(|t| now.duration_since(t).ok())
+                        .is_some_and(|age| age > older_than)
+            })
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 pub fn read_object(state: &Path, bucket: &str, rel: &str) -> Result<Vec<u8>, AwsError> {
@@ -179,6 +207,70 @@ mod tests {
         assert_eq!(natural_path("caf\u{e9}").unwrap(), "caf%C3%A9");
         assert!(natural_path(&"x".repeat(300)).is_none());
         assert!(!encode_segment("objects").starts_with('%'));
+    }
+
+    #[test]
+    fn hostile_keys_are_written_inside_the_bucket_folder() {
+        let outer = tempfile::tempdir().unwrap(); // test setup
+        let state = outer.path().join("state");
+        let keys = [
+            "..".to_string(),
+            "../../../../outside".to_string(),
+            "/etc/absolute".to_string(),
+            "//double/absolute".to_string(),
+            "nul\0/..\0/x".to_string(),
+            "./.././x".to_string(),
+            format!("{}/long", "l".repeat(4000)),
+            "a/".repeat(600),
+        ];
+        let bucket = bucket_dir(&state, "jail");
+        for (i, key) in keys.iter().enumerate() {
+            let rel = write_object(&state, "jail", key, key.as_bytes(), None).unwrap();
+            let path = to_fs(&bucket, &rel);
+            assert!(path.starts_with(&bucket), "{key:?} -> {rel}");
+            assert!(
+                !rel.split('/')
+                    .any(|s| s.is_empty() || s == "." || s == ".."),
+                "{key:?} -> {rel}"
+            );
+            assert!(!rel.contains('\0'), "{key:?} -> {rel}");
+            assert_eq!(
+                read_object(&state, "jail", &rel).unwrap(),
+                key.as_bytes(),
+                "{i}"
+            );
+        }
+        let names: Vec<_> = std::fs::read_dir(outer.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("state")]);
+        assert!(!Path::new("/etc/absolute").exists());
+    }
+
+    #[test]
+    fn temporaries_left_by_a_killed_writer_are_swept_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap(); // test setup
+        let tmp = s3_dir(dir.path()).join(".tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        let old = tmp.join(".tmpOLD");
+        let fresh = tmp.join(".tmpNEW");
+        std::fs::write(&old, b"partial").unwrap();
+        std::fs::write(&fresh, b"in progress").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        assert_eq!(sweep_stale_temporaries(dir.path(), STALE_TEMPORARY), 1);
+        assert!(!old.exists());
+        assert!(fresh.exists());
+        assert_eq!(
+            sweep_stale_temporaries(tempfile::tempdir().unwrap().path(), STALE_TEMPORARY),
+            0
+        );
     }
 
     #[test]
