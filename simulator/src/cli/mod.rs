@@ -83,8 +83,12 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
-    /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port.
+    /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port,
+    /// and the browser console at /console.
     Serve(serve::ServeArgs),
+    /// Serve (as `ctsim serve`) and open the console in the browser when there is a
+    /// display; else print its URL.
+    Console(serve::ServeArgs),
     /// CloudTrail Lake: event data stores and Lake SQL queries.
     #[command(subcommand)]
     Lake(lake::LakeCommand),
@@ -269,6 +273,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
         Command::Serve(args) => serve::run(&state_dir(&cli.home), &args),
+        Command::Console(args) => serve::console(&state_dir(&cli.home), &args),
         Command::Lake(cmd) => {
             print!("{}", lake::run(&open(&cli.home)?, cmd)?);
             Ok(ExitCode::SUCCESS)
