@@ -12,6 +12,7 @@ use crate::Simulator;
 mod alarms;
 mod bench;
 mod bench_check;
+mod bench_console;
 mod bench_delivery;
 mod bench_filters;
 mod bench_insights;
@@ -157,6 +158,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Console event-history page loads over a large history (server time), vs the same
+    /// LookupEvents page without rendering.
+    Console {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Loads of each page; the median is reported.
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
     /// Insights detection over days of traffic with a spike, vs one SQL GROUP BY.
     Insights {
         #[arg(long, default_value_t = 8)]
@@ -248,6 +260,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Filters { events, seed, runs }) => {
             bench_filters::run(&bench_filters::Args { events, seed, runs })
+        }
+        Command::Bench(BenchCommand::Console { events, seed, runs }) => {
+            bench_console::run(&bench_console::Args { events, seed, runs })
         }
         Command::Bench(BenchCommand::Insights { days, rate, seed }) => {
             bench_insights::run(&bench_insights::Args { days, rate, seed })

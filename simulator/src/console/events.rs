@@ -178,7 +178,7 @@ pub fn render(f: &Filters, found: &model::LookupEventsResponse, selected: &str) 
         out.push_str(
             "<table class=\"events\"><thead><tr><th>Event time</th><th>Event name</th>\
              <th>User name</th><th>Event source</th><th>Resource type</th>\
-             <th>Resource name</th><th>Access key</th><th>Read-only</th><th>Error / state</th>\
+             <th>Resource name</th><th>Error / state</th>\
              </tr></thead><tbody>",
         );
     }
@@ -210,9 +210,9 @@ pub fn render(f: &Filters, found: &model::LookupEventsResponse, selected: &str) 
         let class = if error.is_empty() { "ev" } else { "ev failed" };
         let _ = write!(
             out,
-            "<tr class=\"{class}\" data-id=\"{}\"><td class=\"time\">{}</td><td><a href=\"{}\">{}</a></td>\
-             <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\
-             <tr class=\"record\" hidden><td colspan=\"9\"><pre class=\"json\">{pretty}</pre></td></tr>",
+            "<tr class=\"{class}\" data-id=\"{}\"><td class=\"time\">{}</td><td class=\"wrap\"><a href=\"{}\">{}</a></td>\
+             <td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>\
+             <tr class=\"record\" hidden><td colspan=\"7\"><pre class=\"json\">{pretty}</pre></td></tr>",
             esc(id),
             esc(&html::when(e.event_time)),
             esc(&href),
@@ -221,8 +221,6 @@ pub fn render(f: &Filters, found: &model::LookupEventsResponse, selected: &str) 
             esc(e.event_source.as_deref().unwrap_or_default()),
             esc(&join(|r| r.resource_type.as_ref())),
             esc(&join(|r| r.resource_name.as_ref())),
-            esc(e.access_key_id.as_deref().unwrap_or_default()),
-            esc(e.read_only.as_deref().unwrap_or_default()),
             esc(&error),
         );
     }

@@ -146,7 +146,7 @@ pub fn chart(points: &[(i64, u64)], marks: Vec<Mark>) -> Chart {
 const W: f64 = 1100.0;
 const H: f64 = 320.0;
 const LEFT: f64 = 50.0;
-const RIGHT: f64 = 20.0;
+const RIGHT: f64 = 45.0;
 const TOP: f64 = 20.0;
 const BOTTOM: f64 = 40.0;
 
