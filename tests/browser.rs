@@ -39,7 +39,10 @@ pub fn chromium() -> PathBuf {
         .clone()
 }
 
-fn headless() -> Command {
+/// A headless chromium command with a profile folder of its own (so parallel tests never
+/// share one), removed when the returned folder is dropped.
+fn headless() -> (Command, tempfile::TempDir) {
+    let profile = tempfile::tempdir().expect("temp dir");
     let mut c = Command::new(chromium());
     c.args([
         "--headless",
@@ -49,15 +52,14 @@ fn headless() -> Command {
         "--no-first-run",
         "--hide-scrollbars",
     ]);
-    // A profile of its own, so parallel tests never share one.
-    let profile = tempfile::tempdir().expect("temp dir").keep();
-    c.arg(format!("--user-data-dir={}", profile.display()));
-    c
+    c.arg(format!("--user-data-dir={}", profile.path().display()));
+    (c, profile)
 }
 
 /// The DOM of `url` after its scripts ran for `budget_ms` of virtual time.
 pub fn dump_dom(url: &str, budget_ms: u32) -> String {
-    let out = headless()
+    let (mut chromium, _profile) = headless();
+    let out = chromium
         .arg(format!("--virtual-time-budget={budget_ms}"))
         .arg("--dump-dom")
         .arg(url)
@@ -79,7 +81,8 @@ pub fn screenshot(url: &str, name: &str) -> PathBuf {
         .join("console-screenshots");
     std::fs::create_dir_all(&dir).expect("creating the screenshot folder");
     let path = dir.join(format!("{name}.png"));
-    let out = headless()
+    let (mut chromium, _profile) = headless();
+    let out = chromium
         .arg("--virtual-time-budget=2000")
         .arg("--window-size=1400,900")
         .arg(format!("--screenshot={}", path.display()))

@@ -85,10 +85,10 @@ pub fn page(title: &str, active: Nav, now: &str, body: &str) -> String {
         };
         let _ = write!(out, "<a href=\"{href}\"{class}>{label}</a>");
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "</nav><span class=\"clock\" title=\"simulator clock\">{}</span></header>\
-         <main id=\"main\"><h1>{}</h1>{body}</main></body></html>\n",
+         <main id=\"main\"><h1>{}</h1>{body}</main></body></html>",
         esc(now),
         esc(title)
     );
