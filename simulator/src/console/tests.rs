@@ -177,7 +177,7 @@ fn event_history_lists_newest_first_with_the_record_beside() {
     let older = html.find("CreateBucket").unwrap(); // an older call is shown
     assert!(first < older, "newest first");
     assert!(
-        html.contains("<td>InvalidTrailNameException</td>"),
+        html.contains(">InvalidTrailNameException</td>"),
         "{html}"
     );
     assert!(html.contains("class=\"ev failed\""));
