@@ -210,8 +210,8 @@ pub fn render(f: &Filters, found: &model::LookupEventsResponse, selected: &str) 
         let class = if error.is_empty() { "ev" } else { "ev failed" };
         let _ = write!(
             out,
-            "<tr class=\"{class}\" data-id=\"{}\"><td class=\"time\">{}</td><td class=\"wrap\"><a href=\"{}\">{}</a></td>\
-             <td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>\
+            "<tr class=\"{class}\" data-id=\"{}\"><td class=\"time\">{}</td><td><a href=\"{}\">{}</a></td>\
+             <td>{}</td><td>{}</td><td>{}</td><td class=\"wrap\">{}</td><td class=\"wrap\">{}</td></tr>\
              <tr class=\"record\" hidden><td colspan=\"7\"><pre class=\"json\">{pretty}</pre></td></tr>",
             esc(id),
             esc(&html::when(e.event_time)),
