@@ -176,10 +176,7 @@ fn event_history_lists_newest_first_with_the_record_beside() {
     let first = html.find("CreateEventDataStore").unwrap(); // the newest call is shown
     let older = html.find("CreateBucket").unwrap(); // an older call is shown
     assert!(first < older, "newest first");
-    assert!(
-        html.contains(">InvalidTrailNameException</td>"),
-        "{html}"
-    );
+    assert!(html.contains(">InvalidTrailNameException</td>"), "{html}");
     assert!(html.contains("class=\"ev failed\""));
     assert!(html.contains("<pre id=\"record\" class=\"json\">{"));
     assert!(html.contains("data-live=\"1\""));
