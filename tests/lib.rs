@@ -2,6 +2,7 @@
 //! provider) once, gives each test its own state folder and Terraform working directory, and
 //! runs the real terraform binary against them.
 
+pub mod browser;
 pub mod state;
 pub mod wire;
 

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod clock;
 pub mod compliance;
+pub mod console;
 pub mod context;
 pub mod error;
 pub mod events;

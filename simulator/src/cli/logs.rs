@@ -2,16 +2,14 @@
 //! through the S3 helpers, so what is shown is what S3 GetObject would return.
 
 use std::fmt::Write;
-use std::io::Read;
 
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::Simulator;
-use crate::pipeline::delivery::LOG_FILE_KIND;
-use crate::pipeline::insights::INSIGHT_FILE_KIND;
-use crate::services::{Env, s3};
+use crate::pipeline::delivered;
+use crate::services::Env;
 
 #[derive(Subcommand)]
 pub enum LogsCommand {
@@ -50,38 +48,18 @@ pub fn run(sim: &Simulator, cmd: LogsCommand) -> Result<String> {
 
 /// The log-file documents (optionally of one trail), by delivery window.
 fn delivered(sim: &Simulator, trail: Option<&str>) -> Result<Vec<Value>> {
-    // Log files and CloudTrail Insights files alike.
-    let docs = sim
-        .read(|db| {
-            let mut d = db.documents("cloudtrail", LOG_FILE_KIND, None, None)?;
-            d.extend(db.documents("cloudtrail", INSIGHT_FILE_KIND, None, None)?);
-            Ok(d)
-        })
-        .map_err(aws)?;
-    let mut files: Vec<Value> = docs
-        .into_iter()
-        .map(|d| d.body)
-        .filter(|b| {
-            let arn = b["trailArn"].as_str().unwrap_or_default();
-            trail
-                .is_none_or(|t| arn == t || arn.rsplit_once(":trail/").is_some_and(|(_, n)| n == t))
-        })
-        .map(|b| {
-            json!({
-                "trailArn": b["trailArn"],
-                "bucket": b["bucket"],
-                "key": b["key"],
-                "records": b["records"],
-                "size": b["size"],
-                "deliveredAt": b["deliveredAt"],
-            })
-        })
-        .collect();
-    files.sort_by(|a, b| {
-        (a["deliveredAt"].as_str(), a["key"].as_str())
-            .cmp(&(b["deliveredAt"].as_str(), b["key"].as_str()))
-    });
-    Ok(files)
+    let now = sim.now();
+    sim.read(|db| {
+        delivered::list(
+            &Env {
+                db,
+                now,
+                state_dir: sim.state_dir(),
+            },
+            trail,
+        )
+    })
+    .map_err(aws)
 }
 
 /// A table for people.
@@ -127,9 +105,9 @@ fn print(sim: &Simulator, wanted: &str) -> Result<String> {
         file["key"].as_str().unwrap_or_default(),
     );
     let now = sim.now();
-    let bytes = sim
+    let v = sim
         .read(|db| {
-            s3::object_bytes(
+            delivered::read_json(
                 &Env {
                     db,
                     now,
@@ -139,14 +117,7 @@ fn print(sim: &Simulator, wanted: &str) -> Result<String> {
                 key,
             )
         })
-        .map_err(aws)?
-        .ok_or_else(|| anyhow!("s3://{bucket}/{key} no longer exists"))?;
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&bytes[..])
-        .read_to_string(&mut text)
-        .map_err(|e| anyhow!("s3://{bucket}/{key} is not a gzip file: {e}"))?;
-    let v: Value =
-        serde_json::from_str(&text).map_err(|e| anyhow!("s3://{bucket}/{key} is not JSON: {e}"))?;
+        .map_err(aws)?;
     let mut s = serde_json::to_string_pretty(&v)?;
     s.push('\n');
     Ok(s)
@@ -155,6 +126,8 @@ fn print(sim: &Simulator, wanted: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::insights::INSIGHT_FILE_KIND;
+    use serde_json::json;
 
     #[test]
     fn list_renders_one_line_per_file() {

@@ -12,6 +12,7 @@ use crate::Simulator;
 mod alarms;
 mod bench;
 mod bench_check;
+mod bench_console;
 mod bench_delivery;
 mod bench_filters;
 mod bench_insights;
@@ -83,8 +84,12 @@ enum Command {
     Bench(BenchCommand),
     /// Validate a trail's log files against its digest files (aws cloudtrail validate-logs).
     ValidateLogs(validate::ValidateArgs),
-    /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port.
+    /// Serve the AWS wire protocols (AWS CLI, boto3, SDKs, provider HTTP mode) on a port,
+    /// and the browser console at /console.
     Serve(serve::ServeArgs),
+    /// Serve (as `ctsim serve`) and open the console in the browser when there is a
+    /// display; else print its URL.
+    Console(serve::ServeArgs),
     /// CloudTrail Lake: event data stores and Lake SQL queries.
     #[command(subcommand)]
     Lake(lake::LakeCommand),
@@ -151,6 +156,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Console event-history page loads over a large history (server time), vs the same
+    /// LookupEvents page without rendering.
+    Console {
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Loads of each page; the median is reported.
+        #[arg(long, default_value_t = 15)]
         runs: usize,
     },
     /// Insights detection over days of traffic with a spike, vs one SQL GROUP BY.
@@ -256,6 +272,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(BenchCommand::Filters { events, seed, runs }) => {
             bench_filters::run(&bench_filters::Args { events, seed, runs })
         }
+        Command::Bench(BenchCommand::Console { events, seed, runs }) => {
+            bench_console::run(&bench_console::Args { events, seed, runs })
+        }
         Command::Bench(BenchCommand::Insights { days, rate, seed }) => {
             bench_insights::run(&bench_insights::Args { days, rate, seed })
         }
@@ -280,6 +299,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::ValidateLogs(args) => validate::run(&open(&cli.home)?, &args),
         Command::Serve(args) => serve::run(&state_dir(&cli.home), &args),
+        Command::Console(args) => serve::console(&state_dir(&cli.home), &args),
         Command::Lake(cmd) => {
             print!("{}", lake::run(&open(&cli.home)?, cmd)?);
             Ok(ExitCode::SUCCESS)

@@ -44,6 +44,16 @@ pub struct ServeArgs {
 }
 
 pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
+    run_with(state_dir, args, false)
+}
+
+/// `ctsim console`: serve, then open the console in a browser when there is a display
+/// (else print its URL).
+pub fn console(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
+    run_with(state_dir, args, true)
+}
+
+fn run_with(state_dir: &std::path::Path, args: &ServeArgs, open_console: bool) -> Result<ExitCode> {
     init_tracing();
     let sim = crate::Simulator::open(state_dir)
         .map_err(|e| anyhow::anyhow!("opening {}: {e}", state_dir.display()))?;
@@ -102,6 +112,12 @@ pub fn run(state_dir: &std::path::Path, args: &ServeArgs) -> Result<ExitCode> {
             "state {}; credentials test/test -> account {account}, user {user}",
             state_dir.display()
         ));
+        let console_url = format!("http://{addr}{}", crate::console::PREFIX);
+        if open_console && open_browser(&console_url) {
+            say(&format!("console opened in the browser: {console_url}"));
+        } else {
+            say(&format!("console: {console_url}"));
+        }
         server::serve(listener, server, server::shutdown_signal())
             .await
             .context("serving")?;
@@ -124,6 +140,30 @@ pub fn exposure_warning(ip: IpAddr) -> Option<String> {
              machines must reach it."
         )
     })
+}
+
+/// Opens `url` with xdg-open when a display is there (DISPLAY or WAYLAND_DISPLAY set and
+/// xdg-open on PATH). Returns whether it was started.
+fn open_browser(url: &str) -> bool {
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if !display {
+        return false;
+    }
+    std::process::Command::new("xdg-open")
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|mut child| {
+            // Reap xdg-open when it exits (it returns once the browser has the URL).
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+        })
+        .is_ok()
 }
 
 fn say(line: &str) {

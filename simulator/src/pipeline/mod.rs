@@ -2,6 +2,7 @@
 //! and the clock-driven work that delivers it.
 
 pub mod alarms;
+pub mod delivered;
 pub mod delivery;
 pub mod digest;
 pub mod eventbridge;

@@ -93,6 +93,8 @@ pub struct Server {
     pub limits: Limits,
     request_seq: AtomicU64,
     request_seed: String,
+    /// The browser console under `/console` (its CSRF token lives as long as the server).
+    pub console: crate::console::Console,
 }
 
 /// A request with its body read.
@@ -168,6 +170,7 @@ impl Server {
             limits,
             request_seq: AtomicU64::new(0),
             request_seed,
+            console: crate::console::Console::new(),
         }
     }
 
@@ -301,6 +304,11 @@ async fn serve_one(
         body: Bytes::new(),
         peer: peer.ip(),
     };
+    if crate::console::is_console_request(&incoming) {
+        let reply = serve_console(&server, incoming.clone(), body).await;
+        log_access(&incoming, &reply, started, peer);
+        return Ok(to_response(reply));
+    }
     let protocol = Server::protocol_of(&incoming);
     let head = incoming.method == "HEAD";
     let limit = server.limits.max_body_bytes;
@@ -361,6 +369,12 @@ async fn serve_one(
             }
         }
     };
+    log_access(&incoming, &reply, started, peer);
+    Ok(to_response(reply))
+}
+
+/// One access-log line (target `ctsim::access`).
+fn log_access(incoming: &Incoming, reply: &Reply, started: Instant, peer: SocketAddr) {
     let target = incoming
         .header("x-amz-target")
         .unwrap_or(&incoming.raw_path)
@@ -376,7 +390,39 @@ async fn serve_one(
         peer = %peer,
         "request"
     );
-    Ok(to_response(reply))
+}
+
+/// Largest form the console accepts (a Lake statement is at most 10 000 characters).
+const CONSOLE_MAX_BODY: usize = 256 * 1024;
+
+/// A console request: its (small) form read, then the page built on the blocking pool,
+/// since pages read the store.
+async fn serve_console(server: &Arc<Server>, mut incoming: Incoming, body: HyperBody) -> Reply {
+    let read = tokio::time::timeout(
+        server.limits.request_timeout,
+        Limited::new(body, CONSOLE_MAX_BODY).collect(),
+    )
+    .await;
+    let now = crate::clock::iso_seconds(chrono::Utc::now());
+    match read {
+        Ok(Ok(collected)) => incoming.body = collected.to_bytes(),
+        Ok(Err(_)) => {
+            let f = crate::console::Failure::new(413, "The form is too large.");
+            return crate::console::reply_failure(&f, &now);
+        }
+        Err(_) => {
+            let f = crate::console::Failure::new(408, "The request took too long to send.");
+            return crate::console::reply_failure(&f, &now);
+        }
+    }
+    let s = server.clone();
+    match tokio::task::spawn_blocking(move || s.console.handle(&s.sim, &incoming)).await {
+        Ok(r) => r,
+        Err(e) => crate::console::reply_failure(
+            &crate::console::Failure::new(500, format!("the console page failed: {e}")),
+            &now,
+        ),
+    }
 }
 
 /// A JSON-protocol request handled without leaving the runtime's worker: authentication
