@@ -47,6 +47,20 @@ fn run_and_kill(state: &Path, args: &[&str], ms: u64) -> bool {
     false
 }
 
+/// Runs `ctsim ARGS` to completion and returns how long it took.
+fn timed_ok(state: &Path, args: &[&str]) -> Duration {
+    let began = std::time::Instant::now();
+    ctsim_ok(state, args);
+    began.elapsed()
+}
+
+/// A kill point, in milliseconds, within an uninterrupted run's duration (5-95% of it), so
+/// that it falls inside the work whatever the speed of the machine and the build.
+fn kill_point(rng: &mut Rng, uninterrupted: Duration) -> u64 {
+    let ms = u64::try_from(uninterrupted.as_millis()).unwrap_or(u64::MAX);
+    rng.between(ms / 20, ms - ms / 20).max(5)
+}
+
 const GENERATE: [&str; 9] = [
     "generate", "--count", "40000", "--seed", "7", "--rate", "20", "--start", START,
 ];
@@ -54,13 +68,17 @@ const GENERATE: [&str; 9] = [
 #[test]
 fn sigkill_during_generate_keeps_what_was_committed_and_a_rerun_resumes_without_duplicates() {
     let mut rng = rng("generate");
+    let control_tmp = tempfile::tempdir().expect("temp dir");
+    let control = control_tmp.path().join("state");
+    ctsim_ok(&control, &["clock", "set", START]);
+    let took = timed_ok(&control, &GENERATE);
     let tmp = tempfile::tempdir().expect("temp dir");
     let state = tmp.path().join("state");
     ctsim_ok(&state, &["clock", "set", START]);
     let mut committed = 0;
     let mut kills = 0;
     for _ in 0..8 {
-        let finished = run_and_kill(&state, &GENERATE, rng.between(100, 2500));
+        let finished = run_and_kill(&state, &GENERATE, kill_point(&mut rng, took));
         assert_database_consistent(&state);
         let (count, distinct) = event_counts(&state);
         assert_eq!(count, distinct, "a duplicate event after a kill");
@@ -106,13 +124,17 @@ fn sigkill_during_ingest_keeps_what_was_committed_and_a_rerun_resumes_without_du
         .join(format!("AWSLogs/{ACCOUNT}/CloudTrail"));
     let logs = logs.to_string_lossy();
 
+    let control_tmp = tempfile::tempdir().expect("temp dir");
+    let control = control_tmp.path().join("state");
+    ctsim_ok(&control, &["clock", "set", START]);
+    let took = timed_ok(&control, &["ingest", &logs]);
     let tmp = tempfile::tempdir().expect("temp dir");
     let state = tmp.path().join("state");
     ctsim_ok(&state, &["clock", "set", START]);
     let mut committed = 0;
     let mut kills = 0;
     for _ in 0..6 {
-        let finished = run_and_kill(&state, &["ingest", &logs], rng.between(50, 1500));
+        let finished = run_and_kill(&state, &["ingest", &logs], kill_point(&mut rng, took));
         kills += u32::from(!finished);
         assert_database_consistent(&state);
         let (count, distinct) = event_counts(&state);
@@ -147,8 +169,7 @@ fn sigkill_during_delivery_leaves_no_torn_file_and_each_event_is_delivered_once(
     let control_tmp = tempfile::tempdir().expect("temp dir");
     let control = control_tmp.path().join("state");
     state_with_trail(&control);
-    ctsim_ok(&control, &generate);
-    ctsim_ok(&control, &end);
+    let took = [timed_ok(&control, &generate), timed_ok(&control, &end)];
     let mut want = delivered_event_ids(&control);
     assert!(want.len() > 1000, "{}", want.len());
 
@@ -156,9 +177,9 @@ fn sigkill_during_delivery_leaves_no_torn_file_and_each_event_is_delivered_once(
     let state = tmp.path().join("state");
     state_with_trail(&state);
     let mut kills = 0;
-    for (args, lo, hi, rounds) in [(&generate[..], 200, 3000, 3), (&end[..], 20, 1500, 5)] {
+    for (args, took, rounds) in [(&generate[..], took[0], 3), (&end[..], took[1], 5)] {
         for _ in 0..rounds {
-            if !run_and_kill(&state, args, rng.between(lo, hi)) {
+            if !run_and_kill(&state, args, kill_point(&mut rng, took)) {
                 kills += 1;
             }
             assert_database_consistent(&state);
