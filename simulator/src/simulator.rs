@@ -427,6 +427,74 @@ impl Simulator {
         })
     }
 
+    /// Runs typed service functions over one consistent snapshot, read-only and without
+    /// recording (the operator views: the CLI's listings, the console).
+    pub fn read_unrecorded<T>(
+        &self,
+        f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
+    ) -> Result<T, AwsError> {
+        self.read(|db| {
+            let now = db.clock()?.now();
+            f(&Env {
+                db,
+                now,
+                state_dir: &self.state_dir,
+            })
+        })
+    }
+
+    /// The region operator views start from: the `default.region` setting, else us-east-1.
+    pub fn default_region(&self) -> String {
+        self.setting(settings::DEFAULT_REGION)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| crate::context::DEFAULT_REGION.to_string())
+    }
+
+    /// Every trail of the default account, each described in its home region, with its
+    /// status, unrecorded.
+    pub fn trails_with_status(
+        &self,
+    ) -> Result<
+        Vec<(
+            services::cloudtrail::model::Trail,
+            services::cloudtrail::model::GetTrailStatusResponse,
+        )>,
+        AwsError,
+    > {
+        use services::cloudtrail::{self, model};
+        let region = self.default_region();
+        let ctx = self.default_caller(&region);
+        let listed =
+            self.read_unrecorded(|env| cloudtrail::list_trails(env, &ctx, Default::default()))?;
+        let mut out = Vec::new();
+        for info in listed.trails {
+            let home = info.home_region.unwrap_or_else(|| region.clone());
+            let ctx = self.default_caller(&home);
+            let arn = info.trail_arn.unwrap_or_default();
+            let (described, status) = self.read_unrecorded(|env| {
+                let described = cloudtrail::describe_trails(
+                    env,
+                    &ctx,
+                    model::DescribeTrailsRequest {
+                        trail_name_list: Some(vec![arn.clone()]),
+                        include_shadow_trails: Some(false),
+                    },
+                )?;
+                let status = cloudtrail::get_trail_status(
+                    env,
+                    &ctx,
+                    model::GetTrailStatusRequest { name: arn.clone() },
+                )?;
+                Ok((described, status))
+            })?;
+            if let Some(trail) = described.trail_list.into_iter().next() {
+                out.push((trail, status));
+            }
+        }
+        Ok(out)
+    }
+
     /// Read access to the store (one consistent snapshot).
     pub fn read<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T, AwsError>) -> Result<T, AwsError> {
         self.lock().read(f)

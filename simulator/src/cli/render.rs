@@ -38,16 +38,9 @@ fn aws(e: crate::AwsError) -> anyhow::Error {
     anyhow!("{}: {}", e.code, e.message)
 }
 
-fn default_region(sim: &Simulator) -> String {
-    sim.setting("default.region")
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| "us-east-1".to_string())
-}
-
 /// The events matching `args`, newest first, as (lookup entry, parsed record).
 fn lookup(sim: &Simulator, args: &EventsArgs) -> Result<Vec<(model::Event, Value)>> {
-    let region = args.region.clone().unwrap_or_else(|| default_region(sim));
+    let region = args.region.clone().unwrap_or_else(|| sim.default_region());
     let ctx = sim.default_caller(&region);
     let attribute = match (&args.name, &args.lookup) {
         (Some(name), _) => Some(model::LookupAttribute {
@@ -131,38 +124,7 @@ pub fn events(sim: &Simulator, args: &EventsArgs) -> Result<String> {
 }
 
 pub fn trails(sim: &Simulator, as_json: bool) -> Result<String> {
-    let region = default_region(sim);
-    let ctx = sim.default_caller(&region);
-    let listed = sim
-        .run_unrecorded(|env| cloudtrail::list_trails(env, &ctx, Default::default()))
-        .map_err(aws)?;
-    let mut trails = Vec::new();
-    for info in listed.trails {
-        let home = info.home_region.clone().unwrap_or_else(|| region.clone());
-        let ctx = sim.default_caller(&home);
-        let arn = info.trail_arn.clone().unwrap_or_default();
-        let (described, status) = sim
-            .run_unrecorded(|env| {
-                let described = cloudtrail::describe_trails(
-                    env,
-                    &ctx,
-                    model::DescribeTrailsRequest {
-                        trail_name_list: Some(vec![arn.clone()]),
-                        include_shadow_trails: Some(false),
-                    },
-                )?;
-                let status = cloudtrail::get_trail_status(
-                    env,
-                    &ctx,
-                    model::GetTrailStatusRequest { name: arn.clone() },
-                )?;
-                Ok((described, status))
-            })
-            .map_err(aws)?;
-        if let Some(trail) = described.trail_list.into_iter().next() {
-            trails.push((trail, status));
-        }
-    }
+    let trails = sim.trails_with_status().map_err(aws)?;
     if as_json {
         let list: Vec<Value> = trails
             .iter()

@@ -31,7 +31,7 @@ pub struct Filters {
 impl Filters {
     pub fn from_request(sim: &Simulator, req: &Request) -> Filters {
         let region = match req.get("region") {
-            "" => super::default_region(sim),
+            "" => sim.default_region(),
             r => r.to_string(),
         };
         Filters {
@@ -105,9 +105,7 @@ pub fn lookup(
 ) -> Result<model::LookupEventsResponse, Failure> {
     let request = f.lookup_request(max)?;
     let ctx = sim.default_caller(&f.region);
-    Ok(super::read(sim, |env| {
-        cloudtrail::lookup_events(env, &ctx, request)
-    })?)
+    Ok(sim.read_unrecorded(|env| cloudtrail::lookup_events(env, &ctx, request))?)
 }
 
 /// The newest event id for the filters (the page's script compares it with what it shows).

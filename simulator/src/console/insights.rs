@@ -289,9 +289,9 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
         .trail
         .home_region
         .clone()
-        .unwrap_or_else(|| super::default_region(sim));
+        .unwrap_or_else(|| sim.default_region());
     let now_minute = sim.now().timestamp().div_euclid(60);
-    let counts = super::read(sim, |env| {
+    let counts = sim.read_unrecorded(|env| {
         Ok(env
             .db
             .insight_counts(&arn, now_minute - LIST_DAYS * 24 * 60, now_minute)?)
@@ -349,17 +349,18 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
              write management calls a trail captures once it logs.</p>",
         ),
         Some(key) => {
-            let points: Vec<(i64, u64)> = super::read(sim, |env| {
-                Ok(env.db.insight_counts(
-                    &arn,
-                    now_minute - LIST_DAYS * 24 * 60 - BASELINE_MINUTES,
-                    now_minute,
-                )?)
-            })?
-            .into_iter()
-            .filter(|c| SeriesKey::of(c) == *key)
-            .map(|c| (c.minute, c.count as u64))
-            .collect();
+            let points: Vec<(i64, u64)> = sim
+                .read_unrecorded(|env| {
+                    Ok(env.db.insight_counts(
+                        &arn,
+                        now_minute - LIST_DAYS * 24 * 60 - BASELINE_MINUTES,
+                        now_minute,
+                    )?)
+                })?
+                .into_iter()
+                .filter(|c| SeriesKey::of(c) == *key)
+                .map(|c| (c.minute, c.count as u64))
+                .collect();
             let c = chart(&points, marks(&insight_records, key));
             let title = format!("{} · {}", key.insight_type, key.label());
             let _ = write!(
@@ -452,7 +453,7 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
 /// The newest Insights records of a region (LookupEvents, category insight), unrecorded.
 fn insight_events(sim: &Simulator, region: &str) -> Result<Vec<Value>, Failure> {
     let ctx = sim.default_caller(region);
-    let page = super::read(sim, |env| {
+    let page = sim.read_unrecorded(|env| {
         cloudtrail::lookup_events(
             env,
             &ctx,

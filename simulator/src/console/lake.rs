@@ -27,7 +27,7 @@ fn region_of(sim: &Simulator, req: &Request) -> String {
         r => r,
     };
     if r.is_empty() {
-        super::default_region(sim)
+        sim.default_region()
     } else {
         r.to_string()
     }

@@ -24,7 +24,6 @@ mod tests;
 use crate::error::AwsError;
 use crate::server::sigv4::query_pairs;
 use crate::server::{Incoming, Reply};
-use crate::services::Env;
 use crate::simulator::Simulator;
 
 const CSS: &str = include_str!("assets/console.css");
@@ -248,29 +247,6 @@ impl Console {
             ))),
         }
     }
-}
-
-/// Reads the store in one snapshot with the services' environment, unrecorded.
-pub fn read<T>(
-    sim: &Simulator,
-    f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
-) -> Result<T, AwsError> {
-    sim.read(|db| {
-        let now = db.clock()?.now();
-        f(&Env {
-            db,
-            now,
-            state_dir: sim.state_dir(),
-        })
-    })
-}
-
-/// The simulator's default region (the console's starting point).
-pub fn default_region(sim: &Simulator) -> String {
-    sim.setting(crate::settings::DEFAULT_REGION)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| crate::context::DEFAULT_REGION.to_string())
 }
 
 fn sim_now(sim: &Simulator) -> String {

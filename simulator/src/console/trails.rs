@@ -13,7 +13,7 @@ use super::{Answer, Failure, Outcome, Request};
 use crate::Simulator;
 use crate::compliance::Model;
 use crate::compliance::coverage::describe_trail;
-use crate::services::cloudtrail::{self, model};
+use crate::services::cloudtrail::model;
 
 /// A trail with its status, as DescribeTrails and GetTrailStatus answer.
 pub struct TrailView {
@@ -23,37 +23,11 @@ pub struct TrailView {
 
 /// Every trail of the default account, each described in its home region.
 pub fn all(sim: &Simulator) -> Result<Vec<TrailView>, Failure> {
-    let region = super::default_region(sim);
-    let ctx = sim.default_caller(&region);
-    let listed = super::read(sim, |env| {
-        cloudtrail::list_trails(env, &ctx, Default::default())
-    })?;
-    let mut out = Vec::new();
-    for info in listed.trails {
-        let home = info.home_region.clone().unwrap_or_else(|| region.clone());
-        let ctx = sim.default_caller(&home);
-        let arn = info.trail_arn.clone().unwrap_or_default();
-        let (described, status) = super::read(sim, |env| {
-            let described = cloudtrail::describe_trails(
-                env,
-                &ctx,
-                model::DescribeTrailsRequest {
-                    trail_name_list: Some(vec![arn.clone()]),
-                    include_shadow_trails: Some(false),
-                },
-            )?;
-            let status = cloudtrail::get_trail_status(
-                env,
-                &ctx,
-                model::GetTrailStatusRequest { name: arn.clone() },
-            )?;
-            Ok((described, status))
-        })?;
-        if let Some(trail) = described.trail_list.into_iter().next() {
-            out.push(TrailView { trail, status });
-        }
-    }
-    Ok(out)
+    Ok(sim
+        .trails_with_status()?
+        .into_iter()
+        .map(|(trail, status)| TrailView { trail, status })
+        .collect())
 }
 
 fn yes_no(b: Option<bool>) -> String {
@@ -226,9 +200,8 @@ pub fn detail(sim: &Simulator, req: &Request) -> Outcome {
         "</section></div><h2>What it captures</h2><pre class=\"words\">{}</pre>",
         esc(&selectors_in_words(sim, &name))
     );
-    let files = super::read(sim, |env| {
-        crate::pipeline::delivered::list(env, Some(&trail_arn))
-    })?;
+    let files =
+        sim.read_unrecorded(|env| crate::pipeline::delivered::list(env, Some(&trail_arn)))?;
     let _ = write!(body, "<h2>Delivered files ({})</h2>", files.len());
     if files.is_empty() {
         body.push_str("<p class=\"empty\">No files delivered yet: files come every 5 minutes of simulator time while the trail logs.</p>");
@@ -271,9 +244,8 @@ pub fn file(sim: &Simulator, req: &Request) -> Outcome {
     if bucket.is_empty() || key.is_empty() {
         return Err(Failure::bad_request("Say which file: ?bucket=B&key=K."));
     }
-    let value: Value = super::read(sim, |env| {
-        crate::pipeline::delivered::read_json(env, bucket, key)
-    })?;
+    let value: Value =
+        sim.read_unrecorded(|env| crate::pipeline::delivered::read_json(env, bucket, key))?;
     let records = value["Records"].as_array().map_or(0, Vec::len);
     let mut body = String::new();
     let _ = write!(
@@ -291,7 +263,7 @@ pub fn validate(sim: &Simulator, req: &Request) -> Outcome {
     if arn.is_empty() {
         return Err(Failure::bad_request("Say which trail: ?arn=TRAIL_ARN."));
     }
-    let report = super::read(sim, |env| {
+    let report = sim.read_unrecorded(|env| {
         crate::pipeline::validate::validate_logs(env, arn, chrono::DateTime::UNIX_EPOCH, env.now)
     })?;
     let mut body = String::new();
