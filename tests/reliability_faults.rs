@@ -71,6 +71,53 @@ fn disk_full_while_generating_fails_clearly_and_a_rerun_completes_without_duplic
     assert_eq!(event_counts(&state), (33000, 33000));
 }
 
+/// Ingest of real log files into a folder whose database fills up part way: a clear error,
+/// every stored event whole and once, and a re-run that stores the rest without duplicates.
+#[test]
+fn disk_full_while_ingesting_fails_clearly_and_a_rerun_completes_without_duplicates() {
+    let (_src, source) = fresh();
+    state_with_trail(&source);
+    ctsim_ok(
+        &source,
+        &["generate", "--count", "8000", "--seed", "4", "--rate", "20"],
+    );
+    ctsim_ok(&source, &["clock", "advance", "1h"]);
+    let records = delivered_event_ids(&source).len() as u64;
+    assert!(records > 4000, "{records}");
+    let logs = source
+        .join("s3")
+        .join(BUCKET)
+        .join(format!("AWSLogs/{ACCOUNT}/CloudTrail"));
+    let logs = logs.to_string_lossy();
+
+    let (_tmp, state) = fresh();
+    ctsim_ok(&state, &["clock", "set", START]);
+    ctsim_ok(&state, &["generate", "--count", "500", "--seed", "1"]);
+    let before = event_counts(&state);
+    // Room for a few pages more: not for all the records.
+    let pages = (page_count(&state) + 40).to_string();
+    let full = ctsim_env(
+        &state,
+        &["ingest", &logs],
+        &[("CTSIM_FAULT_DB_MAX_PAGES", &pages)],
+    );
+    assert_advice(&full, &state, "is full. Free some space");
+    let (kept, distinct) = event_counts(&state);
+    assert_eq!(kept, distinct, "an event was stored twice");
+    assert!(
+        (before.0..before.0 + records).contains(&kept),
+        "{kept} of {} + {records}",
+        before.0
+    );
+
+    ctsim_ok(&state, &["ingest", &logs]);
+    assert_eq!(
+        event_counts(&state),
+        (before.0 + records, before.0 + records),
+        "the re-run stored the rest once"
+    );
+}
+
 /// Runs the same traffic on two folders, one with object writes failing after a few
 /// files (generate delivers the windows its traffic closed), then finishes delivery on
 /// both: the same records are delivered exactly once.
