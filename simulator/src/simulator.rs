@@ -26,7 +26,7 @@ pub const DEFAULT_STATE_DIR: &str = ".ctsim";
 /// One simulated AWS: a state folder and its SQLite store. `Send + Sync`.
 pub struct Simulator {
     state_dir: PathBuf,
-    store: Mutex<Store>,
+    store: parking_lot::Mutex<Store>,
     /// Calls waiting for the store: whoever holds it next runs them all in one transaction.
     waiting: Mutex<Vec<Arc<Waiting>>>,
 }
@@ -78,7 +78,7 @@ impl Simulator {
         );
         Ok(Simulator {
             state_dir,
-            store: Mutex::new(store),
+            store: parking_lot::Mutex::new(store),
             waiting: Mutex::new(Vec::new()),
         })
     }
@@ -161,10 +161,10 @@ impl Simulator {
         &self.state_dir
     }
 
-    fn lock(&self) -> MutexGuard<'_, Store> {
-        // A panic while holding the lock cannot leave a transaction half-applied (SQLite
-        // rolls back on drop), so a poisoned lock is safe to reuse.
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Store> {
+        // No poisoning: a panic while holding the lock cannot leave a transaction
+        // half-applied (SQLite rolls back on drop), so the store is safe to reuse.
+        self.store.lock()
     }
 
     /// The default caller (IAM user of the default account) in `region`.
@@ -228,12 +228,7 @@ impl Simulator {
             match mine.take_answer() {
                 Some(done) => done,
                 None => {
-                    let batch = std::mem::take(&mut *self.queue());
-                    let calls: Vec<&BatchCall> = batch.iter().map(|w| &w.call).collect();
-                    let answers = self.invoke_many_in(&mut store, &calls);
-                    for (w, a) in batch.iter().zip(answers) {
-                        *w.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(a);
-                    }
+                    self.run_queued_calls(&mut store);
                     mine.take_answer().unwrap_or_else(|| Invocation {
                         result: Err(AwsError::internal("the call was not run")),
                         request_id: None,
@@ -244,6 +239,19 @@ impl Simulator {
         };
         self.push_noted_http_deliveries();
         invocation
+    }
+
+    /// Runs every queued call in one transaction and leaves each answer for its caller.
+    fn run_queued_calls(&self, store: &mut Store) {
+        let batch = std::mem::take(&mut *self.queue());
+        if batch.is_empty() {
+            return;
+        }
+        let calls: Vec<&BatchCall> = batch.iter().map(|w| &w.call).collect();
+        let answers = self.invoke_many_in(store, &calls);
+        for (w, a) in batch.iter().zip(answers) {
+            *w.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(a);
+        }
     }
 
     fn queue(&self) -> MutexGuard<'_, Vec<Arc<Waiting>>> {
@@ -425,6 +433,28 @@ impl Simulator {
                 state_dir: &self.state_dir,
             })
         })
+    }
+
+    /// [`Simulator::run_unrecorded`] for one pass of background work among others: the store
+    /// goes to a caller that waited for it during the pass, if any, before the next pass can
+    /// take it. (A thread that gives a lock up and takes it again at once usually gets it
+    /// back before the threads it woke, so back-to-back passes would otherwise keep callers
+    /// waiting for the whole backlog.)
+    pub(crate) fn run_pass<T>(
+        &self,
+        f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
+    ) -> Result<T, AwsError> {
+        let mut store = self.lock();
+        let done = store.write(|db| {
+            let now = db.clock()?.now();
+            f(&Env {
+                db,
+                now,
+                state_dir: &self.state_dir,
+            })
+        });
+        parking_lot::MutexGuard::unlock_fair(store);
+        done
     }
 
     /// Runs typed service functions over one consistent snapshot, read-only and without

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::PASS_EVENTS;
+use super::pass_events;
 use super::selectors::{CompiledTrail, EventView, RecordFields, TrailScope, selectors_of};
 use crate::clock;
 use crate::error::{AwsError, StoreError};
@@ -78,12 +78,12 @@ pub struct DeliveryReport {
     pub files: Vec<DeliveredFile>,
     /// (trail ARN, error code) of trails whose destination refused delivery.
     pub errors: Vec<(String, String)>,
-    /// The pass stopped at its bound ([`PASS_EVENTS`] events read) with events left.
+    /// The pass stopped at its bound ([`pass_events()`] events read) with events left.
     #[serde(skip)]
     pub more: bool,
 }
 
-/// Delivers the closed windows of every trail, reading at most [`PASS_EVENTS`] events:
+/// Delivers the closed windows of every trail, reading at most [`pass_events()`] events:
 /// each trail's cursor stays where the pass stopped and [`DeliveryReport::more`] says
 /// whether another pass has work. Cheap when nothing is due: one query.
 ///
@@ -258,7 +258,7 @@ impl<'e, 'a> TrailJob<'e, 'a> {
 
 /// One pass over the events after the lowest cursor, in `seq` order, feeding every trail;
 /// files are written every [`FLUSH_AT`] captured records so memory stays bounded. Reads at
-/// most [`PASS_EVENTS`] events; returns false when it stopped there with trails still
+/// most [`pass_events()`] events; returns false when it stopped there with trails still
 /// judging.
 fn scan(
     env: &Env<'_>,
@@ -268,7 +268,7 @@ fn scan(
     let now_ms = clock::to_millis(env.now);
     let mut after = jobs.iter().map(|j| j.cursor).min().unwrap_or_default();
     let mut held = 0usize;
-    let mut left = PASS_EVENTS;
+    let mut left = pass_events();
     while jobs.iter().any(TrailJob::active) {
         if left == 0 {
             return Ok(false);

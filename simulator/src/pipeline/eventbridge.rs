@@ -21,8 +21,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::PASS_EVENTS;
 use super::delivery::compile_trail;
+use super::pass_events;
 use super::selectors::{CompiledTrail, EventView};
 use crate::clock;
 use crate::error::{AwsError, StoreError};
@@ -57,7 +57,7 @@ pub struct EventBridgeReport {
     /// (rule ARN, target ARN, error code) of failed invocations, the first
     /// [`MAX_REPORTED_FAILURES`].
     pub failed: Vec<(String, String, String)>,
-    /// The pass stopped at its bound ([`PASS_EVENTS`] events read) with events left.
+    /// The pass stopped at its bound ([`pass_events()`] events read) with events left.
     #[serde(skip)]
     pub more: bool,
 }
@@ -152,7 +152,7 @@ fn live_rules(env: &Env<'_>) -> Result<Vec<LiveRule>, AwsError> {
 }
 
 /// Puts the CloudTrail events recorded since the last pass on the default buses and
-/// invokes the targets of the rules they match, reading at most [`PASS_EVENTS`] events (the
+/// invokes the targets of the rules they match, reading at most [`pass_events()`] events (the
 /// cursor stays where the pass stopped; [`EventBridgeReport::more`] says whether another
 /// pass has work). Cheap when no rule is enabled.
 pub fn deliver_due(env: &Env<'_>) -> Result<EventBridgeReport, AwsError> {
@@ -181,7 +181,7 @@ pub fn deliver_due(env: &Env<'_>) -> Result<EventBridgeReport, AwsError> {
         .collect();
     let gates = gates(env)?;
     let seed = id_seed(env)?;
-    let mut left = PASS_EVENTS;
+    let mut left = pass_events();
     while after < max_seq {
         if left == 0 {
             report.more = true;

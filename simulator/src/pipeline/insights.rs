@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::PASS_EVENTS;
 use super::delivery::{compile_trail, gzip, object_key, trail_state_key, unique_of};
+use super::pass_events;
 use super::selectors::CompiledTrail;
 use crate::clock;
 use crate::error::{AwsError, StoreError};
@@ -334,14 +334,14 @@ pub struct InsightsReport {
     pub files: Vec<String>,
     /// (trail ARN, error code) of trails whose bucket refused the files.
     pub errors: Vec<(String, String)>,
-    /// The pass stopped at a bound ([`PASS_EVENTS`] events counted per trail, a day of
+    /// The pass stopped at a bound ([`pass_events()`] events counted per trail, a day of
     /// minutes evaluated) with work left.
     #[serde(skip)]
     pub more: bool,
 }
 
 /// Counts new events and evaluates the minutes that have closed, for every trail with
-/// insight selectors: per trail at most [`PASS_EVENTS`] events counted and
+/// insight selectors: per trail at most [`pass_events()`] events counted and
 /// [`EVALUATE_MINUTES`] minutes evaluated, minutes only once every event recorded so far
 /// is counted (a later event may fall in an earlier minute). [`InsightsReport::more`] says
 /// whether another pass has work. Cheap when nothing is due.
@@ -478,11 +478,11 @@ impl<'r> Trail<'r> {
         series_of(record, self.types, s("recipientAccountId"), s("awsRegion"))
     }
 
-    /// Counts the events after `cursor` up to `max_seq`, at most [`PASS_EVENTS`] of those
+    /// Counts the events after `cursor` up to `max_seq`, at most [`pass_events()`] of those
     /// that may count; returns the new cursor (below `max_seq` when it stopped there).
     fn count(&self, env: &Env<'_>, mut cursor: i64, max_seq: i64) -> Result<i64, AwsError> {
         let mut counts: HashMap<(SeriesKey, i64), i64> = HashMap::new();
-        let mut left = PASS_EVENTS;
+        let mut left = pass_events();
         loop {
             if left == 0 {
                 break;

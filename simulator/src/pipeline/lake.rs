@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::PASS_EVENTS;
+use super::pass_events;
 use super::selectors::{CompiledTrail, EventView, Resources, TrailScope};
 use crate::clock;
 use crate::error::AwsError;
@@ -368,11 +368,11 @@ pub fn offer_record(
 }
 
 /// Ingests newly recorded events, applies retention and removes stores past their restore
-/// window, reading at most [`PASS_EVENTS`] events and deleting at most as many rows: the
+/// window, reading at most [`pass_events()`] events and deleting at most as many rows: the
 /// cursors stay where the pass stopped and [`IngestReport::more`] says whether another pass
 /// has work. Cheap when nothing is due.
 pub fn ingest_due(env: &Env<'_>) -> Result<IngestReport, AwsError> {
-    ingest(env, Some(PASS_EVENTS))
+    ingest(env, Some(pass_events()))
 }
 
 /// Ingests everything recorded so far, in the caller's transaction: for the calls whose
@@ -405,8 +405,8 @@ fn ingest(env: &Env<'_>, limit: Option<u32>) -> Result<IngestReport, AwsError> {
     for row in stores {
         let eds = LoadedEds::from_row(row)?;
         if eds.is_gone(now_ms) {
-            let deleted = env.db.delete_lake_events(eds.row.n, PASS_EVENTS)?;
-            if deleted < u64::from(PASS_EVENTS) {
+            let deleted = env.db.delete_lake_events(eds.row.n, pass_events())?;
+            if deleted < u64::from(pass_events()) {
                 env.db.purge_eds(eds.row.n, &eds.row.arn)?;
                 report.purged += 1;
             } else {
@@ -415,9 +415,11 @@ fn ingest(env: &Env<'_>, limit: Option<u32>) -> Result<IngestReport, AwsError> {
             continue;
         }
         let cutoff = now_ms - eds.config.retention_period * DAY_MS;
-        let (expired, _) = env.db.expire_lake_events(eds.row.n, cutoff, PASS_EVENTS)?;
+        let (expired, _) = env
+            .db
+            .expire_lake_events(eds.row.n, cutoff, pass_events())?;
         report.expired += expired as u64;
-        report.more |= expired >= i64::from(PASS_EVENTS);
+        report.more |= expired >= i64::from(pass_events());
         if eds.row.status == ENABLED && eds.row.cursor_seq < max_seq {
             targets.push(Target::new(env, &eds)?);
         }

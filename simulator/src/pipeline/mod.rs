@@ -25,6 +25,26 @@ pub use worker::{DueWorkLoop, spawn_due_work_loop, spawn_due_work_loop_with};
 /// pass holds, whatever the backlog.
 pub const PASS_EVENTS: u32 = 10_000;
 
+/// [`PASS_EVENTS`] in a process that answers API calls while passes run (`ctsim serve`):
+/// a pass of 10,000 events held calls back 50-100 ms, a pass of this many holds them a few
+/// milliseconds. The backlog drains at the same rate, in more passes (and log files of at
+/// most this many records each).
+pub const SERVING_PASS_EVENTS: u32 = 500;
+
+static PASS_BOUND: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(PASS_EVENTS);
+
+/// The events a pass reads per job in this process: [`PASS_EVENTS`], or
+/// [`SERVING_PASS_EVENTS`] once [`bound_passes_for_serving`] has been called.
+pub fn pass_events() -> u32 {
+    PASS_BOUND.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Makes this process's passes short, for a process whose API calls must not wait behind
+/// them. Process-wide: it is a property of what the process is for.
+pub fn bound_passes_for_serving() {
+    PASS_BOUND.store(SERVING_PASS_EVENTS, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// What one [`run_due`] pass did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DueReport {
@@ -120,12 +140,12 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
 }
 
 /// Runs [`run_due`] passes on `sim`, each in its own write transaction, until no job has
-/// work left; returns what they did together. Between passes the store's lock is free, so
-/// API calls are served while a backlog drains.
+/// work left; returns what they did together. Before each pass the calls that queued
+/// during the one before are answered, so API calls are served while a backlog drains.
 pub fn run_due_passes(sim: &crate::Simulator) -> Result<DueReport, AwsError> {
-    let mut report = sim.run_unrecorded(run_due)?;
+    let mut report = sim.run_pass(run_due)?;
     while report.more {
-        let next = sim.run_unrecorded(run_due)?;
+        let next = sim.run_pass(run_due)?;
         report.absorb(next);
     }
     Ok(report)
