@@ -137,12 +137,16 @@ impl Simulator {
     /// process's commits held back meanwhile. A checkpoint that runs alongside commits never
     /// catches up with them, and SQLite starts the WAL over only once it has, so under
     /// sustained load the WAL would grow without bound (a gigabyte in ten seconds of serve).
+    /// Returns what the pass did and how long the commits were held back (from when the
+    /// store was taken, so not counting the wait for it).
     pub fn catch_up_checkpoint(
         &self,
         cp: &crate::store::Checkpointer,
-    ) -> Result<crate::store::Checkpointed, AwsError> {
+    ) -> Result<(crate::store::Checkpointed, std::time::Duration), AwsError> {
         let _no_commits = self.lock();
-        Ok(cp.run()?)
+        let began = std::time::Instant::now();
+        let done = cp.run()?;
+        Ok((done, began.elapsed()))
     }
 
     /// Opens `$CTSIM_HOME`, or `./.ctsim`.

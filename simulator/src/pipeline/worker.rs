@@ -145,17 +145,16 @@ fn spawn_checkpoints(sim: &Arc<Simulator>, shared: &Arc<Shared>) -> Option<JoinH
                         if let Err(e) = cp.sync_database_file() {
                             tracing::debug!("WAL checkpoint: {e}");
                         }
-                        let began = std::time::Instant::now();
-                        let caught_up = sim.catch_up_checkpoint(&cp);
-                        let held = began.elapsed();
-                        shared.catch_ups.fetch_add(1, Ordering::Relaxed);
-                        let held_us = u64::try_from(held.as_micros()).unwrap_or(u64::MAX);
-                        shared.longest_hold_us.fetch_max(held_us, Ordering::Relaxed);
-                        match caught_up {
-                            Ok(done) => tracing::debug!(
-                                "WAL caught up at {} frames, commits held back {held:?}",
-                                done.wal_frames
-                            ),
+                        match sim.catch_up_checkpoint(&cp) {
+                            Ok((done, held)) => {
+                                shared.catch_ups.fetch_add(1, Ordering::Relaxed);
+                                let held_us = u64::try_from(held.as_micros()).unwrap_or(u64::MAX);
+                                shared.longest_hold_us.fetch_max(held_us, Ordering::Relaxed);
+                                tracing::debug!(
+                                    "WAL caught up at {} frames, commits held back {held:?}",
+                                    done.wal_frames
+                                );
+                            }
                             Err(e) => tracing::debug!("WAL checkpoint: {e}"),
                         }
                     }

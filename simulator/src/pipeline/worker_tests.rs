@@ -214,12 +214,12 @@ fn a_caught_up_checkpoint_is_complete_while_another_thread_commits_and_the_wal_s
     let mut most_frames = 0;
     while !writer.is_finished() {
         cp.run().unwrap(); // alongside the commits: may stay behind them
-        let done = sim.catch_up_checkpoint(&cp).unwrap();
+        let (done, _) = sim.catch_up_checkpoint(&cp).unwrap();
         assert_eq!(done.copied_frames, done.wal_frames, "{done:?}");
         most_frames = most_frames.max(done.wal_frames);
     }
     writer.join().unwrap();
-    let done = sim.catch_up_checkpoint(&cp).unwrap();
+    let (done, _) = sim.catch_up_checkpoint(&cp).unwrap();
     assert_eq!(done.copied_frames, done.wal_frames);
     let before = done.wal_frames.max(most_frames);
     // The WAL was complete: the next commit writes from its start again.
