@@ -11,9 +11,8 @@ use serde_json::Value;
 use super::html::{self, esc};
 use super::{Answer, Failure, Outcome, Request};
 use crate::Simulator;
-use crate::pipeline::insights::{BASELINE_MINUTES, Series};
+use crate::pipeline::insights::{BASELINE_MINUTES, Series, SeriesKey};
 use crate::services::cloudtrail::{self, model};
-use crate::store::InsightCount;
 
 /// Minutes shown around an insight (before its start, after its end).
 const BEFORE: i64 = 60;
@@ -23,32 +22,30 @@ const RECENT: i64 = 180;
 /// Days of counts looked at for the series list.
 const LIST_DAYS: i64 = 10;
 
-/// One series: what the detector counts per minute.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SeriesKey {
-    pub insight_type: String,
-    pub event_source: String,
-    pub event_name: String,
-    pub error_code: String,
+/// The series an Insights record is about.
+fn key_of_insight(r: &Value) -> Option<SeriesKey> {
+    let d = &r["insightDetails"];
+    Some(SeriesKey {
+        insight_type: d["insightType"].as_str()?.to_string(),
+        account_id: r["recipientAccountId"].as_str()?.to_string(),
+        region: r["awsRegion"].as_str()?.to_string(),
+        event_source: d["eventSource"].as_str()?.to_string(),
+        event_name: d["eventName"].as_str()?.to_string(),
+        error_code: d["errorCode"].as_str().unwrap_or_default().to_string(),
+    })
 }
 
-impl SeriesKey {
-    fn of(c: &InsightCount) -> SeriesKey {
-        SeriesKey {
-            insight_type: c.insight_type.clone(),
-            event_source: c.event_source.clone(),
-            event_name: c.event_name.clone(),
-            error_code: c.error_code.clone(),
-        }
+/// A series as the page names it: the API, its error code, and where it was called when
+/// that is not the trail's home.
+fn series_label(key: &SeriesKey, home: (&str, &str)) -> String {
+    let mut s = format!("{} {}", key.event_source, key.event_name);
+    if !key.error_code.is_empty() {
+        let _ = write!(s, " ({})", key.error_code);
     }
-
-    fn label(&self) -> String {
-        let mut s = format!("{} {}", self.event_source, self.event_name);
-        if !self.error_code.is_empty() {
-            let _ = write!(s, " ({})", self.error_code);
-        }
-        s
+    if (key.account_id.as_str(), key.region.as_str()) != home {
+        let _ = write!(s, " in {} {}", key.account_id, key.region);
     }
+    s
 }
 
 /// An Insights event (Start or End) of a series, at a minute.
@@ -87,13 +84,7 @@ fn minute_label(m: i64) -> String {
 fn marks(records: &[Value], key: &SeriesKey) -> Vec<Mark> {
     let mut out: Vec<Mark> = records
         .iter()
-        .filter(|r| {
-            let d = &r["insightDetails"];
-            d["eventSource"] == key.event_source.as_str()
-                && d["eventName"] == key.event_name.as_str()
-                && d["insightType"] == key.insight_type.as_str()
-                && (key.error_code.is_empty() || d["errorCode"] == key.error_code.as_str())
-        })
+        .filter(|r| key_of_insight(r).as_ref() == Some(key))
         .filter_map(|r| {
             Some(Mark {
                 minute: minute_of(r["eventTime"].as_str()?)?,
@@ -290,6 +281,7 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
         .home_region
         .clone()
         .unwrap_or_else(|| sim.default_region());
+    let trail_account = arn.split(':').nth(4).unwrap_or_default().to_string();
     let now_minute = sim.now().timestamp().div_euclid(60);
     let counts = sim.read_unrecorded(|env| {
         Ok(env
@@ -306,20 +298,15 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
     // The series asked for, else the one with the latest insight, else the busiest.
     let asked = SeriesKey {
         insight_type: req.get("type").to_string(),
+        account_id: req.get("account").to_string(),
+        region: req.get("region").to_string(),
         event_source: req.get("source").to_string(),
         event_name: req.get("name").to_string(),
         error_code: req.get("error").to_string(),
     };
-    let latest_insight = insight_records.iter().find_map(|r| {
-        let d = &r["insightDetails"];
-        let key = SeriesKey {
-            insight_type: d["insightType"].as_str()?.to_string(),
-            event_source: d["eventSource"].as_str()?.to_string(),
-            event_name: d["eventName"].as_str()?.to_string(),
-            error_code: d["errorCode"].as_str().unwrap_or_default().to_string(),
-        };
-        series.contains_key(&key).then_some(key)
-    });
+    let latest_insight = insight_records
+        .iter()
+        .find_map(|r| key_of_insight(r).filter(|k| series.contains_key(k)));
     let chosen = if series.contains_key(&asked) {
         Some(asked)
     } else {
@@ -362,7 +349,11 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
                 .map(|c| (c.minute, c.count as u64))
                 .collect();
             let c = chart(&points, marks(&insight_records, key));
-            let title = format!("{} · {}", key.insight_type, key.label());
+            let title = format!(
+                "{} · {}",
+                key.insight_type,
+                series_label(key, (&trail_account, &region))
+            );
             let _ = write!(
                 body,
                 "<h2>{}</h2><p class=\"legend\"><span class=\"swatch count\"></span>calls per minute \
@@ -383,6 +374,8 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
                 &[
                     ("trail", &arn),
                     ("type", &k.insight_type),
+                    ("account", &k.account_id),
+                    ("region", &k.region),
                     ("source", &k.event_source),
                     ("name", &k.event_name),
                     ("error", &k.error_code),
@@ -391,6 +384,8 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
             let shown = chosen.as_ref() == Some(k);
             vec![
                 esc(&k.insight_type),
+                esc(&k.account_id),
+                esc(&k.region),
                 esc(&k.event_source),
                 html::a(&href, &k.event_name),
                 esc(&k.error_code),
@@ -405,6 +400,8 @@ pub fn page(sim: &Simulator, req: &Request) -> Outcome {
         "series",
         &[
             "Insight type",
+            "Account",
+            "Region",
             "Event source",
             "Event name",
             "Error code",

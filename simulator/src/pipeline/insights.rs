@@ -237,7 +237,7 @@ pub struct SeriesKey {
 }
 
 impl SeriesKey {
-    fn of(c: &InsightCount) -> SeriesKey {
+    pub(crate) fn of(c: &InsightCount) -> SeriesKey {
         SeriesKey {
             insight_type: c.insight_type.clone(),
             account_id: c.account_id.clone(),
