@@ -4,6 +4,8 @@
 //! wrk is not installed). Measured in the same run: the floor, the same load against a
 //! trivial hyper handler (fixed 200, no signature, no store); the facade alone, in-process;
 //! and with `--moto`, moto_server (from PyPI, in the bench's own venv) under the same load.
+//! With `--background`, DescribeTrails once more while serve's background work (delivery,
+//! Lake ingestion, Insights) has as much to do as the requests give it.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -42,9 +44,9 @@ pub struct Args {
     #[arg(long, env = "CTSIM_BENCH_VENV", default_value = "target/bench-venv")]
     pub venv: PathBuf,
     /// Also measure DescribeTrails while the background work `ctsim serve` does is kept
-    /// busy: the trails deliver (the clock moves a minute every 200 ms, so 5-minute windows
-    /// close), a Lake event data store ingests every management event, Insights counts a
-    /// trail's calls, and the WAL is checkpointed.
+    /// busy: a trail delivers every call (the clock moves a minute every 200 ms, so 5-minute
+    /// windows close), a Lake event data store ingests every management event, Insights
+    /// counts the trail's calls, and the WAL is checkpointed.
     #[arg(long)]
     pub background: bool,
 }

@@ -140,8 +140,9 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
 }
 
 /// Runs [`run_due`] passes on `sim`, each in its own write transaction, until no job has
-/// work left; returns what they did together. Before each pass the calls that queued
-/// during the one before are answered, so API calls are served while a backlog drains.
+/// work left; returns what they did together. After each pass the store goes to a caller
+/// that waited for it ([`crate::Simulator::run_pass`]), so API calls are served while a
+/// backlog drains.
 pub fn run_due_passes(sim: &crate::Simulator) -> Result<DueReport, AwsError> {
     let mut report = sim.run_pass(run_due)?;
     while report.more {
