@@ -108,20 +108,8 @@ fn sigkill_during_ingest_keeps_what_was_committed_and_a_rerun_resumes_without_du
     // Real log files to ingest: those a trail delivered for generated traffic.
     let source = tempfile::tempdir().expect("temp dir");
     let src_state = source.path().join("state");
-    state_with_trail(&src_state);
-    ctsim_ok(
-        &src_state,
-        &[
-            "generate", "--count", "20000", "--seed", "5", "--rate", "20",
-        ],
-    );
-    ctsim_ok(&src_state, &["clock", "advance", "1h"]);
-    let records = delivered_event_ids(&src_state).len() as u64;
+    let (logs, records) = delivered_logs(&src_state, 20000, 5);
     assert!(records > 5000, "{records}");
-    let logs = src_state
-        .join("s3")
-        .join(BUCKET)
-        .join(format!("AWSLogs/{ACCOUNT}/CloudTrail"));
     let logs = logs.to_string_lossy();
 
     let control_tmp = tempfile::tempdir().expect("temp dir");

@@ -76,18 +76,8 @@ fn disk_full_while_generating_fails_clearly_and_a_rerun_completes_without_duplic
 #[test]
 fn disk_full_while_ingesting_fails_clearly_and_a_rerun_completes_without_duplicates() {
     let (_src, source) = fresh();
-    state_with_trail(&source);
-    ctsim_ok(
-        &source,
-        &["generate", "--count", "8000", "--seed", "4", "--rate", "20"],
-    );
-    ctsim_ok(&source, &["clock", "advance", "1h"]);
-    let records = delivered_event_ids(&source).len() as u64;
+    let (logs, records) = delivered_logs(&source, 8000, 4);
     assert!(records > 4000, "{records}");
-    let logs = source
-        .join("s3")
-        .join(BUCKET)
-        .join(format!("AWSLogs/{ACCOUNT}/CloudTrail"));
     let logs = logs.to_string_lossy();
 
     let (_tmp, state) = fresh();

@@ -100,6 +100,27 @@ pub fn files_under(root: &Path) -> BTreeMap<PathBuf, u64> {
 /// The delivered CloudTrail log files (not digests) in the bucket's folder: each must be a
 /// complete gzip of a `{"Records": [...]}` document (a torn file fails here). Returns the
 /// eventIDs of every record, in file order.
+/// Real log files to ingest: a folder with a logging trail generates `count` records
+/// (`seed`, 20 a second) and delivers them. Returns the trail's log folder and the number
+/// of records delivered into it.
+pub fn delivered_logs(state: &Path, count: u32, seed: u32) -> (PathBuf, u64) {
+    state_with_trail(state);
+    let (count, seed) = (count.to_string(), seed.to_string());
+    ctsim_ok(
+        state,
+        &[
+            "generate", "--count", &count, "--seed", &seed, "--rate", "20",
+        ],
+    );
+    ctsim_ok(state, &["clock", "advance", "1h"]);
+    let records = delivered_event_ids(state).len() as u64;
+    let logs = state
+        .join("s3")
+        .join(BUCKET)
+        .join(format!("AWSLogs/{ACCOUNT}/CloudTrail"));
+    (logs, records)
+}
+
 pub fn delivered_event_ids(state: &Path) -> Vec<String> {
     let bucket = state.join("s3").join(BUCKET);
     let mut ids = Vec::new();

@@ -232,7 +232,12 @@ impl Simulator {
             match mine.take_answer() {
                 Some(done) => done,
                 None => {
-                    self.run_queued_calls(&mut store);
+                    let batch = std::mem::take(&mut *self.queue());
+                    let calls: Vec<&BatchCall> = batch.iter().map(|w| &w.call).collect();
+                    let answers = self.invoke_many_in(&mut store, &calls);
+                    for (w, a) in batch.iter().zip(answers) {
+                        *w.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(a);
+                    }
                     mine.take_answer().unwrap_or_else(|| Invocation {
                         result: Err(AwsError::internal("the call was not run")),
                         request_id: None,
@@ -243,19 +248,6 @@ impl Simulator {
         };
         self.push_noted_http_deliveries();
         invocation
-    }
-
-    /// Runs every queued call in one transaction and leaves each answer for its caller.
-    fn run_queued_calls(&self, store: &mut Store) {
-        let batch = std::mem::take(&mut *self.queue());
-        if batch.is_empty() {
-            return;
-        }
-        let calls: Vec<&BatchCall> = batch.iter().map(|w| &w.call).collect();
-        let answers = self.invoke_many_in(store, &calls);
-        for (w, a) in batch.iter().zip(answers) {
-            *w.answer.lock().unwrap_or_else(|e| e.into_inner()) = Some(a);
-        }
     }
 
     fn queue(&self) -> MutexGuard<'_, Vec<Arc<Waiting>>> {
@@ -429,7 +421,15 @@ impl Simulator {
         &self,
         f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
     ) -> Result<T, AwsError> {
-        self.lock().write(|db| {
+        self.run_unrecorded_in(&mut self.lock(), f)
+    }
+
+    fn run_unrecorded_in<T>(
+        &self,
+        store: &mut Store,
+        f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
+    ) -> Result<T, AwsError> {
+        store.write(|db| {
             let now = db.clock()?.now();
             f(&Env {
                 db,
@@ -449,14 +449,7 @@ impl Simulator {
         f: impl FnOnce(&Env<'_>) -> Result<T, AwsError>,
     ) -> Result<T, AwsError> {
         let mut store = self.lock();
-        let done = store.write(|db| {
-            let now = db.clock()?.now();
-            f(&Env {
-                db,
-                now,
-                state_dir: &self.state_dir,
-            })
-        });
+        let done = self.run_unrecorded_in(&mut store, f);
         parking_lot::MutexGuard::unlock_fair(store);
         done
     }

@@ -534,7 +534,7 @@ fn with_background_work<T>(
         sim.read(|db| Ok(db.eds_by_arn(&eds_arn)?.map_or(0, |e| e.events)))
             .map_err(aws)
     };
-    let files_before = delivered_files(sim.state_dir());
+    let files_before = delivered_files(sim)?;
     let lake_before = lake_events(sim)?;
     sim.set_time(sim.now()).map_err(aws)?;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -559,7 +559,7 @@ fn with_background_work<T>(
         .join()
         .map_err(|_| anyhow!("the clock thread panicked"))??;
     let measured = measured?;
-    let files = delivered_files(sim.state_dir()).saturating_sub(files_before);
+    let files = delivered_files(sim)?.saturating_sub(files_before);
     let ingested = lake_events(sim)? - lake_before;
     Ok((
         measured,
@@ -571,24 +571,11 @@ fn with_background_work<T>(
     ))
 }
 
-/// Gzip log files (and digests) under the state folder's S3 tree.
-fn delivered_files(state_dir: &Path) -> usize {
-    fn walk(dir: &Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|e| {
-                    let path = e.path();
-                    if path.is_dir() {
-                        walk(&path)
-                    } else {
-                        usize::from(path.extension().is_some_and(|x| x == "gz"))
-                    }
-                })
-                .sum()
-        })
-    }
-    walk(&state_dir.join("s3"))
+/// Log and Insights files delivered so far.
+fn delivered_files(sim: &crate::Simulator) -> Result<usize> {
+    sim.read_unrecorded(|env| crate::pipeline::delivered::list(env, None))
+        .map(|files| files.len())
+        .map_err(aws)
 }
 
 /// moto_server with a bucket and 5 trails, under the same DescribeTrails load.
