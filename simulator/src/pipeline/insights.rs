@@ -334,14 +334,14 @@ pub struct InsightsReport {
     pub files: Vec<String>,
     /// (trail ARN, error code) of trails whose bucket refused the files.
     pub errors: Vec<(String, String)>,
-    /// The pass stopped at a bound ([`pass_events()`] events counted per trail, a day of
+    /// The pass stopped at a bound ([`pass_events()`] events examined per trail, a day of
     /// minutes evaluated) with work left.
     #[serde(skip)]
     pub more: bool,
 }
 
 /// Counts new events and evaluates the minutes that have closed, for every trail with
-/// insight selectors: per trail at most [`pass_events()`] events counted and
+/// insight selectors: per trail at most [`pass_events()`] events examined and
 /// [`EVALUATE_MINUTES`] minutes evaluated, minutes only once every event recorded so far
 /// is counted (a later event may fall in an earlier minute). [`InsightsReport::more`] says
 /// whether another pass has work. Cheap when nothing is due.
@@ -478,24 +478,19 @@ impl<'r> Trail<'r> {
         series_of(record, self.types, s("recipientAccountId"), s("awsRegion"))
     }
 
-    /// Counts the events after `cursor` up to `max_seq`, at most [`pass_events()`] of those
-    /// that may count; returns the new cursor (below `max_seq` when it stopped there).
+    /// Counts the events after `cursor` up to `max_seq`, examining at most [`pass_events()`]
+    /// sequence numbers; returns the new cursor (below `max_seq` when it stopped there).
     fn count(&self, env: &Env<'_>, mut cursor: i64, max_seq: i64) -> Result<i64, AwsError> {
         let mut counts: HashMap<(SeriesKey, i64), i64> = HashMap::new();
-        let mut left = pass_events();
-        loop {
-            if left == 0 {
-                break;
-            }
-            let batch =
-                env.db
-                    .insight_scan_events(cursor, BATCH.min(left), self.types.error_rate)?;
-            let Some(last) = batch.last() else {
-                cursor = cursor.max(max_seq);
-                break;
-            };
-            cursor = last.seq;
-            left -= batch.len() as u32;
+        // Sequence numbers examined, matching or not, bound the pass.
+        let mut left = i64::from(pass_events());
+        while cursor < max_seq && left > 0 {
+            let through = max_seq.min(cursor + left.min(i64::from(BATCH)));
+            let batch = env
+                .db
+                .insight_scan_events(cursor, through, self.types.error_rate)?;
+            left -= through - cursor;
+            cursor = through;
             for e in batch {
                 // Most records cannot count: data events, and read calls without an error.
                 if e.event_category != "Management"

@@ -642,3 +642,40 @@ fn minutes_are_evaluated_only_once_a_backlog_is_counted() {
         at("2026-01-08T23:59:00Z").timestamp() / 60
     );
 }
+
+#[test]
+fn a_pass_over_a_history_of_reads_examines_a_bounded_range() {
+    let dir = tempfile::tempdir().unwrap(); // test setup
+    let sim = setup(dir.path(), &["ApiCallRateInsight"]);
+    sim.run_due_work().unwrap(); // test setup
+    let counted = |sim: &Simulator| {
+        sim.read(|db| {
+            let state = db.documents("cloudtrail", STATE_KIND, None, None)?.pop();
+            Ok((
+                state.map_or(0, |d| d.body["countedSeq"].as_i64().unwrap_or(0)),
+                db.max_event_seq()?,
+            ))
+        })
+        .unwrap() // test read
+    };
+    let (before, _) = counted(&sim);
+    // Reads never count for ApiCallRateInsight: none of them matches the scan.
+    let describe = crate::simulator::BatchCall {
+        ctx: sim.default_caller("us-east-1"),
+        service: "cloudtrail".into(),
+        operation: "DescribeTrails".into(),
+        request: json!({}),
+    };
+    let reads = vec![describe; crate::pipeline::PASS_EVENTS as usize * 2];
+    assert!(sim.invoke_many(&reads).iter().all(|i| i.result.is_ok()));
+
+    let first = sim.run_unrecorded(detect_due).unwrap(); // test store
+    assert!(first.more);
+    assert_eq!(
+        counted(&sim).0,
+        before + i64::from(crate::pipeline::PASS_EVENTS)
+    );
+    sim.run_due_work().unwrap(); // test store
+    let (after, max_seq) = counted(&sim);
+    assert_eq!(after, max_seq);
+}

@@ -55,20 +55,22 @@ pub struct MetricQuery {
 }
 
 impl Db<'_> {
-    /// Up to `limit` management events after `after`, in sequence order; read-only ones
-    /// only if `with_reads`.
+    /// The management events with `after < seq <= through`, in sequence order; read-only
+    /// ones only if `with_reads`. Bounded by the range, not by how many rows match: a
+    /// history of nothing but reads would otherwise be walked to its end to find none.
     pub fn insight_scan_events(
         &self,
         after: i64,
-        limit: u32,
+        through: i64,
         with_reads: bool,
     ) -> Result<Vec<InsightScanEvent>> {
         let mut st = self.conn.prepare_cached(
             "SELECT seq, event_time_ms, event_category, read_only, record FROM events
-             WHERE seq > ?1 AND event_category = 'Management' AND (?3 OR read_only = 0)
-             ORDER BY seq LIMIT ?2",
+             WHERE seq > ?1 AND seq <= ?2 AND event_category = 'Management'
+               AND (?3 OR read_only = 0)
+             ORDER BY seq",
         )?;
-        let rows = st.query_map(params![after, limit, with_reads], |r| {
+        let rows = st.query_map(params![after, through, with_reads], |r| {
             Ok(InsightScanEvent {
                 seq: r.get(0)?,
                 event_time_ms: r.get(1)?,
