@@ -21,6 +21,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::json;
 
 use super::bench_support::{aws, cpu_seconds, create_log_bucket, ratio, temp_simulator};
+use crate::server::batch::WaitCounts;
 use crate::server::{self, Limits, Server, credentials::Credentials, json11, sigv4};
 
 #[derive(clap::Args, Debug, Clone)]
@@ -65,15 +66,40 @@ struct Phase {
     rps: f64,
     p50_ms: f64,
     p99_ms: f64,
+    /// Against ctsim: how long the calls waited for their commit, server side.
+    commit_waits: Option<WaitCounts>,
 }
 
 impl Phase {
     fn line(&self, name: &str) -> String {
-        format!(
+        let mut line = format!(
             "{name:<28} {:>10.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   ({} requests, {} failed)",
             self.rps, self.p50_ms, self.p99_ms, self.requests, self.failures
-        )
+        );
+        if let Some(w) = &self.commit_waits {
+            line.push_str(&format!(
+                "\n  server side, waiting for the commit: p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms",
+                w.quantile_ms(0.50),
+                w.quantile_ms(0.99),
+                w.quantile_ms(0.999)
+            ));
+        }
+        line
     }
+}
+
+/// [`load`] against ctsim's server, with how long its calls waited for their commit.
+fn load_served(
+    server: &Server,
+    addr: SocketAddr,
+    request: Signed,
+    args: &Args,
+    wrk: bool,
+) -> Result<Phase> {
+    let before = server.commit_waits();
+    let mut phase = load(addr, request, args, wrk)?;
+    phase.commit_waits = Some(server.commit_waits().since(&before));
+    Ok(phase)
 }
 
 /// The latency at quantile `p` of sorted microsecond latencies, in milliseconds.
@@ -198,6 +224,7 @@ fn parse_wrk(text: &str) -> Option<Phase> {
         rps,
         p50_ms,
         p99_ms,
+        commit_waits: None,
     })
 }
 
@@ -271,6 +298,7 @@ fn load_builtin(addr: SocketAddr, request: Signed, args: &Args) -> Result<Phase>
             rps: ratio(latencies.len() as f64, elapsed.as_secs_f64()),
             p50_ms: quantile_ms(&latencies, 0.50),
             p99_ms: quantile_ms(&latencies, 0.99),
+            commit_waits: None,
         })
     })
 }
@@ -428,9 +456,16 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         })
         .await;
     })?;
-    let describe = load(addr, signed_call(addr, "DescribeTrails", "{}"), args, wrk)?;
+    let describe = load_served(
+        &server,
+        addr,
+        signed_call(addr, "DescribeTrails", "{}"),
+        args,
+        wrk,
+    )?;
     println!("{}", describe.line("DescribeTrails (5 trails)"));
-    let lookup = load(
+    let lookup = load_served(
+        &server,
         addr,
         signed_call(addr, "LookupEvents", r#"{"MaxResults":10}"#),
         args,
@@ -439,7 +474,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     println!("{}", lookup.line("LookupEvents (10 newest)"));
     let busy = if args.background {
         let (phase, work) = with_background_work(&sim, &ctx, || {
-            load(addr, signed_call(addr, "DescribeTrails", "{}"), args, wrk)
+            load_served(
+                &server,
+                addr,
+                signed_call(addr, "DescribeTrails", "{}"),
+                args,
+                wrk,
+            )
         })?;
         println!("{}", phase.line("DescribeTrails, background"));
         println!("  background work meanwhile: {work}");

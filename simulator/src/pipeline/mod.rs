@@ -26,10 +26,10 @@ pub use worker::{DueWorkLoop, spawn_due_work_loop, spawn_due_work_loop_with};
 pub const PASS_EVENTS: u32 = 10_000;
 
 /// [`PASS_EVENTS`] in a process that answers API calls while passes run (`ctsim serve`):
-/// a pass of 10,000 events held calls back 50-100 ms, a pass of this many holds them a few
-/// milliseconds. The backlog drains at the same rate, in more passes (and log files of at
-/// most this many records each).
-pub const SERVING_PASS_EVENTS: u32 = 500;
+/// a pass of 10,000 events held calls back 50-100 ms, one of 500 about 4 ms, one of this
+/// many under 2 ms. The backlog drains at the same rate, in more passes (and log files of
+/// at most this many records each).
+pub const SERVING_PASS_EVENTS: u32 = 200;
 
 static PASS_BOUND: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(PASS_EVENTS);
 

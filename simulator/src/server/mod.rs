@@ -186,6 +186,11 @@ impl Server {
         self.sim.invoke_detailed(&ctx, service, operation, request)
     }
 
+    /// How long the calls the JSON protocols queued so far waited for their commit.
+    pub fn commit_waits(&self) -> batch::WaitCounts {
+        self.batcher.waits()
+    }
+
     /// A request id for answers given before the simulator recorded anything (failed
     /// authentication, malformed requests).
     pub fn fresh_request_id(&self) -> String {
