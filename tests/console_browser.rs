@@ -8,6 +8,7 @@ use std::net::TcpStream;
 use std::path::Path;
 
 use chrono::TimeZone;
+use ctsim::testing::LoggingTrail;
 use ctsim_e2e::browser::{chromium, dump_dom, screenshot};
 use ctsim_e2e::wire::Served;
 use ctsim_e2e::{binaries, combined};
@@ -35,36 +36,22 @@ fn prepare(state: &Path) {
         sim.set_time(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
             .expect("setting the clock");
         let ctx = sim.default_caller("us-east-1");
-        let policy = ctsim::policy::documented_bucket_policy("logs", None, &ctx.account_id);
-        for (svc, op, req) in [
-            ("s3", "CreateBucket", json!({"Bucket": "logs"})),
-            (
-                "s3",
-                "PutBucketPolicy",
-                json!({"Bucket": "logs", "Policy": policy}),
-            ),
-            (
-                "cloudtrail",
-                "CreateTrail",
-                json!({"Name": "audit", "S3BucketName": "logs", "IsMultiRegionTrail": true,
-                       "EnableLogFileValidation": true}),
-            ),
-            (
-                "cloudtrail",
-                "PutInsightSelectors",
-                json!({"TrailName": "audit",
-                       "InsightSelectors": [{"InsightType": "ApiCallRateInsight"}]}),
-            ),
-            ("cloudtrail", "StartLogging", json!({"Name": "audit"})),
-            (
-                "cloudtrail",
-                "CreateEventDataStore",
-                json!({"Name": "store"}),
-            ),
-        ] {
-            sim.invoke(&ctx, svc, op, req)
-                .unwrap_or_else(|e| panic!("{op}: {e:?}"));
-        }
+        let trail = LoggingTrail {
+            multi_region: true,
+            log_file_validation: true,
+            insights: true,
+            ..LoggingTrail::default()
+        };
+        trail
+            .create(&sim, &ctx)
+            .unwrap_or_else(|e| panic!("the logging trail: {e:?}"));
+        sim.invoke(
+            &ctx,
+            "cloudtrail",
+            "CreateEventDataStore",
+            json!({"Name": "store"}),
+        )
+        .unwrap_or_else(|e| panic!("CreateEventDataStore: {e:?}"));
     }
     ctsim(
         state,

@@ -6,8 +6,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::json;
-
 use crate::binaries;
 
 pub const ACCOUNT: &str = "123456789012";
@@ -58,23 +56,16 @@ pub fn state_with_trail(state: &Path) {
         .with_timezone(&chrono::Utc);
     sim.set_time(t0).expect("set the clock");
     let ctx = ctsim::CallerContext::new(ACCOUNT, "us-east-1");
-    let call = |service: &str, op: &str, req: serde_json::Value| {
-        sim.invoke(&ctx, service, op, req)
-            .unwrap_or_else(|e| panic!("{service} {op}: {e}"));
+    let trail = ctsim::testing::LoggingTrail {
+        bucket: BUCKET,
+        trail: TRAIL,
+        multi_region: true,
+        log_file_validation: true,
+        insights: false,
     };
-    call("s3", "CreateBucket", json!({"Bucket": BUCKET}));
-    call(
-        "s3",
-        "PutBucketPolicy",
-        json!({"Bucket": BUCKET, "Policy": ctsim::policy::documented_bucket_policy(BUCKET, None, ACCOUNT)}),
-    );
-    call(
-        "cloudtrail",
-        "CreateTrail",
-        json!({"Name": TRAIL, "S3BucketName": BUCKET, "IsMultiRegionTrail": true,
-               "EnableLogFileValidation": true}),
-    );
-    call("cloudtrail", "StartLogging", json!({"Name": TRAIL}));
+    trail
+        .create(&sim, &ctx)
+        .unwrap_or_else(|e| panic!("the logging trail: {e}"));
 }
 
 /// Every file below `root` (relative paths), with its size.

@@ -23,6 +23,8 @@ pub mod services;
 pub mod settings;
 pub mod simulator;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 
 #[cfg(test)]
 mod fuzz;

@@ -127,6 +127,7 @@ fn print(sim: &Simulator, wanted: &str) -> Result<String> {
 mod tests {
     use super::*;
     use crate::pipeline::insights::INSIGHT_FILE_KIND;
+    use crate::testing::LoggingTrail;
     use serde_json::json;
 
     #[test]
@@ -178,23 +179,7 @@ mod tests {
             .with_timezone(&chrono::Utc);
         sim.set_time(t0).unwrap(); // test setup
         let me = crate::CallerContext::new("123456789012", "us-east-1");
-        let policy = crate::policy::documented_bucket_policy("logs", None, "123456789012");
-        for (svc, op, req) in [
-            ("s3", "CreateBucket", json!({"Bucket": "logs"})),
-            (
-                "s3",
-                "PutBucketPolicy",
-                json!({"Bucket": "logs", "Policy": policy}),
-            ),
-            (
-                "cloudtrail",
-                "CreateTrail",
-                json!({"Name": "audit", "S3BucketName": "logs"}),
-            ),
-            ("cloudtrail", "StartLogging", json!({"Name": "audit"})),
-        ] {
-            sim.invoke(&me, svc, op, req).unwrap(); // test setup
-        }
+        LoggingTrail::default().create(&sim, &me).unwrap(); // test setup
         sim.advance_time(chrono::Duration::minutes(10)).unwrap(); // test setup
         let listed = delivered(&sim, Some("audit")).unwrap(); // test read
         assert_eq!(listed.len(), 1);

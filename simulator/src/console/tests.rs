@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::server::Incoming;
+use crate::testing::LoggingTrail;
 
 const TOKEN: &str = "test-token";
 
@@ -21,29 +22,15 @@ pub fn seeded() -> (tempfile::TempDir, Simulator) {
     sim.set_time(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap())
         .unwrap(); // test setup
     let ctx = sim.default_caller("us-east-1");
-    let policy = crate::policy::documented_bucket_policy("logs", None, &ctx.account_id);
-    for (svc, op, req) in [
-        ("s3", "CreateBucket", json!({"Bucket": "logs"})),
-        (
-            "s3",
-            "PutBucketPolicy",
-            json!({"Bucket": "logs", "Policy": policy}),
-        ),
-        (
-            "cloudtrail",
-            "CreateTrail",
-            json!({"Name": "audit", "S3BucketName": "logs", "IsMultiRegionTrail": true,
-                   "EnableLogFileValidation": true}),
-        ),
-        ("cloudtrail", "StartLogging", json!({"Name": "audit"})),
-        (
-            "cloudtrail",
-            "CreateEventDataStore",
-            json!({"Name": "store"}),
-        ),
-    ] {
-        sim.invoke(&ctx, svc, op, req).unwrap(); // test setup
-    }
+    let trail = LoggingTrail {
+        multi_region: true,
+        log_file_validation: true,
+        ..LoggingTrail::default()
+    };
+    trail.create(&sim, &ctx).unwrap(); // test setup
+    let store = json!({"Name": "store"});
+    sim.invoke(&ctx, "cloudtrail", "CreateEventDataStore", store)
+        .unwrap(); // test setup
     let failed = sim.invoke(
         &ctx,
         "cloudtrail",
