@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use ctsim::server::sigv4::{JsonCall, sign_json_call};
 use ctsim_e2e::state::*;
 use ctsim_e2e::{TfWorkspace, binaries, combined};
 
@@ -41,31 +42,8 @@ resource "aws_sns_topic" "t" {{
 fn create_log_group(port: u16, name: &str) -> (String, String) {
     let body = format!(r#"{{"logGroupName":"{name}"}}"#);
     let host = format!("127.0.0.1:{port}");
-    let mut headers = vec![
-        ("host".to_string(), host.clone()),
-        (
-            "content-type".to_string(),
-            "application/x-amz-json-1.1".to_string(),
-        ),
-        (
-            "x-amz-target".to_string(),
-            "Logs_20140328.CreateLogGroup".to_string(),
-        ),
-    ];
-    let added = ctsim::server::sigv4::sign(
-        "POST",
-        "/",
-        "",
-        &headers,
-        body.as_bytes(),
-        "test",
-        "test",
-        None,
-        "us-east-1",
-        "logs",
-        chrono::Utc::now(),
-    );
-    headers.extend(added);
+    let call = JsonCall::local(&host, "logs", "Logs_20140328.CreateLogGroup");
+    let headers = sign_json_call(&call, body.as_bytes(), chrono::Utc::now());
     let mut req = "POST / HTTP/1.1\r\nconnection: close\r\n".to_string();
     for (k, v) in &headers {
         req.push_str(&format!("{k}: {v}\r\n"));

@@ -22,7 +22,7 @@ use serde_json::json;
 
 use super::bench_support::{aws, cpu_seconds, create_log_bucket, ratio, temp_simulator};
 use crate::server::batch::WaitCounts;
-use crate::server::{self, Limits, Server, credentials::Credentials, json11, sigv4};
+use crate::server::{self, Limits, Server, credentials::Credentials, sigv4};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
@@ -114,29 +114,12 @@ fn quantile_ms(sorted_us: &[u32], p: f64) -> f64 {
 /// Headers and body of one signed JSON 1.1 call, signed once (valid for 15 minutes).
 fn signed_call(addr: SocketAddr, operation: &str, body: &str) -> (Vec<(String, String)>, Bytes) {
     let host = addr.to_string();
-    let mut headers = vec![
-        ("host".to_string(), host),
-        ("content-type".to_string(), json11::CONTENT_TYPE.to_string()),
-        (
-            "x-amz-target".to_string(),
-            format!("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.{operation}"),
-        ),
-        ("user-agent".to_string(), "ctsim-bench/1".to_string()),
-    ];
-    let added = sigv4::sign(
-        "POST",
-        "/",
-        "",
-        &headers,
-        body.as_bytes(),
-        "test",
-        "test",
-        None,
-        "us-east-1",
-        "cloudtrail",
-        chrono::Utc::now(),
-    );
-    headers.extend(added);
+    let target = format!("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.{operation}");
+    let call = sigv4::JsonCall {
+        user_agent: Some("ctsim-bench/1"),
+        ..sigv4::JsonCall::local(&host, "cloudtrail", &target)
+    };
+    let headers = sigv4::sign_json_call(&call, body.as_bytes(), chrono::Utc::now());
     (headers, Bytes::copy_from_slice(body.as_bytes()))
 }
 

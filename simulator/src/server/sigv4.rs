@@ -466,8 +466,8 @@ pub fn check_time(sig: &Signature, now: DateTime<Utc>) -> TimeCheck {
     }
 }
 
-/// Signs a request (the client side, used by the provider's HTTP mode and the load
-/// benchmark). Returns the headers to add: `x-amz-date`, `x-amz-content-sha256` (when
+/// Signs a request (the client side, used by the provider's HTTP mode and, through
+/// [`sign_json_call`], the load benchmark). Returns the headers to add: `x-amz-date`, `x-amz-content-sha256` (when
 /// `content_sha256_header`), `authorization`.
 #[allow(clippy::too_many_arguments)]
 pub fn sign(
@@ -527,6 +527,74 @@ pub fn sign(
         ),
     ));
     added
+}
+
+/// An AWS JSON 1.1 call (`POST /`) to sign with [`sign_json_call`].
+#[derive(Debug, Clone)]
+pub struct JsonCall<'a> {
+    /// The `host` header: the endpoint's authority, e.g. `127.0.0.1:4566`.
+    pub host: &'a str,
+    /// The `X-Amz-Target`, e.g. `Logs_20140328.CreateLogGroup`.
+    pub target: &'a str,
+    /// A `user-agent` header to send (and sign).
+    pub user_agent: Option<&'a str>,
+    pub region: &'a str,
+    /// The signing name, e.g. `logs`.
+    pub service: &'a str,
+    pub access_key_id: &'a str,
+    pub secret: &'a str,
+}
+
+impl<'a> JsonCall<'a> {
+    /// A call to `ctsim serve` in us-east-1 with the default `test`/`test` keys, without a
+    /// `user-agent`.
+    pub fn local(host: &'a str, service: &'a str, target: &'a str) -> Self {
+        JsonCall {
+            host,
+            target,
+            user_agent: None,
+            region: "us-east-1",
+            service,
+            access_key_id: super::credentials::DEFAULT_ACCESS_KEY_ID,
+            secret: super::credentials::DEFAULT_SECRET,
+        }
+    }
+}
+
+/// Signs `call` with `body` at `now`. Returns every header to send, in order: `host`,
+/// `content-type` (`application/x-amz-json-1.1`), `x-amz-target`, `user-agent` (when
+/// given), then what [`sign`] adds (`x-amz-date`, `authorization`).
+pub fn sign_json_call(
+    call: &JsonCall<'_>,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Vec<(String, String)> {
+    let mut headers = vec![
+        ("host".to_string(), call.host.to_string()),
+        (
+            "content-type".to_string(),
+            super::json11::CONTENT_TYPE.to_string(),
+        ),
+        ("x-amz-target".to_string(), call.target.to_string()),
+    ];
+    if let Some(agent) = call.user_agent {
+        headers.push(("user-agent".to_string(), agent.to_string()));
+    }
+    let added = sign(
+        "POST",
+        "/",
+        "",
+        &headers,
+        body,
+        call.access_key_id,
+        call.secret,
+        None,
+        call.region,
+        call.service,
+        now,
+    );
+    headers.extend(added);
+    headers
 }
 
 #[cfg(test)]
@@ -607,6 +675,40 @@ mod tests {
         );
         assert!(creq.contains("\nParam1=value1&Param2=value2\n"), "{creq}");
         assert_eq!(computed, sig.signature);
+    }
+
+    #[test]
+    fn a_json_call_sends_its_headers_in_order_and_signs_them_all() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        let call = JsonCall {
+            user_agent: Some("ua/1"),
+            ..JsonCall::local("127.0.0.1:4566", "logs", "Logs_20140328.CreateLogGroup")
+        };
+        let headers = sign_json_call(&call, b"{}", now);
+        let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+        let sent = ["host", "content-type", "x-amz-target", "user-agent"];
+        assert_eq!(names[..4], sent);
+        assert_eq!(names[4..], ["x-amz-date", "authorization"]);
+        assert_eq!(headers[1].1, "application/x-amz-json-1.1");
+        let signed = sign(
+            "POST",
+            "/",
+            "",
+            &headers[..4],
+            b"{}",
+            "test",
+            "test",
+            None,
+            "us-east-1",
+            "logs",
+            now,
+        );
+        assert_eq!(headers[4..], signed[..]);
+        let auth = &headers[5].1;
+        assert!(
+            auth.contains("SignedHeaders=content-type;host;user-agent;x-amz-date;x-amz-target,"),
+            "{auth}"
+        );
     }
 
     #[test]
