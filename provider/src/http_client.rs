@@ -248,31 +248,19 @@ impl AwsClient for Http {
     ) -> Result<Json, AwsError> {
         let endpoint = self.endpoint(service);
         let body = request.to_string().into_bytes();
-        let headers = vec![
-            ("host".to_string(), endpoint.authority.clone()),
-            (
-                "content-type".to_string(),
-                "application/x-amz-json-1.1".to_string(),
-            ),
-            ("x-amz-target".to_string(), target(service, operation)),
-            ("user-agent".to_string(), self.user_agent.clone()),
-        ];
-        let signature = sigv4::sign(
-            "POST",
-            "/",
-            "",
-            &headers,
-            &body,
-            &self.credentials.access_key_id,
-            &self.credentials.secret_access_key,
-            self.credentials.session_token.as_deref(),
+        let x_amz_target = target(service, operation);
+        let call = sigv4::JsonCall {
+            host: &endpoint.authority,
+            target: &x_amz_target,
+            user_agent: Some(&self.user_agent),
             region,
             service,
-            chrono::Utc::now(),
-        );
-        let mut all = headers;
-        all.extend(signature);
-        let resp = post(endpoint, &all, &body).map_err(transport_error)?;
+            access_key_id: &self.credentials.access_key_id,
+            secret: &self.credentials.secret_access_key,
+            session_token: self.credentials.session_token.as_deref(),
+        };
+        let headers = sigv4::sign_json_call(&call, &body, chrono::Utc::now());
+        let resp = post(endpoint, &headers, &body).map_err(transport_error)?;
         let parsed: Json = if resp.body.is_empty() {
             Json::Object(Default::default())
         } else {

@@ -466,9 +466,10 @@ pub fn check_time(sig: &Signature, now: DateTime<Utc>) -> TimeCheck {
     }
 }
 
-/// Signs a request (the client side, used by the provider's HTTP mode and, through
-/// [`sign_json_call`], the load benchmark). Returns the headers to add: `x-amz-date`, `x-amz-content-sha256` (when
-/// `content_sha256_header`), `authorization`.
+/// Signs a request (the client side, used through [`sign_json_call`] by the provider's HTTP
+/// mode and the load benchmark). Every header in `headers` is signed. Returns the headers
+/// to add, in order: `x-amz-date`, `x-amz-content-sha256` (service `s3`),
+/// `x-amz-security-token` (when `session_token` is given; signed too), `authorization`.
 #[allow(clippy::too_many_arguments)]
 pub fn sign(
     method: &str,
@@ -543,6 +544,9 @@ pub struct JsonCall<'a> {
     pub service: &'a str,
     pub access_key_id: &'a str,
     pub secret: &'a str,
+    /// The session token of temporary credentials, sent (and signed) as
+    /// `x-amz-security-token`.
+    pub session_token: Option<&'a str>,
 }
 
 impl<'a> JsonCall<'a> {
@@ -557,13 +561,16 @@ impl<'a> JsonCall<'a> {
             service,
             access_key_id: super::credentials::DEFAULT_ACCESS_KEY_ID,
             secret: super::credentials::DEFAULT_SECRET,
+            session_token: None,
         }
     }
 }
 
 /// Signs `call` with `body` at `now`. Returns every header to send, in order: `host`,
 /// `content-type` (`application/x-amz-json-1.1`), `x-amz-target`, `user-agent` (when
-/// given), then what [`sign`] adds (`x-amz-date`, `authorization`).
+/// given), then what [`sign`] adds: `x-amz-date`, `x-amz-content-sha256` (service `s3`),
+/// `x-amz-security-token` (when `session_token` is given), `authorization`. Every header
+/// but `authorization` is signed.
 pub fn sign_json_call(
     call: &JsonCall<'_>,
     body: &[u8],
@@ -588,7 +595,7 @@ pub fn sign_json_call(
         body,
         call.access_key_id,
         call.secret,
-        None,
+        call.session_token,
         call.region,
         call.service,
         now,
@@ -677,15 +684,49 @@ mod tests {
         assert_eq!(computed, sig.signature);
     }
 
+    fn signing_time() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()
+    }
+
+    /// A CreateLogGroup call to `ctsim serve` with the default keys.
+    fn logs_call() -> JsonCall<'static> {
+        JsonCall::local("127.0.0.1:4566", "logs", "Logs_20140328.CreateLogGroup")
+    }
+
+    fn header_names(headers: &[(String, String)]) -> Vec<&str> {
+        headers.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    /// Checks a signed `POST /` with `headers` as the server does: returns the parsed
+    /// signature, the canonical request, and whether `payload` and `secret` reproduce the
+    /// signature.
+    fn verify_post(
+        headers: &[(String, String)],
+        payload: &[u8],
+        secret: &str,
+    ) -> (Signature, String, bool) {
+        let req = SignedRequest {
+            method: "POST",
+            raw_path: "/",
+            raw_query: "",
+            headers,
+        };
+        let sig = parse(&req).unwrap();
+        let creq = canonical_request(&req, &sig, &sha256_hex(payload), false);
+        let computed = compute(secret, &sig, &string_to_sign(&sig, &creq));
+        let verified = constant_time_eq(&computed, &sig.signature);
+        (sig, creq, verified)
+    }
+
     #[test]
     fn a_json_call_sends_its_headers_in_order_and_signs_them_all() {
-        let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        let now = signing_time();
         let call = JsonCall {
             user_agent: Some("ua/1"),
-            ..JsonCall::local("127.0.0.1:4566", "logs", "Logs_20140328.CreateLogGroup")
+            ..logs_call()
         };
         let headers = sign_json_call(&call, b"{}", now);
-        let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+        let names = header_names(&headers);
         let sent = ["host", "content-type", "x-amz-target", "user-agent"];
         assert_eq!(names[..4], sent);
         assert_eq!(names[4..], ["x-amz-date", "authorization"]);
@@ -709,6 +750,43 @@ mod tests {
             auth.contains("SignedHeaders=content-type;host;user-agent;x-amz-date;x-amz-target,"),
             "{auth}"
         );
+    }
+
+    #[test]
+    fn a_json_call_with_a_session_token_sends_and_signs_it() {
+        let call = JsonCall {
+            session_token: Some("tok/en+1"),
+            ..logs_call()
+        };
+        let body = b"{}";
+        let headers = sign_json_call(&call, body, signing_time());
+        assert_eq!(
+            header_names(&headers),
+            [
+                "host",
+                "content-type",
+                "x-amz-target",
+                "x-amz-date",
+                "x-amz-security-token",
+                "authorization"
+            ]
+        );
+        assert_eq!(headers[4].1, "tok/en+1");
+        let auth = &headers[5].1;
+        assert!(
+            auth.contains(
+                "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,"
+            ),
+            "{auth}"
+        );
+        // The server's side verifies it, and reads the token back.
+        let (sig, creq, verified) = verify_post(&headers, body, "test");
+        assert!(verified);
+        assert_eq!(sig.session_token.as_deref(), Some("tok/en+1"));
+        assert!(creq.contains("\nx-amz-security-token:tok/en+1\n"), "{creq}");
+        // Without the token the signature differs.
+        let plain = sign_json_call(&logs_call(), body, signing_time());
+        assert_ne!(plain.last(), headers.last());
     }
 
     #[test]
@@ -737,22 +815,10 @@ mod tests {
         );
         let mut headers = base.clone();
         headers.extend(added);
-        let req = SignedRequest {
-            method: "POST",
-            raw_path: "/",
-            raw_query: "",
-            headers: &headers,
-        };
-        let sig = parse(&req).unwrap();
+        let (sig, _, verified) = verify_post(&headers, body, "test");
+        assert!(verified);
         assert_eq!(check_time(&sig, now), TimeCheck::Ok);
-        let ok = |payload: &[u8], secret: &str| {
-            let creq = canonical_request(&req, &sig, &sha256_hex(payload), false);
-            constant_time_eq(
-                &compute(secret, &sig, &string_to_sign(&sig, &creq)),
-                &sig.signature,
-            )
-        };
-        assert!(ok(body, "test"));
+        let ok = |payload: &[u8], secret: &str| verify_post(&headers, payload, secret).2;
         assert!(!ok(b"{}", "test"), "a changed body must not verify");
         assert!(!ok(body, "other"), "another secret must not verify");
         let later = now + chrono::Duration::minutes(16);
