@@ -33,16 +33,22 @@ pub const SERVING_PASS_EVENTS: u32 = 200;
 
 static PASS_BOUND: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(PASS_EVENTS);
 
+/// Whether [`run_due_passes`] spaces its passes out (see [`bound_passes_for_serving`]).
+static PACED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// The events a pass reads per job in this process: [`PASS_EVENTS`], or
 /// [`SERVING_PASS_EVENTS`] once [`bound_passes_for_serving`] has been called.
 pub fn pass_events() -> u32 {
     PASS_BOUND.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Makes this process's passes short, for a process whose API calls must not wait behind
-/// them. Process-wide: it is a property of what the process is for.
+/// Makes this process's passes short and spaced out, for a process whose API calls must
+/// not wait behind them: while a backlog drains, [`run_due_passes`] waits after each pass
+/// as long as the pass took, so the calls have the store (and the CPU) at least half of
+/// the time. Process-wide: it is a property of what the process is for.
 pub fn bound_passes_for_serving() {
     PASS_BOUND.store(SERVING_PASS_EVENTS, std::sync::atomic::Ordering::Relaxed);
+    PACED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// What one [`run_due`] pass did.
@@ -142,11 +148,20 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
 /// Runs [`run_due`] passes on `sim`, each in its own write transaction, until no job has
 /// work left; returns what they did together. After each pass the store goes to a caller
 /// that waited for it ([`crate::Simulator::run_pass`]), so API calls are served while a
-/// backlog drains.
+/// backlog drains; in a serving process the next pass also waits as long as the last one
+/// took ([`bound_passes_for_serving`]).
 pub fn run_due_passes(sim: &crate::Simulator) -> Result<DueReport, AwsError> {
+    let paced = PACED.load(std::sync::atomic::Ordering::Relaxed);
+    let began = std::time::Instant::now();
     let mut report = sim.run_pass(run_due)?;
+    let mut took = began.elapsed();
     while report.more {
+        if paced {
+            std::thread::sleep(took);
+        }
+        let began = std::time::Instant::now();
         let next = sim.run_pass(run_due)?;
+        took = began.elapsed();
         report.absorb(next);
     }
     Ok(report)
