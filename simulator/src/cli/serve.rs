@@ -82,7 +82,8 @@ fn run_with(state_dir: &std::path::Path, args: &ServeArgs, open_console: bool) -
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
     };
     let sim = Arc::new(sim);
-    // Calls are answered while passes run: short passes, so that no call waits long.
+    // Calls are answered while passes run: short, spaced-out passes, so that no call waits
+    // long.
     pipeline::bound_passes_for_serving();
     // Deliver as time passes, as CloudTrail does, without waiting for the next request.
     let due_work = args

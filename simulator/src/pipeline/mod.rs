@@ -31,15 +31,21 @@ pub const PASS_EVENTS: u32 = 10_000;
 /// at most this many records each).
 pub const SERVING_PASS_EVENTS: u32 = 200;
 
-static PASS_BOUND: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(PASS_EVENTS);
+/// Set by [`bound_passes_for_serving`]: this process answers API calls while passes run.
+static SERVING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether [`run_due_passes`] spaces its passes out (see [`bound_passes_for_serving`]).
-static PACED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+fn serving() -> bool {
+    SERVING.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// The events a pass reads per job in this process: [`PASS_EVENTS`], or
 /// [`SERVING_PASS_EVENTS`] once [`bound_passes_for_serving`] has been called.
 pub fn pass_events() -> u32 {
-    PASS_BOUND.load(std::sync::atomic::Ordering::Relaxed)
+    if serving() {
+        SERVING_PASS_EVENTS
+    } else {
+        PASS_EVENTS
+    }
 }
 
 /// Makes this process's passes short and spaced out, for a process whose API calls must
@@ -47,8 +53,7 @@ pub fn pass_events() -> u32 {
 /// as long as the pass took, so the calls have the store (and the CPU) at least half of
 /// the time. Process-wide: it is a property of what the process is for.
 pub fn bound_passes_for_serving() {
-    PASS_BOUND.store(SERVING_PASS_EVENTS, std::sync::atomic::Ordering::Relaxed);
-    PACED.store(true, std::sync::atomic::Ordering::Relaxed);
+    SERVING.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// What one [`run_due`] pass did.
@@ -151,17 +156,18 @@ pub fn run_due(env: &Env<'_>) -> Result<DueReport, AwsError> {
 /// backlog drains; in a serving process the next pass also waits as long as the last one
 /// took ([`bound_passes_for_serving`]).
 pub fn run_due_passes(sim: &crate::Simulator) -> Result<DueReport, AwsError> {
-    let paced = PACED.load(std::sync::atomic::Ordering::Relaxed);
-    let began = std::time::Instant::now();
-    let mut report = sim.run_pass(run_due)?;
-    let mut took = began.elapsed();
+    let timed_pass = || {
+        let began = std::time::Instant::now();
+        sim.run_pass(run_due)
+            .map(|report| (report, began.elapsed()))
+    };
+    let (mut report, mut took) = timed_pass()?;
     while report.more {
-        if paced {
+        if serving() {
             std::thread::sleep(took);
         }
-        let began = std::time::Instant::now();
-        let next = sim.run_pass(run_due)?;
-        took = began.elapsed();
+        let (next, next_took) = timed_pass()?;
+        took = next_took;
         report.absorb(next);
     }
     Ok(report)

@@ -34,7 +34,7 @@ fn lost() -> Invocation {
 /// The queue in front of the simulator.
 pub struct Batcher {
     tx: Sender<Job>,
-    waits: Arc<CommitWaits>,
+    waits: CommitWaits,
 }
 
 /// Resolution of [`CommitWaits`].
@@ -124,7 +124,7 @@ impl Batcher {
             .unwrap_or_else(|e| tracing::error!("cannot start the commit thread: {e}"));
         Batcher {
             tx,
-            waits: Arc::new(CommitWaits::new()),
+            waits: CommitWaits::new(),
         }
     }
 
